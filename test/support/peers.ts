@@ -78,11 +78,11 @@ export interface Peer {
   send(el: XmlElement): Promise<void>;
   /** Sends an IQ (id added if missing) and resolves with the raw reply, result or error alike. */
   iq(el: XmlElement, timeoutMs?: number): Promise<XmlElement>;
-  /** Resolves with the first received stanza (past or future) that matches. */
-  waitFor(pred: (el: XmlElement) => boolean, timeoutMs?: number): Promise<XmlElement>;
+  /** Resolves with the first matching stanza among received[since…] (default 0: past ones too) and future ones. */
+  waitFor(pred: (el: XmlElement) => boolean, timeoutMs?: number, since?: number): Promise<XmlElement>;
   /** Joins room@host as nick; resolves with the self-presence (status 110). */
   joinRoom(roomJid: string, nick: string, timeoutMs?: number): Promise<XmlElement>;
-  /** Waits for the unavailable self-presence with status 307 from room/nick. */
+  /** Waits for the unavailable self-presence with status 307 from room/nick (received since the last joinRoom of it). */
   waitForKick(roomJid: string, nick: string, timeoutMs?: number): Promise<KickInfo>;
   /** Resolves when the connection is gone (server closed it, or stop()). */
   closed: Promise<void>;
@@ -109,6 +109,7 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
   const xmpp = xmppClient({
     service: `xmpps://127.0.0.1:${tb.directTlsPort}`,
     domain: tb.host,
+    username: opts.username, // sets the stream's from=, without which mod_sasl2_fast offers no FAST
     resource,
     userAgent,
     credentials: async (
@@ -162,9 +163,10 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
   }
   if (opts.presence) await xmpp.send(xml("presence"));
 
-  const waitFor = (pred: (el: XmlElement) => boolean, timeoutMs = 5000) =>
+  const joinedAt = new Map<string, number>(); // room/nick -> index in received when joinRoom was called
+  const waitFor = (pred: (el: XmlElement) => boolean, timeoutMs = 5000, since = 0) =>
     new Promise<XmlElement>((res, rej) => {
-      const hit = received.find(pred);
+      const hit = received.slice(since).find(pred);
       if (hit) return res(hit);
       const timer = setTimeout(() => { waiters.delete(w); rej(new Error(`${opts.username}: no matching stanza within ${timeoutMs} ms`)); }, timeoutMs);
       const w = (el: XmlElement) => { if (pred(el)) { clearTimeout(timer); waiters.delete(w); res(el); } };
@@ -184,26 +186,27 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
     async iq(el: XmlElement, timeoutMs = 5000) {
       if (!el.attrs.id) el.attrs.id = "tb" + shortId();
       const id = el.attrs.id;
-      const reply = waitFor((s) => s.name === "iq" && s.attrs.id === id && (s.attrs.type === "result" || s.attrs.type === "error"), timeoutMs);
+      const reply = waitFor((s) => s.name === "iq" && s.attrs.id === id && (s.attrs.type === "result" || s.attrs.type === "error"),
+        timeoutMs, received.length);
       await xmpp.send(el);
       return reply;
     },
     waitFor,
     async joinRoom(roomJid: string, nick: string, timeoutMs = 5000) {
       const full = `${roomJid}/${nick}`;
-      const self = waitFor((s) => s.name === "presence" && s.attrs.from === full && s.attrs.type !== "unavailable" &&
-        !!s.getChild("x", NS_MUC_USER)?.getChildren("status").some((st) => st.attrs.code === "110"), timeoutMs);
-      const err = waitFor((s) => s.name === "presence" && s.attrs.from === full && s.attrs.type === "error", timeoutMs);
+      joinedAt.set(full, received.length);
+      const first = waitFor((s) => s.name === "presence" && s.attrs.from === full && (s.attrs.type === "error" ||
+        (s.attrs.type !== "unavailable" &&
+          !!s.getChild("x", NS_MUC_USER)?.getChildren("status").some((st) => st.attrs.code === "110"))), timeoutMs, received.length);
       await xmpp.send(xml("presence", { to: full }, xml("x", { xmlns: NS_MUC })));
-      const first = await Promise.race([self, err]);
-      err.catch(() => {}); self.catch(() => {});
-      if (first.attrs.type === "error") throw new Error(`join ${full} failed: ${first.toString()}`);
-      return first;
+      const presence = await first;
+      if (presence.attrs.type === "error") throw new Error(`join ${full} failed: ${presence.toString()}`);
+      return presence;
     },
     async waitForKick(roomJid: string, nick: string, timeoutMs = 5000) {
       const full = `${roomJid}/${nick}`;
       const stanza = await waitFor((s) => s.name === "presence" && s.attrs.from === full && s.attrs.type === "unavailable" &&
-        !!s.getChild("x", NS_MUC_USER)?.getChildren("status").some((st) => st.attrs.code === "307"), timeoutMs);
+        !!s.getChild("x", NS_MUC_USER)?.getChildren("status").some((st) => st.attrs.code === "307"), timeoutMs, joinedAt.get(full) ?? 0);
       const x = stanza.getChild("x", NS_MUC_USER)!;
       return {
         stanza,
