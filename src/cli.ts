@@ -1,0 +1,152 @@
+// The program: sections and commands, global options, and the one place where failures become
+// a "! message" on stderr and an exit code. Commands load their network stacks only when run.
+import { Command, CommanderError, Option } from "commander";
+import { ExitCode, XmgrError } from "./errors.js";
+import type { GlobalOptions } from "./config/settings.js";
+import { VERSION } from "./version.js";
+
+type Action = (command: Command) => Promise<void>;
+
+function examples(...lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  ${line}`).join("\n")}\n`;
+}
+
+export function buildProgram(run: (action: Action) => (...args: unknown[]) => Promise<void>): Command {
+  const program = new Command("xmgr")
+    .description("Administer a Prosody XMPP server from anywhere: prosodyctl shell's commands over XMPP and HTTP.")
+    .version(VERSION, "-V, --version")
+    .option("--profile <name>", "config file profile to use (env XMGR_PROFILE)")
+    .option("--jid <jid>", "account to log in as (env XMGR_JID)")
+    .option("--server <address>", "connect here: HOST[:PORT], xmpp://HOST[:PORT] or xmpps://HOST[:PORT] (env XMGR_SERVER)")
+    .option("--password-file <file>", "read the password from the first line of FILE (mode 600)")
+    .option("--ca <file>", "trust this CA or self-signed certificate (PEM), for XMPP and HTTPS (env XMGR_CA)")
+    .option("--insecure", "do not verify the server's certificate (warns on every use)")
+    .option("--timeout <seconds>", "limit for connecting, logging in and each request (default 10, env XMGR_TIMEOUT)")
+    .option("-v, --verbose", "show the XML and HTTP exchanged, secrets redacted")
+    .option("--json", "print results as JSON on stdout")
+    .option("--no-color", "no colour, even on a terminal (also NO_COLOR)")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      examples(
+        "xmgr --jid admin@example.com user clients alice@example.com",
+        "xmgr user revoke_client alice@example.com grant/HjEEr45_LQr",
+        "xmgr muc kick room@chat.example.com Bob 'Spamming'",
+        "",
+        "Password: XMGR_PASSWORD, --password-file, the config file, or a prompt. See man xmgr.",
+      ),
+    );
+
+  const user = program.command("user").description("an account's clients (manage-clients protocol)");
+  user
+    .command("clients")
+    .description("list the clients that have access to an account")
+    .argument("<jid>", "the account, e.g. alice@example.com")
+    .addHelpText("after", examples("xmgr user clients alice@example.com", "xmgr --json user clients alice@example.com | jq '.clients[].id'"))
+    .action(
+      run(async (command) => {
+        const { listClients } = await import("./commands/user/clients.js");
+        const [settings, output] = await context(command);
+        await listClients(settings, output, command.args[0]);
+      }),
+    );
+  user
+    .command("revoke_client")
+    .alias("revoke-client")
+    .description("take a client's access to an account away")
+    .argument("<jid>", "the account, e.g. alice@example.com")
+    .argument("<selector>", "client/ID or grant/ID from 'user clients', or software/NAME[/VERSION]")
+    .addHelpText(
+      "after",
+      examples("xmgr user revoke_client alice@example.com grant/HjEEr45_LQr", "xmgr user revoke_client alice@example.com software/Gajim"),
+    )
+    .action(
+      run(async (command) => {
+        const { revokeClient } = await import("./commands/user/revoke-client.js");
+        const [settings, output] = await context(command);
+        await revokeClient(settings, output, command.args[0], command.args[1]);
+      }),
+    );
+
+  const muc = program.command("muc").description("group chats (mod_http_muc_kick over HTTP)");
+  muc
+    .command("kick")
+    .description("kick an occupant out of a room")
+    .argument("<room>", "the room's JID, e.g. room@chat.example.com")
+    .argument("<nick>", "the occupant's nickname")
+    .argument("[reason]", "why; the occupant sees it")
+    .option("--url <url>", "the muc_kick endpoint (default https://ROOM-DOMAIN:5281/muc_kick; env XMGR_MUC_KICK_URL)")
+    .option("--http-server <host[:port]>", "connect here instead of the URL's host; Host and certificate name still come from the URL (env XMGR_MUC_KICK_SERVER)")
+    .option("--auth-file <file>", "read the Authorization value from the first line of FILE (mode 600; env XMGR_MUC_KICK_AUTH holds it directly)")
+    .addOption(new Option("--allow-plain-http", "allow sending the Authorization value over http:// to a host that is not loopback"))
+    .addHelpText(
+      "after",
+      examples(
+        "XMGR_MUC_KICK_AUTH='Basic YWRtaW46czNjcmV0' xmgr muc kick room@chat.example.com Bob 'Spamming'",
+        "xmgr muc kick --url https://example.com/ --auth-file ~/.config/xmgr/kick-auth room@chat.example.com Bob",
+      ),
+    )
+    .action(
+      run(async (command) => {
+        const { kick } = await import("./commands/muc/kick.js");
+        const [settings, output] = await context(command);
+        const [room, nick, reason] = command.args;
+        await kick(settings, output, room, nick, reason, command.opts());
+      }),
+    );
+
+  for (const section of [user, muc]) {
+    section.showHelpAfterError("(run with --help for usage)");
+  }
+  return program;
+}
+
+async function context(command: Command) {
+  const options = command.optsWithGlobals<GlobalOptions>();
+  const [{ Settings }, { Output }] = await Promise.all([import("./config/settings.js"), import("./output/output.js")]);
+  const output = new Output({ json: Boolean(options.json), color: options.color !== false, verbose: Boolean(options.verbose) });
+  activeOutput = output;
+  return [new Settings(options), output] as const;
+}
+
+let activeOutput: { fail(error: XmgrError): void } | undefined;
+
+async function report(error: unknown, verbose: boolean): Promise<number> {
+  const failure =
+    error instanceof XmgrError ? error : new XmgrError("failure", `Internal error: ${(error as Error)?.message ?? String(error)}`, "Please report this, with the output of -v.");
+  if (!activeOutput) {
+    const { Output } = await import("./output/output.js");
+    activeOutput = new Output({ json: false, color: !process.argv.includes("--no-color"), verbose });
+  }
+  activeOutput.fail(failure);
+  if (verbose && !(error instanceof XmgrError) && error instanceof Error && error.stack) {
+    process.stderr.write(`${error.stack}\n`);
+  }
+  return failure.exitCode;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const verbose = argv.includes("-v") || argv.includes("--verbose");
+  const run: (action: Action) => (...args: unknown[]) => Promise<void> = (action) => async (...args) => {
+    const command = args[args.length - 1] as Command;
+    await action(command);
+  };
+  const program = buildProgram(run);
+  const overrideExits = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(overrideExits);
+  };
+  overrideExits(program);
+  let code: number = ExitCode.ok;
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      code = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;
+    } else {
+      code = await report(error, verbose);
+    }
+  }
+  process.exitCode = code;
+  setTimeout(() => process.exit(code), 500).unref();
+}

@@ -1,0 +1,99 @@
+// xmgr muc kick ROOM NICK [REASON]: kick an occupant through mod_http_muc_kick.
+import { XmgrError, usageError } from "../../errors.js";
+import { bare, parseBareJid } from "../../jid.js";
+import { checkKickAnswer, kickBody, type KickRequest } from "../../protocol/muc-kick.js";
+import type { Settings } from "../../config/settings.js";
+import { canPrompt, promptSecret } from "../../config/prompt.js";
+import { isLoopback, parseHostPort } from "../../config/server-address.js";
+import type { Output } from "../../output/output.js";
+
+export interface KickOptions {
+  url?: string;
+  httpServer?: string;
+  authFile?: string;
+  allowPlainHttp?: boolean;
+}
+
+const PROSODY_HTTPS_PORT = 5281;
+
+export function checkNickname(nickname: string): string {
+  if (nickname === "" || nickname.length > 1023 || /\p{Cc}/u.test(nickname)) {
+    throw usageError(`Invalid nickname ${JSON.stringify(nickname)}: it must be 1 to 1023 characters without control characters.`);
+  }
+  return nickname;
+}
+
+export function checkReason(reason: string | undefined): string | undefined {
+  if (reason === undefined || reason === "") return undefined;
+  if (reason.length > 4000 || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason)) {
+    throw usageError("Invalid reason: it must be under 4000 characters without control characters.");
+  }
+  return reason;
+}
+
+/** The endpoint: --url as given (with /muc_kick added to a base URL), else the room's domain on Prosody's HTTPS port. */
+export function kickUrl(configured: string | undefined, roomDomain: string): URL {
+  if (!configured) return new URL(`https://${roomDomain}:${PROSODY_HTTPS_PORT}/muc_kick`);
+  let url: URL;
+  try {
+    url = new URL(configured);
+  } catch {
+    throw usageError(`Invalid URL ${JSON.stringify(configured)}.`, "Example: --url https://chat.example.com:5281/muc_kick");
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") {
+    throw usageError(`Invalid URL ${JSON.stringify(configured)}: use https:// (or http:// on loopback).`);
+  }
+  if (url.username || url.password) {
+    throw usageError("Put no credentials in the URL: give the Authorization value through XMGR_MUC_KICK_AUTH or --auth-file.");
+  }
+  if (!url.pathname.endsWith("/muc_kick")) {
+    url.pathname = `${url.pathname.replace(/\/+$/, "")}/muc_kick`;
+  }
+  return url;
+}
+
+export async function kick(settings: Settings, output: Output, roomText: string, nickname: string, reason: string | undefined, options: KickOptions): Promise<void> {
+  const room = parseBareJid(roomText, "room JID");
+  const request: KickRequest = { nickname: checkNickname(nickname), muc: bare(room), reason: checkReason(reason) };
+  const url = kickUrl(settings.pick(options.url, "XMGR_MUC_KICK_URL", "muc_kick_url"), room.domain);
+  const serverText = settings.pick(options.httpServer, "XMGR_MUC_KICK_SERVER", "muc_kick_server");
+  const connectTo = serverText ? parseHostPort(serverText, Number(url.port || (url.protocol === "https:" ? 443 : 80))) : undefined;
+  const destination = connectTo?.host ?? url.hostname.replace(/^\[|\]$/g, "");
+  if (url.protocol === "http:" && !isLoopback(destination) && !settings.flag(options.allowPlainHttp, "XMGR_ALLOW_PLAIN_HTTP", "allow_plain_http")) {
+    throw usageError(
+      `Refusing to send the Authorization value over plain http to ${destination}.`,
+      "Use an https:// URL, or pass --allow-plain-http if the network path is trusted.",
+    );
+  }
+  const connection = settings.connection();
+  if (connection.insecure && url.protocol === "https:") output.warn("--insecure: the server's certificate is not verified.");
+  const authorization = await authorizationValue(settings, options);
+  const { postJson } = await import("../../http/post.js");
+  const answer = await postJson({
+    url,
+    connectTo,
+    body: kickBody(request),
+    authorization,
+    ca: connection.ca,
+    insecure: connection.insecure,
+    timeoutMs: connection.timeoutMs,
+    trace: output.verbose ? (line) => output.trace(line) : undefined,
+  });
+  checkKickAnswer(answer, request, url.toString());
+  if (output.json) {
+    output.jsonData({ room: request.muc, nickname: request.nickname, ...(request.reason && { reason: request.reason }), kicked: true });
+    return;
+  }
+  output.ok(`Kicked ${request.nickname} from ${request.muc}`);
+}
+
+async function authorizationValue(settings: Settings, options: KickOptions): Promise<string> {
+  const value = settings.secret({ variable: "XMGR_MUC_KICK_AUTH", fileOption: options.authFile, key: "muc_kick_auth", fileKey: "muc_kick_auth_file" });
+  if (value) return value;
+  if (canPrompt()) return promptSecret("Authorization header value (as in http_muc_kick_authorization_header): ");
+  throw new XmgrError(
+    "usage",
+    "No Authorization value for muc_kick.",
+    "Set XMGR_MUC_KICK_AUTH, give --auth-file FILE, or add muc_kick_auth_file to the config file.",
+  );
+}

@@ -1,0 +1,44 @@
+// xmgr user clients JID: which clients have access to an account.
+import { parseBareJid, bare, sameBare } from "../../jid.js";
+import { listRequest, parseClients, readStanzaError, type Client } from "../../protocol/manage-clients.js";
+import type { Settings } from "../../config/settings.js";
+import type { Output } from "../../output/output.js";
+import { renderTable, type Column } from "../../output/table.js";
+import { readableTime } from "../../output/time.js";
+import { withXmppSession } from "../xmpp-session.js";
+import { refusal } from "./refusals.js";
+
+const AUTH_NAMES = { password: "Password", grant: "Grant", fast: "FAST" } as const;
+
+export function clientColumns(now = new Date()): Column<Client>[] {
+  return [
+    { title: "ID", cell: (client) => client.id },
+    { title: "Software", cell: (client) => [client.userAgent?.software, client.userAgent?.version].filter(Boolean).join("/") },
+    { title: "Device", cell: (client) => client.userAgent?.device ?? "" },
+    { title: "First seen", cell: (client) => readableTime(client.firstSeen, now) },
+    { title: "Last seen", cell: (client) => readableTime(client.lastSeen, now) },
+    { title: "Connected", cell: (client) => (client.connected ? "yes" : "no") },
+    { title: "Authentication", cell: (client) => client.auth.map((kind) => AUTH_NAMES[kind]).join(", ") },
+  ];
+}
+
+export async function listClients(settings: Settings, output: Output, jidText: string): Promise<void> {
+  const target = parseBareJid(jidText, "account JID");
+  const targetText = bare(target);
+  const clients = await withXmppSession(settings, output, async ({ session, login, account }) => {
+    const own = sameBare(target, login);
+    const answer = await session.request(listRequest(own ? undefined : targetText));
+    if (answer.attrs.type === "error") throw refusal(readStanzaError(answer), targetText, account);
+    return parseClients(answer);
+  });
+  if (output.json) {
+    output.jsonData({ account: targetText, clients });
+    return;
+  }
+  if (clients.length === 0) {
+    output.ok("No clients associated with this account");
+    return;
+  }
+  output.data(renderTable(clientColumns(), clients, output.paint));
+  output.ok(`${clients.length} client${clients.length === 1 ? "" : "s"}`);
+}

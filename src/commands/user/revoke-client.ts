@@ -1,0 +1,58 @@
+// xmgr user revoke_client JID SELECTOR: take a client's access to an account away.
+import { XmgrError, usageError } from "../../errors.js";
+import { bare, parseBareJid, sameBare } from "../../jid.js";
+import { NS_MANAGE_CLIENTS, readStanzaError, revokeRequest } from "../../protocol/manage-clients.js";
+import type { Settings } from "../../config/settings.js";
+import type { Output } from "../../output/output.js";
+import { SessionClosedError } from "../../xmpp/session.js";
+import { withXmppSession } from "../xmpp-session.js";
+import { refusal } from "./refusals.js";
+
+const SELECTOR = /^(?:(?:client|grant)\/[^\s/][^\s]*|software\/[^\s/]+(?:\/[^\s/]+)?)$/u;
+
+export function checkSelector(selector: string): string {
+  if (!SELECTOR.test(selector) || selector.length > 1023 || /\p{Cc}/u.test(selector)) {
+    throw usageError(
+      `Invalid client selector ${JSON.stringify(selector)}.`,
+      "Use client/ID or grant/ID as listed by 'xmgr user clients', or software/NAME[/VERSION].",
+    );
+  }
+  return selector;
+}
+
+export async function revokeClient(settings: Settings, output: Output, jidText: string, selectorText: string): Promise<void> {
+  const target = parseBareJid(jidText, "account JID");
+  const targetText = bare(target);
+  const selector = checkSelector(selectorText);
+  const outcome = await withXmppSession(settings, output, async ({ session, login, account, clientId }) => {
+    const own = sameBare(target, login);
+    try {
+      const answer = await session.request(revokeRequest(selector, own ? undefined : targetText));
+      if (answer.attrs.type !== "error") return "revoked";
+      const error = readStanzaError(answer);
+      if (error.application === "password-reset-required" || answer.getChild("error")?.getChild("password-reset-required", NS_MANAGE_CLIENTS)) {
+        throw new XmgrError(
+          "refused",
+          `${selector} logged in with the account's password: it keeps access until ${targetText}'s password changes. Its grants and FAST tokens were revoked.`,
+          `To end its access, change the password (e.g. prosodyctl passwd ${targetText}).`,
+        );
+      }
+      if (error.condition === "item-not-found") {
+        throw new XmgrError("notFound", `No client ${selector} has access to ${targetText}.`, `List them with: xmgr user clients ${targetText}`);
+      }
+      throw refusal(error, targetText, account);
+    } catch (error) {
+      if (error instanceof SessionClosedError && own && designatesSelf(selector, clientId)) return "revoked-self";
+      throw error;
+    }
+  });
+  if (output.json) {
+    output.jsonData({ account: targetText, selector, revoked: true, ownSession: outcome === "revoked-self" });
+    return;
+  }
+  output.ok(outcome === "revoked-self" ? "Client access revoked (it was xmgr's own session; the server closed it)" : "Client access revoked");
+}
+
+function designatesSelf(selector: string, clientId: string): boolean {
+  return selector === `client/${clientId}` || selector === "software/xmgr" || selector.startsWith("software/xmgr/");
+}

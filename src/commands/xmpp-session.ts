@@ -1,0 +1,40 @@
+// Opens the admin's XMPP session for a command: stable client identity per profile, FAST token
+// kept per profile and account, -v tracing, and a close that always runs.
+import { hostname } from "node:os";
+import { bare, type Jid } from "../jid.js";
+import { ProfileState } from "../config/state.js";
+import type { Settings } from "../config/settings.js";
+import type { Output } from "../output/output.js";
+import { VERSION } from "../version.js";
+import type { XmppSession } from "../xmpp/session.js";
+
+export interface LoggedIn {
+  session: XmppSession;
+  login: Jid;
+  account: string;
+  clientId: string;
+}
+
+export async function withXmppSession<T>(settings: Settings, output: Output, work: (login: LoggedIn) => Promise<T>): Promise<T> {
+  const xmpp = settings.xmpp();
+  if (xmpp.insecure) output.warn("--insecure: the server's certificate is not verified; anyone on the path can read this session.");
+  const { openSession } = await import("../xmpp/session.js");
+  const state = new ProfileState(xmpp.profile);
+  const account = bare(xmpp.jid);
+  const clientId = state.clientId();
+  const session = await openSession({
+    ...xmpp,
+    userAgent: { id: clientId, software: "xmgr", version: VERSION, device: hostname() },
+    fastTokens: {
+      read: () => state.readFastToken(account),
+      save: (token) => state.saveFastToken(account, token),
+      delete: () => state.deleteFastToken(account),
+    },
+    trace: output.verbose ? (line) => output.trace(line) : undefined,
+  });
+  try {
+    return await work({ session, login: xmpp.jid, account, clientId });
+  } finally {
+    await session.close();
+  }
+}

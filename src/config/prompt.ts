@@ -1,0 +1,36 @@
+// Asks for a secret on the terminal without echoing it.
+import { XmgrError } from "../errors.js";
+
+export function canPrompt(): boolean {
+  return Boolean(process.stdin.isTTY && process.stderr.isTTY);
+}
+
+export function promptSecret(question: string): Promise<string> {
+  const input = process.stdin;
+  process.stderr.write(question);
+  input.setRawMode(true);
+  input.resume();
+  input.setEncoding("utf8");
+  let answer = "";
+  return new Promise((resolve, reject) => {
+    const finish = (error?: XmgrError) => {
+      input.off("data", onData);
+      input.setRawMode(false);
+      input.pause();
+      process.stderr.write("\n");
+      if (error) reject(error);
+      else resolve(answer);
+    };
+    const onData = (chunk: string) => {
+      for (const char of chunk) {
+        if (char === "\r" || char === "\n") return finish();
+        if (char === "\u0003" || char === "\u0004") {
+          return finish(new XmgrError("usage", "Cancelled: no password given."));
+        }
+        if (char === "\u007f" || char === "\b") answer = answer.slice(0, -1);
+        else answer += char;
+      }
+    };
+    input.on("data", onData);
+  });
+}

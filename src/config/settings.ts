@@ -1,0 +1,133 @@
+// Turns command-line options, XMGR_* variables and the config file into the settings a command
+// needs. Precedence: option, then environment, then the profile in the config file.
+import { readFileSync } from "node:fs";
+import { XmgrError, usageError } from "../errors.js";
+import { parseBareJid, type Jid } from "../jid.js";
+import { loadProfile, type ProfileSettings } from "./config-file.js";
+import { canPrompt, promptSecret } from "./prompt.js";
+import { readPrivateFile } from "./private-file.js";
+import { parseServerAddress, type ServerAddress } from "./server-address.js";
+
+export interface GlobalOptions {
+  profile?: string;
+  jid?: string;
+  server?: string;
+  passwordFile?: string;
+  ca?: string;
+  insecure?: boolean;
+  timeout?: string;
+  verbose?: boolean;
+  json?: boolean;
+  color?: boolean;
+}
+
+export interface ConnectionSettings {
+  profile: string;
+  ca?: string;
+  insecure: boolean;
+  timeoutMs: number;
+}
+
+export interface XmppSettings extends ConnectionSettings {
+  jid: Jid;
+  server?: ServerAddress;
+  password: () => Promise<string>;
+}
+
+const DEFAULT_TIMEOUT_SECONDS = 10;
+
+export class Settings {
+  readonly profileName: string;
+  private readonly profile: ProfileSettings;
+
+  constructor(
+    readonly options: GlobalOptions,
+    readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.profileName = options.profile ?? env.XMGR_PROFILE ?? "default";
+    this.profile = loadProfile(options.profile ?? env.XMGR_PROFILE, env);
+  }
+
+  /** The first of: an option's value, an environment variable, a config key. */
+  pick(option: string | undefined, variable: string, key: keyof ProfileSettings): string | undefined {
+    return option ?? (this.env[variable] || undefined) ?? this.profile[key];
+  }
+
+  flag(option: boolean | undefined, variable: string, key: keyof ProfileSettings): boolean {
+    const value = option ? "true" : this.pick(undefined, variable, key);
+    return value !== undefined && /^(1|true|yes|on)$/i.test(value);
+  }
+
+  connection(): ConnectionSettings {
+    return {
+      profile: this.profileName,
+      ca: this.caCertificate(),
+      insecure: this.flag(this.options.insecure, "XMGR_INSECURE", "insecure"),
+      timeoutMs: this.timeoutMs(),
+    };
+  }
+
+  xmpp(): XmppSettings {
+    const jidText = this.pick(this.options.jid, "XMGR_JID", "jid");
+    if (!jidText) {
+      throw usageError("No account to log in as.", "Give --jid admin@example.com, set XMGR_JID, or add jid to the config file.");
+    }
+    const server = this.pick(this.options.server, "XMGR_SERVER", "server");
+    return {
+      ...this.connection(),
+      jid: parseBareJid(jidText, "login JID"),
+      server: server ? parseServerAddress(server) : undefined,
+      password: () => this.password(),
+    };
+  }
+
+  /** Reads a secret from a variable, a file option, a config value or a config file key, in that order. */
+  secret(sources: { variable: string; fileOption?: string; key: keyof ProfileSettings; fileKey: keyof ProfileSettings }) {
+    const fromEnv = this.env[sources.variable];
+    if (fromEnv) return fromEnv;
+    const file = sources.fileOption ?? this.profile[sources.fileKey];
+    if (file) return firstLine(readPrivateFile(file, "secret file"));
+    return this.profile[sources.key];
+  }
+
+  private async password(): Promise<string> {
+    const password = this.secret({
+      variable: "XMGR_PASSWORD",
+      fileOption: this.options.passwordFile,
+      key: "password",
+      fileKey: "password_file",
+    });
+    if (password) return password;
+    if (canPrompt()) return promptSecret("Password: ");
+    throw usageError(
+      "No password: not on a terminal, and none configured.",
+      "Set XMGR_PASSWORD, give --password-file FILE, or add password_file to the config file.",
+    );
+  }
+
+  private caCertificate(): string | undefined {
+    const path = this.pick(this.options.ca, "XMGR_CA", "ca");
+    if (!path) return undefined;
+    let pem: string;
+    try {
+      pem = readFileSync(path, "utf8");
+    } catch {
+      throw usageError(`Cannot read the CA file ${path}.`, "Give --ca a PEM file holding the certificate to trust.");
+    }
+    if (!pem.includes("-----BEGIN CERTIFICATE-----")) {
+      throw usageError(`The CA file ${path} holds no PEM certificate.`);
+    }
+    return pem;
+  }
+
+  private timeoutMs(): number {
+    const text = this.pick(this.options.timeout, "XMGR_TIMEOUT", "timeout") ?? String(DEFAULT_TIMEOUT_SECONDS);
+    const seconds = Number(text);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+      throw new XmgrError("usage", `Invalid timeout ${JSON.stringify(text)}: give seconds between 0 and 3600.`);
+    }
+    return Math.round(seconds * 1000);
+  }
+}
+
+const firstLine = (text: string) => text.split(/\r?\n/)[0];

@@ -1,0 +1,51 @@
+// Just enough JID handling for an admin tool: split, check, and compare bare JIDs.
+// Anything that is not a plausible JID is refused before a connection is made.
+import { usageError } from "./errors.js";
+
+export interface Jid {
+  local: string;
+  domain: string;
+  resource?: string;
+}
+
+const FORBIDDEN_IN_LOCAL = /["&'/:<>@\s\p{Cc}]/u;
+const FORBIDDEN_IN_DOMAIN = /[\s/@\p{Cc}]/u;
+const MAX_PART = 1023;
+
+export function parseJid(text: string, what = "JID"): Jid {
+  const slash = text.indexOf("/");
+  const bare = slash === -1 ? text : text.slice(0, slash);
+  const resource = slash === -1 ? undefined : text.slice(slash + 1);
+  const at = bare.lastIndexOf("@");
+  const local = at === -1 ? "" : bare.slice(0, at);
+  const domain = (at === -1 ? bare : bare.slice(at + 1)).toLowerCase();
+  const problem =
+    at === -1 || local === ""
+      ? "it has no user part (expected user@domain)"
+      : FORBIDDEN_IN_LOCAL.test(local)
+        ? "its user part contains a character JIDs do not allow"
+        : domain === "" || FORBIDDEN_IN_DOMAIN.test(domain) || domain.startsWith(".") || domain.endsWith(".")
+          ? "its domain is not a valid host name"
+          : local.length > MAX_PART || domain.length > MAX_PART || (resource?.length ?? 0) > MAX_PART
+            ? "it is too long"
+            : resource === ""
+              ? "it ends with an empty resource"
+              : undefined;
+  if (problem) {
+    throw usageError(`Invalid ${what} ${JSON.stringify(text)}: ${problem}.`);
+  }
+  return { local, domain, resource };
+}
+
+export function parseBareJid(text: string, what = "JID"): Jid {
+  const jid = parseJid(text, what);
+  if (jid.resource !== undefined) {
+    throw usageError(`Invalid ${what} ${JSON.stringify(text)}: expected a bare JID without "/resource".`);
+  }
+  return jid;
+}
+
+export const bare = (jid: Jid): string => `${jid.local}@${jid.domain}`;
+
+export const sameBare = (a: Jid, b: Jid): boolean =>
+  a.domain === b.domain && a.local.toLowerCase() === b.local.toLowerCase();

@@ -1,0 +1,65 @@
+// Where everything a command says goes: data (tables, JSON) on stdout, status and errors on
+// stderr, colour only where that stream is a terminal and neither NO_COLOR nor --no-color is set.
+import { Chalk, type ChalkInstance } from "chalk";
+import type { XmgrError } from "../errors.js";
+import { sanitize } from "./sanitize.js";
+
+export interface OutputOptions {
+  json: boolean;
+  color: boolean;
+  verbose: boolean;
+}
+
+export class Output {
+  readonly json: boolean;
+  readonly verbose: boolean;
+  /** Colours for stdout. */
+  readonly paint: ChalkInstance;
+  private readonly paintErr: ChalkInstance;
+
+  constructor(
+    options: OutputOptions,
+    private readonly stdout: NodeJS.WriteStream = process.stdout,
+    private readonly stderr: NodeJS.WriteStream = process.stderr,
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.json = options.json;
+    this.verbose = options.verbose;
+    const allowed = options.color && !("NO_COLOR" in env && env.NO_COLOR !== "");
+    this.paint = new Chalk({ level: allowed && stdout.isTTY ? 1 : 0 });
+    this.paintErr = new Chalk({ level: allowed && stderr.isTTY ? 1 : 0 });
+  }
+
+  get colorOnStdout(): boolean {
+    return this.paint.level > 0;
+  }
+
+  data(text: string): void {
+    this.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  jsonData(value: unknown): void {
+    this.data(JSON.stringify(value, null, 2));
+  }
+
+  /** "OK: …", as prosodyctl shell says it. */
+  ok(message: string): void {
+    if (this.json) return;
+    this.stderr.write(`${this.paintErr.green("OK:")} ${sanitize(message)}\n`);
+  }
+
+  warn(message: string): void {
+    this.stderr.write(`${this.paintErr.yellow("warning:")} ${sanitize(message)}\n`);
+  }
+
+  /** "! message" and, on a second line, what to do. */
+  fail(error: XmgrError): void {
+    this.stderr.write(`${this.paintErr.red("!")} ${sanitize(error.message)}\n`);
+    if (error.hint) this.stderr.write(`  ${sanitize(error.hint)}\n`);
+  }
+
+  /** -v: the protocol exchange, already redacted by the caller. */
+  trace(line: string): void {
+    if (this.verbose) this.stderr.write(`${this.paintErr.dim(sanitize(line))}\n`);
+  }
+}

@@ -1,0 +1,120 @@
+// The manage-clients protocol (xmpp:prosody.im/protocol/manage-clients) as Prosody 13 speaks it:
+// building the list/revoke requests and reading the answers. Pure: no I/O.
+import type { Element } from "@xmpp/xml";
+import xml from "@xmpp/xml";
+import { XmgrError } from "../errors.js";
+
+export const NS_MANAGE_CLIENTS = "xmpp:prosody.im/protocol/manage-clients";
+const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+export type AuthKind = "password" | "grant" | "fast";
+
+export interface UserAgent {
+  software?: string;
+  version?: string;
+  softwareId?: string;
+  device?: string;
+  uri?: string;
+}
+
+export interface Client {
+  id: string;
+  type?: string;
+  connected: boolean;
+  firstSeen?: string;
+  lastSeen?: string;
+  auth: AuthKind[];
+  userAgent?: UserAgent;
+}
+
+const AUTH_ELEMENTS: Record<string, AuthKind> = {
+  password: "password",
+  "bearer-token": "grant",
+  grant: "grant",
+  fast: "fast",
+};
+
+export function listRequest(to?: string): Element {
+  return xml("iq", { type: "get", ...(to && { to }) }, xml("list", { xmlns: NS_MANAGE_CLIENTS }));
+}
+
+export function revokeRequest(selector: string, to?: string): Element {
+  return xml("iq", { type: "set", ...(to && { to }) }, xml("revoke", { xmlns: NS_MANAGE_CLIENTS, id: selector }));
+}
+
+/** Reads a `list` result. Unknown elements and attributes are ignored; a missing <clients/> is an error. */
+export function parseClients(iq: Element): Client[] {
+  const clients = iq.getChild("clients", NS_MANAGE_CLIENTS);
+  if (!clients) {
+    throw new XmgrError("failure", "The server's answer to the client list holds no <clients/> element.");
+  }
+  return clients
+    .getChildren("client")
+    .filter((client) => typeof client.attrs.id === "string" && client.attrs.id !== "")
+    .map(readClient);
+}
+
+function readClient(client: Element): Client {
+  const auth = client
+    .getChild("auth")
+    ?.getChildElements()
+    .map((kind) => AUTH_ELEMENTS[kind.name])
+    .filter((kind): kind is AuthKind => kind !== undefined);
+  return withoutEmpty({
+    id: String(client.attrs.id),
+    type: textAttr(client, "type"),
+    connected: client.attrs.connected === "true",
+    firstSeen: timestamp(client.getChildText("first-seen")),
+    lastSeen: timestamp(client.getChildText("last-seen")),
+    auth: [...new Set(auth ?? [])],
+    userAgent: readUserAgent(client.getChild("user-agent")),
+  });
+}
+
+function readUserAgent(agent: Element | undefined): UserAgent | undefined {
+  if (!agent) return undefined;
+  const software = agent.getChild("software");
+  const userAgent = withoutEmpty({
+    software: nonEmpty(software?.text()),
+    version: software && textAttr(software, "version"),
+    softwareId: software && textAttr(software, "id"),
+    device: nonEmpty(agent.getChildText("device")),
+    uri: nonEmpty(agent.getChildText("uri")),
+  });
+  return Object.keys(userAgent).length > 0 ? userAgent : undefined;
+}
+
+/** Normalises an XEP-0082 timestamp to ISO 8601 UTC; leaves out what does not parse. */
+function timestamp(text: string | null | undefined): string | undefined {
+  if (!text) return undefined;
+  const time = Date.parse(text.trim());
+  return Number.isNaN(time) ? undefined : new Date(time).toISOString().replace(".000Z", "Z");
+}
+
+const nonEmpty = (text: string | null | undefined) => (text ? text.trim() || undefined : undefined);
+
+const textAttr = (element: Element, name: string) =>
+  typeof element.attrs[name] === "string" ? nonEmpty(element.attrs[name]) : undefined;
+
+function withoutEmpty<T extends object>(object: T): T {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
+}
+
+export interface StanzaErrorInfo {
+  condition: string;
+  text?: string;
+  application?: string;
+}
+
+/** Reads the <error/> of an IQ error reply; tolerates empty or odd error elements. */
+export function readStanzaError(iq: Element): StanzaErrorInfo {
+  const error = iq.getChild("error");
+  const children = error?.getChildElements() ?? [];
+  const condition = children.find((child) => child.attrs.xmlns === NS_STANZAS && child.name !== "text");
+  const application = children.find((child) => child.attrs.xmlns !== NS_STANZAS);
+  return withoutEmpty({
+    condition: condition?.name ?? "undefined-condition",
+    text: nonEmpty(error?.getChildText("text", NS_STANZAS)),
+    application: application?.name,
+  });
+}

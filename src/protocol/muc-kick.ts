@@ -1,0 +1,67 @@
+// mod_http_muc_kick: the POST /muc_kick request and what each of its answers means. Pure: no I/O.
+import { XmgrError } from "../errors.js";
+
+export interface KickRequest {
+  nickname: string;
+  muc: string;
+  reason?: string;
+}
+
+export function kickBody(request: KickRequest): string {
+  return JSON.stringify(request.reason ? request : { nickname: request.nickname, muc: request.muc });
+}
+
+export interface HttpAnswer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+/** The server's {"error": "…"} text, when the body is that JSON. */
+function jsonError(answer: HttpAnswer): string | undefined {
+  if (!/^application\/json\b/i.test(answer.contentType)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(answer.body);
+    const error = (parsed as { error?: unknown } | null)?.error;
+    return typeof error === "string" && error.length > 0 ? error.slice(0, 500) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Returns nothing when the occupant was kicked; throws the XmgrError that explains anything else. */
+export function checkKickAnswer(answer: HttpAnswer, request: KickRequest, url: string): void {
+  const serverSays = jsonError(answer);
+  const { status } = answer;
+  if (status === 200 && answer.body.trim() === "") return;
+  if (status === 200) {
+    throw new XmgrError("failure", `The server answered 200 with a body mod_http_muc_kick never sends; the kick may not have happened.`, "Check that --url reaches Prosody itself, not a login page or another service.");
+  }
+  if (status === 401 || status === 403) {
+    throw new XmgrError(
+      "auth",
+      `The server refused the Authorization value (HTTP ${status}): it does not match http_muc_kick_authorization_header.`,
+      "Set XMGR_MUC_KICK_AUTH, --auth-file or muc_kick_auth to the exact configured value (e.g. \"Basic …\").",
+    );
+  }
+  if (status === 404 && serverSays) {
+    throw new XmgrError("notFound", `No such room ${request.muc}: ${serverSays}.`, "Check the room's JID (room@muc.example.com).");
+  }
+  if (status === 404) {
+    throw new XmgrError(
+      "notFound",
+      `Nothing serves /muc_kick at ${url} for that Host.`,
+      "Load mod_http_muc_kick on the MUC component, and point --url (or --http-server) at Prosody's HTTP port for the room's domain.",
+    );
+  }
+  if (status === 400 && serverSays && /item-not-found/.test(serverSays)) {
+    throw new XmgrError("notFound", `Nobody with the nickname ${request.nickname} is in ${request.muc}.`, "Nicknames are case-sensitive.");
+  }
+  if (status === 400) {
+    throw new XmgrError("failure", `The server rejected the kick (HTTP 400)${serverSays ? `: ${serverSays}` : ""}.`);
+  }
+  if (status >= 500) {
+    throw new XmgrError("failure", `The server failed (HTTP ${status})${serverSays ? `: ${serverSays}` : ""}.`, "See Prosody's log for the cause.");
+  }
+  throw new XmgrError("failure", `Unexpected answer from the server: HTTP ${status}${serverSays ? `: ${serverSays}` : ""}.`);
+}

@@ -1,0 +1,65 @@
+// Turns what went wrong while connecting or logging in into an XmgrError with a hint.
+import { XmgrError } from "../errors.js";
+
+const CERTIFICATE_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_UNTRUSTED",
+]);
+
+interface ErrorLike {
+  name?: string;
+  code?: string;
+  condition?: string;
+  message?: string;
+  text?: string;
+}
+
+export function loginFailure(error: unknown, account: string): XmgrError | undefined {
+  const { name, condition, text } = (error ?? {}) as ErrorLike;
+  if (name !== "SASLError") return undefined;
+  if (condition === "not-authorized" || condition === "credentials-expired") {
+    return new XmgrError("auth", `Login failed for ${account}: wrong password or no such account.`, "Check --jid and the password source (XMGR_PASSWORD, --password-file, config).");
+  }
+  if (condition === "account-disabled") {
+    return new XmgrError("auth", `Login failed for ${account}: the account is disabled.`);
+  }
+  return new XmgrError("auth", `Login failed for ${account}: ${condition ?? "SASL error"}${text ? ` (${text})` : ""}.`);
+}
+
+export function connectionFailure(error: unknown, service: string): XmgrError {
+  const { name, code, condition, message } = (error ?? {}) as ErrorLike;
+  if (code && CERTIFICATE_CODES.has(code)) {
+    return new XmgrError("tls", `The certificate of ${service} is not trusted (${code}).`, "Give the CA or self-signed certificate with --ca FILE (or XMGR_CA).");
+  }
+  if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
+    return new XmgrError("tls", `The certificate of ${service} is for another name than the account's domain.`, "Check --jid and --server; the certificate must name the JID's domain.");
+  }
+  if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
+    return new XmgrError("tls", `The certificate of ${service} is ${code === "CERT_HAS_EXPIRED" ? "expired" : "not yet valid"}.`);
+  }
+  if (code?.startsWith("ERR_SSL") || code?.startsWith("ERR_TLS") || /tls|ssl/i.test(message ?? "")) {
+    return new XmgrError("tls", `TLS with ${service} failed (${code ?? "handshake error"}).`);
+  }
+  if (code === "ECONNREFUSED") {
+    return new XmgrError("connection", `Cannot connect to ${service}: connection refused.`, "Check --server and that Prosody listens there.");
+  }
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+    return new XmgrError("connection", `Cannot connect to ${service}: the host name does not resolve.`, "Check --server or the JID's domain.");
+  }
+  if (code === "ETIMEDOUT" || name === "TimeoutError") {
+    return new XmgrError("timeout", `No answer from ${service} in time.`, "Check the network, or raise --timeout.");
+  }
+  if (code === "ECONNRESET" || code === "EPIPE" || code === "EHOSTUNREACH" || code === "ENETUNREACH") {
+    return new XmgrError("connection", `The connection to ${service} failed (${code}).`);
+  }
+  if (name === "StreamError") {
+    return new XmgrError("connection", `The server at ${service} closed the stream with an error: ${condition ?? "unknown"}.`);
+  }
+  if (name === "XMLError" || name === "SASLError") {
+    return new XmgrError("failure", `The server at ${service} sent something xmgr cannot read (${name}).`);
+  }
+  return new XmgrError("connection", `The connection to ${service} failed${code ? ` (${code})` : ""}.`);
+}

@@ -1,0 +1,16 @@
+// Where a domain's XMPP clients connect: its SRV records (direct TLS first), else DOMAIN:5222.
+import { Resolver } from "node:dns/promises";
+import type { ServerAddress } from "../config/server-address.js";
+
+export async function resolveServer(domain: string, timeoutMs: number): Promise<ServerAddress> {
+  const resolver = new Resolver({ timeout: Math.min(timeoutMs, 3000), tries: 1 });
+  const lookup = (name: string) => resolver.resolveSrv(name).catch(() => []);
+  const [direct, starttls] = await Promise.all([lookup(`_xmpps-client._tcp.${domain}`), lookup(`_xmpp-client._tcp.${domain}`)]);
+  const best = (records: { name: string; port: number; priority: number }[]) =>
+    records.filter((record) => record.name !== ".").sort((a, b) => a.priority - b.priority)[0];
+  const directRecord = best(direct);
+  if (directRecord) return { tls: "direct", host: directRecord.name, port: directRecord.port };
+  const starttlsRecord = best(starttls);
+  if (starttlsRecord) return { tls: "starttls", host: starttlsRecord.name, port: starttlsRecord.port };
+  return { tls: "starttls", host: domain, port: 5222 };
+}

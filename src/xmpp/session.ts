@@ -1,0 +1,199 @@
+// One XMPP session as the admin account: connect, TLS, log in (SASL2 with a stable user agent, or
+// legacy SASL), send IQs, close. Built from @xmpp/* parts without automatic reconnection, so a
+// command runs exactly once.
+import { randomBytes } from "node:crypto";
+import { Client } from "@xmpp/client-core";
+import xml, { type Element } from "@xmpp/xml";
+import middleware from "@xmpp/middleware";
+import streamFeatures from "@xmpp/stream-features";
+import tcp from "@xmpp/tcp";
+import sasl2 from "@xmpp/sasl2";
+import sasl from "@xmpp/sasl";
+import bind2 from "@xmpp/client-core/src/bind2/bind2.js";
+import fastFeature from "@xmpp/client-core/src/fast/fast.js";
+import htSha256None from "@xmpp/sasl-ht-sha-256-none";
+import iqCaller from "@xmpp/iq/caller.js";
+import resourceBinding from "@xmpp/resource-binding";
+import SASLFactory from "saslmechanisms";
+import { XmgrError } from "../errors.js";
+import { bare, type Jid } from "../jid.js";
+import type { ServerAddress } from "../config/server-address.js";
+import type { FastToken } from "../config/state.js";
+import { directTlsTransport, startTlsFeature } from "./tls.js";
+import { registerMechanisms } from "./mechanisms.js";
+import { connectionFailure, loginFailure } from "./failures.js";
+import { redactedXml } from "./trace.js";
+import { resolveServer } from "./resolve.js";
+
+export interface UserAgent {
+  id: string;
+  software: string;
+  version: string;
+  device: string;
+}
+
+export interface SessionOptions {
+  jid: Jid;
+  server?: ServerAddress;
+  ca?: string;
+  insecure: boolean;
+  timeoutMs: number;
+  password: () => Promise<string>;
+  userAgent: UserAgent;
+  fastTokens?: {
+    read(): FastToken | undefined;
+    save(token: FastToken): void;
+    delete(): void;
+  };
+  trace?: (line: string) => void;
+}
+
+export class SessionClosedError extends XmgrError {
+  constructor() {
+    super("connection", "The server closed the connection before answering.", "Try again; if it persists, check the server's log.");
+  }
+}
+
+export class XmppSession {
+  private closed = false;
+
+  constructor(
+    private readonly entity: Client,
+    private readonly timeoutMs: number,
+  ) {
+    entity.on("disconnect", () => (this.closed = true));
+  }
+
+  get account(): string {
+    return this.entity.jid?.bare().toString() ?? "";
+  }
+
+  /** Sends an IQ and resolves with the matching result or error stanza (it does not throw on type="error"). */
+  request(iq: Element): Promise<Element> {
+    const id = randomBytes(8).toString("hex");
+    iq.attrs.id = id;
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.entity.off("element", onElement);
+        this.entity.off("disconnect", onClosed);
+      };
+      const onElement = (element: Element) => {
+        if (element.name !== "iq" || element.attrs.id !== id) return;
+        if (element.attrs.type !== "result" && element.attrs.type !== "error") return;
+        cleanup();
+        resolve(element);
+      };
+      const onClosed = () => {
+        cleanup();
+        reject(new SessionClosedError());
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new XmgrError("timeout", `No answer from the server within ${this.timeoutMs / 1000} s.`, "Try again, or raise --timeout."));
+      }, this.timeoutMs);
+      this.entity.on("element", onElement);
+      this.entity.on("disconnect", onClosed);
+      if (this.closed) return onClosed();
+      this.entity.send(iq).catch(onClosed);
+    });
+  }
+
+  /** Ends the stream; does not wait on the server for more than a moment. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    const socket = this.entity.socket;
+    await Promise.race([this.entity.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 300))]);
+    (socket as { socket?: { destroy(): void }; destroy?: () => void } | null)?.socket?.destroy();
+    (socket as { destroy?: () => void } | null)?.destroy?.();
+  }
+}
+
+export async function openSession(options: SessionOptions): Promise<XmppSession> {
+  const { jid, timeoutMs } = options;
+  const address = options.server ?? (await resolveServer(jid.domain, timeoutMs));
+  const service = `${address.tls === "direct" ? "xmpps" : "xmpp"}://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}`;
+  const entity = new Client({ domain: jid.domain, service, timeout: timeoutMs });
+  const tlsPolicy = { domain: jid.domain, ca: options.ca, insecure: options.insecure };
+  entity.transports.push(directTlsTransport(tlsPolicy));
+  tcp({ entity });
+
+  const mw = middleware({ entity });
+  const features = streamFeatures({ middleware: mw });
+  startTlsFeature(features, tlsPolicy);
+
+  const saslFactory = new SASLFactory();
+  registerMechanisms(saslFactory, () => (entity.socket as { socket?: unknown } | null)?.socket);
+  const userAgent = xml(
+    "user-agent",
+    { id: options.userAgent.id },
+    xml("software", {}, options.userAgent.software),
+    xml("device", {}, options.userAgent.device),
+  );
+  const onAuthenticate = async (done: Function, mechanisms: string[], fast: unknown) => {
+    if (!entity.isSecure()) {
+      throw new XmgrError(
+        "tls",
+        `The server at ${service} offered no TLS; xmgr does not log in over an unencrypted connection.`,
+        "Use an xmpps:// address for direct TLS, or enable STARTTLS on the server (c2s_require_encryption).",
+      );
+    }
+    if (mechanisms.length === 0) {
+      throw new XmgrError("auth", "The server offers no login mechanism xmgr supports.");
+    }
+    const token = fast ? options.fastTokens?.read() : undefined;
+    await done({ username: jid.local, password: askOnce(options.password), token }, mechanisms[0], userAgent);
+  };
+  const saslTwo = sasl2({ streamFeatures: features, saslFactory }, onAuthenticate);
+  const fast = fastFeature({ sasl2: saslTwo, entity });
+  saslTwo.setup({ fast });
+  htSha256None(fast.saslFactory);
+  fast.fetchToken = async () => options.fastTokens?.read();
+  fast.saveToken = async (token) => options.fastTokens?.save(token as FastToken);
+  fast.deleteToken = async () => options.fastTokens?.delete();
+  bind2({ sasl2: saslTwo, entity }, "xmgr");
+  sasl({ streamFeatures: features, saslFactory }, onAuthenticate);
+  resourceBinding({ streamFeatures: features, iqCaller: iqCaller({ middleware: mw, entity }) }, `xmgr-${options.userAgent.id.slice(0, 8)}`);
+
+  if (options.trace) {
+    const trace = options.trace;
+    entity.on("send", (element: Element) => trace(`SEND ${redactedXml(element)}`));
+    entity.on("element", (element: Element) => trace(`RECV ${redactedXml(element)}`));
+  }
+
+  let failure: unknown;
+  entity.on("error", (error: unknown) => (failure ??= error));
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new XmgrError("timeout", `No login at ${service} within ${timeoutMs / 1000} s.`, "Check --server and the network, or raise --timeout.")),
+      timeoutMs,
+    );
+  });
+  try {
+    await Promise.race([entity.start(), deadline]);
+  } catch (error) {
+    destroy(entity);
+    throw classify(failure ?? error, service, bare(jid));
+  } finally {
+    clearTimeout(timer);
+  }
+  return new XmppSession(entity, timeoutMs);
+}
+
+function askOnce(password: () => Promise<string>): () => Promise<string> {
+  let answer: Promise<string> | undefined;
+  return () => (answer ??= password());
+}
+
+function classify(error: unknown, service: string, account: string): XmgrError {
+  if (error instanceof XmgrError) return error;
+  return loginFailure(error, account) ?? connectionFailure(error, service);
+}
+
+function destroy(entity: Client): void {
+  const socket = entity.socket as { socket?: { destroy(): void }; destroy?: () => void } | null;
+  socket?.socket?.destroy();
+  socket?.destroy?.();
+  entity.on("error", () => undefined);
+}

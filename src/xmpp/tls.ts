@@ -1,0 +1,65 @@
+// TLS for both ways into an XMPP server, verified against the JID's domain and the --ca file:
+// direct TLS (xmpps://) as a transport, and STARTTLS as a stream feature.
+import tls from "node:tls";
+import net from "node:net";
+import ConnectionTLS from "@xmpp/tls/lib/Connection.js";
+import TLSSocket from "@xmpp/tls/lib/Socket.js";
+import xml from "@xmpp/xml";
+import type { Client } from "@xmpp/client-core";
+
+const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
+
+export interface TlsPolicy {
+  domain: string;
+  ca?: string;
+  insecure: boolean;
+}
+
+function tlsOptions(policy: TlsPolicy): tls.ConnectionOptions {
+  return {
+    servername: policy.domain,
+    ca: policy.ca ? [...tls.rootCertificates, policy.ca] : undefined,
+    rejectUnauthorized: !policy.insecure,
+    minVersion: "TLSv1.2",
+  };
+}
+
+/** A direct-TLS transport for xmpps:// services that verifies the domain, not the address dialled. */
+export function directTlsTransport(policy: TlsPolicy) {
+  return class VerifiedDirectTls extends ConnectionTLS {
+    socketParameters(service: string) {
+      const parameters = super.socketParameters(service);
+      return parameters && { ...parameters, ...tlsOptions(policy) };
+    }
+  };
+}
+
+/** Upgrades the plain stream with STARTTLS. The caller refuses to log in when no TLS was offered. */
+export function startTlsFeature(streamFeatures: StreamFeatures, policy: TlsPolicy): void {
+  streamFeatures.use("starttls", NS_TLS, async ({ entity }: { entity: Client }, next: () => Promise<void>) => {
+    const plain = entity.socket;
+    if (!(plain instanceof net.Socket) || plain instanceof tls.TLSSocket) return next();
+    const answer = await sendReceive(entity, xml("starttls", { xmlns: NS_TLS }));
+    if (!answer.is("proceed", NS_TLS)) throw new Error("The server refused STARTTLS.");
+    const secured = new TLSSocket();
+    const connected = new Promise<void>((resolve, reject) => {
+      secured.once("connect", resolve);
+      secured.once("error", reject);
+    });
+    secured.connect({ socket: plain, ...tlsOptions(policy) });
+    await connected;
+    entity._attachSocket(secured);
+    await entity.restart();
+  });
+}
+
+export interface StreamFeatures {
+  use(name: string, xmlns: string, handler: (...args: any[]) => unknown): void;
+}
+
+function sendReceive(entity: Client, element: ReturnType<typeof xml>) {
+  return new Promise<ReturnType<typeof xml>>((resolve, reject) => {
+    entity.once("element", resolve);
+    entity.send(element).catch(reject);
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Runs the built bin/xmgr as a user would: a child process with its own HOME, XDG config and
+ * state folders, no terminal, and only the environment given here.
+ *
+ *   const user = await xmgrUser();                     // fresh HOME/XDG dirs, removed by user.cleanup()
+ *   const r = await user.run(["user", "clients", "alice@example.test"], { XMGR_PASSWORD: "pw" });
+ *   r.code, r.stdout, r.stderr
+ */
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Testbed } from "./testbed.js";
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const bin = join(repoRoot, "bin", "xmgr");
+
+export interface XmgrResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface XmgrUser {
+  home: string;
+  configDir: string;
+  stateDir: string;
+  env: Record<string, string>;
+  run(args: string[], env?: Record<string, string>): Promise<XmgrResult>;
+  cleanup(): Promise<void>;
+}
+
+export function runXmgr(args: string[], env: Record<string, string>): Promise<XmgrResult> {
+  return new Promise((done) => {
+    const child = execFile(
+      process.execPath,
+      [bin, ...args],
+      { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+        done({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
+    child.stdin?.end();
+  });
+}
+
+export async function xmgrUser(): Promise<XmgrUser> {
+  const home = await mkdtemp(join(tmpdir(), "xmgr-user-"));
+  const env = {
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, "config"),
+    XDG_STATE_HOME: join(home, "state"),
+    LANG: "C.UTF-8",
+  };
+  return {
+    home,
+    configDir: join(home, "config", "xmgr"),
+    stateDir: join(home, "state", "xmgr"),
+    env,
+    run: (args, extra = {}) => runXmgr(args, { ...env, ...extra }),
+    cleanup: () => rm(home, { recursive: true, force: true }),
+  };
+}
+
+/** The options that point xmgr at a test bed as `user`@host, trusting its certificate. */
+export function loginArgs(tb: Testbed, user: string, direct = false): string[] {
+  const server = direct ? `xmpps://127.0.0.1:${tb.directTlsPort}` : `127.0.0.1:${tb.c2sPort}`;
+  return ["--jid", `${user}@${tb.host}`, "--server", server, "--ca", tb.caFile];
+}
