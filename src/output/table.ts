@@ -12,7 +12,7 @@ export interface Column<Row> {
 export function renderTable<Row>(columns: Column<Row>[], rows: Row[], paint: ChalkInstance): string {
   const table = new Table({
     head: columns.map((column) => paint.bold(column.title)),
-    style: { head: [], border: [], compact: false },
+    style: { head: [], border: [], compact: true },
   });
   for (const row of rows) {
     table.push(columns.map((column) => sanitize(column.cell(row))));

@@ -39,6 +39,7 @@ declare module "ltx/lib/parse.js" {
 
 declare module "@xmpp/client-core" {
   import type { Element } from "@xmpp/xml";
+  export function jid(local: string, domain: string): { toString(): string; bare(): { toString(): string } };
   export class Client {
     constructor(options: { domain: string; service?: string; timeout?: number; lang?: string });
     jid: { toString(): string; bare(): { toString(): string } } | null;

@@ -2,7 +2,7 @@
 // legacy SASL), send IQs, close. Built from @xmpp/* parts without automatic reconnection, so a
 // command runs exactly once.
 import { randomBytes } from "node:crypto";
-import { Client } from "@xmpp/client-core";
+import { Client, jid as makeJid } from "@xmpp/client-core";
 import xml, { type Element } from "@xmpp/xml";
 import middleware from "@xmpp/middleware";
 import streamFeatures from "@xmpp/stream-features";
@@ -114,6 +114,8 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   const address = options.server ?? (await resolveServer(jid.domain, timeoutMs));
   const service = `${address.tls === "direct" ? "xmpps" : "xmpp"}://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}`;
   const entity = new Client({ domain: jid.domain, service, timeout: timeoutMs });
+  // Known before login, so the stream header carries from= once TLS is up: servers offer FAST only then.
+  entity.jid = makeJid(jid.local, jid.domain);
   const tlsPolicy = { domain: jid.domain, ca: options.ca, insecure: options.insecure };
   entity.transports.push(directTlsTransport(tlsPolicy));
   tcp({ entity });
