@@ -95,6 +95,18 @@ export function buildProgram(run: (action: Action) => (...args: unknown[]) => Pr
       }),
     );
 
+  program
+    .command("logout")
+    .description("delete this profile's saved FAST token and have the server revoke it")
+    .addHelpText("after", examples("xmgr logout", "xmgr --profile staging logout"))
+    .action(
+      run(async (command) => {
+        const { logout } = await import("./commands/logout.js");
+        const [settings, output] = await context(command);
+        await logout(settings, output);
+      }),
+    );
+
   for (const section of [user, muc]) {
     section.showHelpAfterError("(run with --help for usage)");
   }

@@ -1,7 +1,6 @@
 // One HTTPS (or loopback HTTP) POST with undici: the CA from --ca, an optional address to connect
 // to instead of the URL's host (Host header and certificate name still come from the URL), no
 // redirects, a deadline for the whole exchange and a cap on the answer's size.
-import { rootCertificates } from "node:tls";
 import { Agent, buildConnector, request } from "undici";
 import { XmgrError } from "../errors.js";
 import type { ServerAddress } from "../config/server-address.js";
@@ -22,7 +21,7 @@ export interface PostOptions {
 
 export async function postJson(options: PostOptions): Promise<HttpAnswer> {
   const { url, connectTo, trace } = options;
-  const tls = { ca: options.ca ? [...rootCertificates, options.ca] : undefined, rejectUnauthorized: !options.insecure };
+  const tls = { ca: options.ca ? [options.ca] : undefined, rejectUnauthorized: !options.insecure };
   const connector = buildConnector(tls);
   const dispatcher = new Agent({
     connect: (connectOptions, callback) =>

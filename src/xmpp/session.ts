@@ -103,7 +103,10 @@ export class XmppSession {
   async close(): Promise<void> {
     if (this.closed) return;
     const socket = this.entity.socket;
-    await Promise.race([this.entity.stop().catch(() => undefined), new Promise((resolve) => setTimeout(resolve, 300))]);
+    let timer: NodeJS.Timeout | undefined;
+    const moment = new Promise((resolve) => (timer = setTimeout(resolve, 300)));
+    await Promise.race([this.entity.stop().catch(() => undefined), moment]);
+    clearTimeout(timer);
     (socket as { socket?: { destroy(): void }; destroy?: () => void } | null)?.socket?.destroy();
     (socket as { destroy?: () => void } | null)?.destroy?.();
   }

@@ -18,7 +18,7 @@ export interface TlsPolicy {
 function tlsOptions(policy: TlsPolicy): tls.ConnectionOptions {
   return {
     servername: policy.domain,
-    ca: policy.ca ? [...tls.rootCertificates, policy.ca] : undefined,
+    ca: policy.ca ? [policy.ca] : undefined,
     rejectUnauthorized: !policy.insecure,
     minVersion: "TLSv1.2",
   };

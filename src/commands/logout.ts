@@ -1,0 +1,39 @@
+// xmgr logout: forget the FAST token of this profile and account, and have the server revoke it
+// by revoking xmgr's own client on the account (which also ends that session).
+import { revokeRequest } from "../protocol/manage-clients.js";
+import { ProfileState } from "../config/state.js";
+import type { Settings } from "../config/settings.js";
+import type { Output } from "../output/output.js";
+import { bare } from "../jid.js";
+import { XmgrError } from "../errors.js";
+import { SessionClosedError } from "../xmpp/session.js";
+import { withXmppSession } from "./xmpp-session.js";
+
+export async function logout(settings: Settings, output: Output): Promise<void> {
+  const xmpp = settings.xmpp();
+  const account = bare(xmpp.jid);
+  const state = new ProfileState(xmpp.profile);
+  if (!state.readFastToken(account)) {
+    output.ok(`No saved login for ${account} in profile ${xmpp.profile}`);
+    return;
+  }
+  let serverRevoked = false;
+  try {
+    await withXmppSession(settings, output, async ({ session, clientId }) => {
+      try {
+        const answer = await session.request(revokeRequest(`client/${clientId}`));
+        serverRevoked = answer.attrs.type !== "error" || Boolean(answer.getChild("error")?.getChild("password-reset-required"));
+      } catch (error) {
+        if (!(error instanceof SessionClosedError)) throw error;
+        serverRevoked = true;
+      }
+    });
+  } catch (error) {
+    if (!(error instanceof XmgrError)) throw error;
+    output.warn(`Could not reach the server to revoke the token (${error.message}); it expires by itself.`);
+  } finally {
+    state.deleteFastToken(account);
+  }
+  if (!serverRevoked) output.warn("The server did not revoke the token (no manage-clients support); it expires by itself.");
+  output.ok(`Logged out ${account}: the saved FAST token is deleted`);
+}
