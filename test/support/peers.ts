@@ -76,7 +76,8 @@ export interface Peer {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   xmpp: any;
   send(el: XmlElement): Promise<void>;
-  /** Sends an IQ (id added if missing) and resolves with the raw reply, result or error alike. */
+  /** Sends an IQ (id added if missing) and resolves with the raw reply, result or error alike.
+   *  Like every wait here, it rejects at once when the connection closes first. */
   iq(el: XmlElement, timeoutMs?: number): Promise<XmlElement>;
   /** Resolves with the first matching stanza among received[since…] (default 0: past ones too) and future ones. */
   waitFor(pred: (el: XmlElement) => boolean, timeoutMs?: number, since?: number): Promise<XmlElement>;
@@ -138,17 +139,22 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
 
   const peer = {} as Peer;
   const received: XmlElement[] = [];
-  const waiters = new Set<(el: XmlElement) => void>();
+  const waiters = new Set<{ check: (el: XmlElement) => void; fail: (err: Error) => void }>();
   let closedFlag = false;
   let resolveClosed!: () => void;
   const closed = new Promise<void>((r) => { resolveClosed = r; });
-  const markClosed = () => { if (!closedFlag) { closedFlag = true; resolveClosed(); } };
+  const markClosed = () => {
+    if (closedFlag) return;
+    closedFlag = true;
+    resolveClosed();
+    for (const w of [...waiters]) w.fail(new Error(`${opts.username}: connection closed while waiting for a stanza`));
+  };
   const errors: Error[] = [];
 
   xmpp.on("error", (err: Error) => { errors.push(err); });
   xmpp.on("stanza", (el: XmlElement) => {
     received.push(el);
-    for (const w of [...waiters]) w(el);
+    for (const w of [...waiters]) w.check(el);
   });
   xmpp.on("disconnect", markClosed);
   xmpp.on("offline", markClosed);
@@ -168,8 +174,12 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
     new Promise<XmlElement>((res, rej) => {
       const hit = received.slice(since).find(pred);
       if (hit) return res(hit);
-      const timer = setTimeout(() => { waiters.delete(w); rej(new Error(`${opts.username}: no matching stanza within ${timeoutMs} ms`)); }, timeoutMs);
-      const w = (el: XmlElement) => { if (pred(el)) { clearTimeout(timer); waiters.delete(w); res(el); } };
+      if (closedFlag) return rej(new Error(`${opts.username}: connection is closed`));
+      const w = {
+        check: (el: XmlElement) => { if (pred(el)) { clearTimeout(timer); waiters.delete(w); res(el); } },
+        fail: (err: Error) => { clearTimeout(timer); waiters.delete(w); rej(err); },
+      };
+      const timer = setTimeout(() => w.fail(new Error(`${opts.username}: no matching stanza within ${timeoutMs} ms`)), timeoutMs);
       waiters.add(w);
     });
 

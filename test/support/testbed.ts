@@ -20,12 +20,13 @@
  *
  * Options: `extraGlobalConfig` / `extraHostConfig` / `extraMucConfig` are Lua lines appended
  * to the global section / the VirtualHost / the Component; `hostModules` adds modules to
- * the VirtualHost. `log()` returns Prosody's debug log (attach it to failures). The child is
- * also killed (SIGKILL) and the dir removed if the jest process exits without stop().
+ * the VirtualHost, `omitHostModules` drops some of the default ones. `log()` returns
+ * Prosody's debug log (attach it to failures). A watchdog process kills Prosody (SIGKILL)
+ * and removes the dir if the test process goes away without stop().
  */
 import { spawn, execFile, type ChildProcess } from "node:child_process";
 import { mkdtemp, writeFile, rm, mkdir } from "node:fs/promises";
-import { readFileSync, rmSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -38,6 +39,8 @@ export interface TestbedOptions {
   extraHostConfig?: string;
   extraMucConfig?: string;
   hostModules?: string[];
+  /** Modules to leave out of the VirtualHost's default list (e.g. ["admin_manage_clients"] for a "stock" server). */
+  omitHostModules?: string[];
 }
 
 export interface HttpResponse {
@@ -132,7 +135,7 @@ const lua = (s: string) => JSON.stringify(s); // JSON string escapes are valid L
 
 function configText(dir: string, ports: { c2s: number; tls: number; http: number; https: number }, opts: TestbedOptions): string {
   const hostModules = ["sasl2", "sasl2_bind2", "sasl2_fast", "tokenauth", "http_oauth2", "client_management",
-    "admin_manage_clients", ...(opts.hostModules ?? [])];
+    "admin_manage_clients", ...(opts.hostModules ?? [])].filter((m) => !(opts.omitHostModules ?? []).includes(m));
   return `-- written by test/support/testbed.ts
 run_as_root = true
 pidfile = ${lua(join(dir, "prosody.pid"))}
@@ -176,16 +179,21 @@ ${opts.extraMucConfig ?? ""}
 `;
 }
 
-const live = new Set<() => void>();
-let exitHookInstalled = false;
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  process.on("exit", () => { for (const kill of live) kill(); });
+/**
+ * A watchdog for the Prosody child: a shell that blocks reading a pipe from this process.
+ * When this process dies in any way (jest exiting, a crash, SIGKILL) the pipe closes and the
+ * watchdog kills Prosody and removes the temp dir. stop() kills the watchdog first.
+ */
+function startWatchdog(prosodyPid: number, dir: string): ChildProcess {
+  const dog = spawn("sh", ["-c", 'exec 3<&0; cat <&3 >/dev/null; kill -KILL "$1" 2>/dev/null; rm -rf "$2"', "watchdog",
+    String(prosodyPid), dir], { stdio: ["pipe", "ignore", "ignore"], detached: true /* own process group */ });
+  dog.unref();
+  (dog.stdin as unknown as { unref(): void }).unref();
+  dog.on("error", () => { /* best effort */ });
+  return dog;
 }
 
 export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> {
-  installExitHook();
   const dir = await mkdtemp(join(tmpdir(), "xmgr-tb-"));
   try {
     await mkdir(join(dir, "certs"));
@@ -222,13 +230,14 @@ async function launch(dir: string, caFile: string, opts: TestbedOptions): Promis
   let output = "";
   child.stdout!.on("data", (d) => { output += d; });
   child.stderr!.on("data", (d) => { output += d; });
+  // Never keep the jest process alive for Prosody's sake; the watchdog cleans up if stop() is missed.
+  child.unref();
+  (child.stdout as unknown as { unref(): void }).unref();
+  (child.stderr as unknown as { unref(): void }).unref();
   let exited = false;
   const exitPromise = new Promise<void>((res) => child.once("exit", () => { exited = true; res(); }));
-  const killNow = () => {
-    if (!exited) try { child.kill("SIGKILL"); } catch { /* gone */ }
-    try { rmSync(dir, { recursive: true, force: true }); } catch { /* best effort */ }
-  };
-  live.add(killNow);
+  const watchdog = startWatchdog(child.pid!, dir);
+  const killWatchdog = () => { try { process.kill(-watchdog.pid!, "SIGKILL"); } catch { /* gone */ } };
 
   const readLog = () => { try { return readFileSync(logFile, "utf8"); } catch { return ""; } };
 
@@ -250,9 +259,9 @@ async function launch(dir: string, caFile: string, opts: TestbedOptions): Promis
       }
     }
   } catch (err) {
+    killWatchdog();
     child.kill("SIGKILL");
     await exitPromise;
-    live.delete(killNow);
     throw err;
   }
 
@@ -327,7 +336,7 @@ async function launch(dir: string, caFile: string, opts: TestbedOptions): Promis
         await exitPromise;
         clearTimeout(timer);
       }
-      live.delete(killNow);
+      killWatchdog();
       await rm(dir, { recursive: true, force: true });
     },
   };
