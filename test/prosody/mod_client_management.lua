@@ -247,16 +247,21 @@ local function revoke_client(username, key)
 	if not record then return nil, "item-not-found"; end
 	local pw_updated = password_updated(username);
 	local password_active = record.password_used and (not pw_updated or record.password_used >= pw_updated);
+	local grants = tokenauth.get_user_grants(username) or {};
+	local grant_active = record.grant_id and grants[record.grant_id];
+	local fast = fast_module();
+	local fast_active = record.sasl2_client_id and fast and fast.is_client_fast(username, record.sasl2_client_id, pw_updated);
+	if not (password_active or grant_active or fast_active or is_connected(username, key)) then
+		return nil, "item-not-found"; -- not listed any more, nothing left to revoke
+	end
 
 	if record.grant_id then
-		local grants = tokenauth.get_user_grants(username) or {};
-		if grants[record.grant_id] then
+		if grant_active then
 			local ok, err = revoke_grant(username, record.grant_id);
 			if not ok then return nil, err; end
 		end
 	end
 	if record.sasl2_client_id then
-		local fast = fast_module();
 		if fast and not fast.revoke_fast_tokens(username, record.sasl2_client_id) then
 			return nil, "internal-server-error";
 		end
