@@ -37,6 +37,10 @@ export async function revokeClient(settings: Settings, output: Output, jidText: 
           `To end its access, change the password (e.g. prosodyctl passwd ${targetText}).`,
         );
       }
+      if (error.condition === "item-not-found" && !own && /\baccount\b/i.test(error.text ?? "")) {
+        // mod_admin_manage_clients: the account itself does not exist ("Account not found").
+        throw refusal(error, targetText, account);
+      }
       if (error.condition === "item-not-found") {
         throw new XmgrError("notFound", `No client ${selector} has access to ${targetText}.`, `List them with: xmgr user clients ${targetText}`);
       }
