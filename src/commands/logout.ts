@@ -14,7 +14,8 @@ export async function logout(settings: Settings, output: Output): Promise<void> 
   const account = bare(xmpp.jid);
   const state = new ProfileState(xmpp.profile);
   if (!state.readFastToken(account)) {
-    output.ok(`No saved login for ${account} in profile ${xmpp.profile}`);
+    if (output.json) output.jsonData({ account, profile: xmpp.profile, tokenDeleted: false, serverRevoked: false });
+    else output.ok(`No saved login for ${account} in profile ${xmpp.profile}`);
     return;
   }
   let serverRevoked = false;
@@ -35,5 +36,6 @@ export async function logout(settings: Settings, output: Output): Promise<void> 
     state.deleteFastToken(account);
   }
   if (!serverRevoked) output.warn("The server did not revoke the token (no manage-clients support); it expires by itself.");
-  output.ok(`Logged out ${account}: the saved FAST token is deleted`);
+  if (output.json) output.jsonData({ account, profile: xmpp.profile, tokenDeleted: true, serverRevoked });
+  else output.ok(`Logged out ${account}: the saved FAST token is deleted`);
 }

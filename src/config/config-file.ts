@@ -72,6 +72,9 @@ export function parseConfig(text: string, path: string): Map<string, ProfileSett
 export function loadProfile(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): ProfileSettings {
   const path = configPath(env);
   if (!existsSync(path)) {
+    if (env.XMGR_CONFIG) {
+      throw new XmgrError("usage", `XMGR_CONFIG names ${path}, which does not exist.`);
+    }
     if (profile && profile !== "default") {
       throw new XmgrError("usage", `Profile "${profile}" not found: there is no config file at ${path}.`);
     }

@@ -5,7 +5,7 @@ import { XmgrError, usageError } from "../errors.js";
 import { parseBareJid, type Jid } from "../jid.js";
 import { loadProfile, type ProfileSettings } from "./config-file.js";
 import { canPrompt, promptSecret } from "./prompt.js";
-import { readPrivateFile } from "./private-file.js";
+import { assertPrivate, readPrivateFile } from "./private-file.js";
 import { parseServerAddress, type ServerAddress } from "./server-address.js";
 
 export interface GlobalOptions {
@@ -44,8 +44,9 @@ export class Settings {
     readonly options: GlobalOptions,
     readonly env: NodeJS.ProcessEnv = process.env,
   ) {
-    this.profileName = options.profile ?? env.XMGR_PROFILE ?? "default";
-    this.profile = loadProfile(options.profile ?? env.XMGR_PROFILE, env);
+    const profile = options.profile || env.XMGR_PROFILE || undefined;
+    this.profileName = profile ?? "default";
+    this.profile = loadProfile(profile, env);
   }
 
   /** The first of: an option's value, an environment variable, a config key. */
@@ -73,6 +74,8 @@ export class Settings {
       throw usageError("No account to log in as.", "Give --jid admin@example.com, set XMGR_JID, or add jid to the config file.");
     }
     const server = this.pick(this.options.server, "XMGR_SERVER", "server");
+    const passwordFile = this.options.passwordFile ?? this.profile.password_file;
+    if (passwordFile) assertPrivate(passwordFile, "secret file");
     return {
       ...this.connection(),
       jid: parseBareJid(jidText, "login JID"),
@@ -81,11 +84,12 @@ export class Settings {
     };
   }
 
-  /** Reads a secret from a variable, a file option, a config value or a config file key, in that order. */
+  /** Reads a secret from a file option, a variable, a config file key or a config value, in that order. */
   secret(sources: { variable: string; fileOption?: string; key: keyof ProfileSettings; fileKey: keyof ProfileSettings }) {
+    if (sources.fileOption) return firstLine(readPrivateFile(sources.fileOption, "secret file"));
     const fromEnv = this.env[sources.variable];
     if (fromEnv) return fromEnv;
-    const file = sources.fileOption ?? this.profile[sources.fileKey];
+    const file = this.profile[sources.fileKey];
     if (file) return firstLine(readPrivateFile(file, "secret file"));
     return this.profile[sources.key];
   }

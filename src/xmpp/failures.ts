@@ -40,6 +40,9 @@ export function connectionFailure(error: unknown, service: string): XmgrError {
   if (code === "CERT_HAS_EXPIRED" || code === "CERT_NOT_YET_VALID") {
     return new XmgrError("tls", `The certificate of ${service} is ${code === "CERT_HAS_EXPIRED" ? "expired" : "not yet valid"}.`);
   }
+  if (code === "ERR_SSL_TLSV1_UNRECOGNIZED_NAME") {
+    return new XmgrError("tls", `The server at ${service} has no certificate for the account's domain.`, "Check --jid: its domain must be a host this server serves.");
+  }
   if (code?.startsWith("ERR_SSL") || code?.startsWith("ERR_TLS") || /tls|ssl/i.test(message ?? "")) {
     return new XmgrError("tls", `TLS with ${service} failed (${code ?? "handshake error"}).`);
   }

@@ -132,7 +132,8 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   const userAgent = xml(
     "user-agent",
     { id: options.userAgent.id },
-    xml("software", {}, options.userAgent.software),
+    // XEP-0388 has no version field; servers that do not know the attribute ignore it.
+    xml("software", { version: options.userAgent.version }, options.userAgent.software),
     xml("device", {}, options.userAgent.device),
   );
   const onAuthenticate = async (done: Function, mechanisms: string[], fast: unknown) => {

@@ -54,7 +54,7 @@ export async function revokeClient(settings: Settings, output: Output, jidText: 
     output.jsonData({ account: targetText, selector, revoked: true, ownSession: outcome === "revoked-self" });
     return;
   }
-  output.ok(outcome === "revoked-self" ? "Client access revoked (it was xmgr's own session; the server closed it)" : "Client access revoked");
+  output.ok(outcome === "revoked-self" ? "Client access revoked; it was xmgr's own client, so the server closed this session (a client that logged in with the password keeps access until the password changes)" : "Client access revoked");
 }
 
 function designatesSelf(selector: string, clientId: string): boolean {
