@@ -83,7 +83,7 @@ function httpFailure(error: unknown, url: URL): XmgrError {
     return new XmgrError("connection", `Cannot connect to ${where}: the host name does not resolve.`, "Check --url, or give --http-server.");
   }
   if (reason === "ERR_SSL_TLSV1_UNRECOGNIZED_NAME") {
-    return new XmgrError("tls", `The server at ${where} has no certificate for ${url.hostname}.`, "Check the host name in --url.");
+    return new XmgrError("tls", `TLS failed: the server at ${where} has no certificate for ${url.hostname}.`, "Check the host name in --url.");
   }
   if (reason === "ERR_TLS_CERT_ALTNAME_INVALID") {
     return new XmgrError("tls", `The certificate of ${where} is for another name.`, "The URL's host must be a name on the certificate.");

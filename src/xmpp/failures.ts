@@ -41,7 +41,7 @@ export function connectionFailure(error: unknown, service: string): XmgrError {
     return new XmgrError("tls", `The certificate of ${service} is ${code === "CERT_HAS_EXPIRED" ? "expired" : "not yet valid"}.`);
   }
   if (code === "ERR_SSL_TLSV1_UNRECOGNIZED_NAME") {
-    return new XmgrError("tls", `The server at ${service} has no certificate for the account's domain.`, "Check --jid: its domain must be a host this server serves.");
+    return new XmgrError("tls", `TLS failed: the server at ${service} has no certificate for the account's domain.`, "Check --jid: its domain must be a host this server serves.");
   }
   if (code?.startsWith("ERR_SSL") || code?.startsWith("ERR_TLS") || /tls|ssl/i.test(message ?? "")) {
     return new XmgrError("tls", `TLS with ${service} failed (${code ?? "handshake error"}).`);
