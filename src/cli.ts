@@ -45,9 +45,9 @@ export function buildProgram(run: (action: Action) => (...args: unknown[]) => Pr
     .addHelpText("after", examples("xmgr user clients alice@example.com", "xmgr --json user clients alice@example.com | jq '.clients[].id'"))
     .action(
       run(async (command) => {
-        const { listClients } = await import("./commands/user/clients.js");
+        const [{ listClients }, { oneShotSession }] = await Promise.all([import("./commands/user/clients.js"), import("./commands/xmpp-session.js")]);
         const [settings, output] = await context(command);
-        await listClients(settings, output, command.args[0]);
+        await listClients(oneShotSession(settings, output), output, command.args[0]);
       }),
     );
   user
@@ -62,9 +62,9 @@ export function buildProgram(run: (action: Action) => (...args: unknown[]) => Pr
     )
     .action(
       run(async (command) => {
-        const { revokeClient } = await import("./commands/user/revoke-client.js");
+        const [{ revokeClient }, { oneShotSession }] = await Promise.all([import("./commands/user/revoke-client.js"), import("./commands/xmpp-session.js")]);
         const [settings, output] = await context(command);
-        await revokeClient(settings, output, command.args[0], command.args[1]);
+        await revokeClient(oneShotSession(settings, output), output, command.args[0], command.args[1]);
       }),
     );
 

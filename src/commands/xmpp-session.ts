@@ -15,6 +15,16 @@ export interface LoggedIn {
   clientId: string;
 }
 
+/** Where a command gets its logged-in session from: one per command, or one a shell keeps open. */
+export interface SessionSource {
+  use<T>(work: (login: LoggedIn) => Promise<T>): Promise<T>;
+}
+
+/** A session opened for one command and closed after it. */
+export function oneShotSession(settings: Settings, output: Output): SessionSource {
+  return { use: (work) => withXmppSession(settings, output, work) };
+}
+
 export async function withXmppSession<T>(settings: Settings, output: Output, work: (login: LoggedIn) => Promise<T>): Promise<T> {
   const xmpp = settings.xmpp();
   if (xmpp.insecure) output.warn("--insecure: the server's certificate is not verified; anyone on the path can read this session.");

@@ -352,7 +352,12 @@ export function channelBindingOf(
   if (!protocol || protocol === "unknown") return undefined; // not (yet) a TLS session
   const tls13 = protocol === "TLSv1.3";
   for (const type of types) {
-    const data = bindingData(socket, type, tls13);
+    let data: Buffer | undefined;
+    try {
+      data = bindingData(socket, type, tls13);
+    } catch {
+      data = undefined; // e.g. handshake not complete (getProtocol() answers before it is)
+    }
     if (data && data.length > 0) return { type, data };
   }
   return undefined;

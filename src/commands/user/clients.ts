@@ -1,11 +1,10 @@
 // xmgr user clients JID: which clients have access to an account.
 import { parseBareJid, bare, sameBare } from "../../jid.js";
 import { listRequest, parseClients, readStanzaError, type Client } from "../../protocol/manage-clients.js";
-import type { Settings } from "../../config/settings.js";
 import type { Output } from "../../output/output.js";
 import { renderTable, type Column } from "../../output/table.js";
 import { readableTime } from "../../output/time.js";
-import { withXmppSession } from "../xmpp-session.js";
+import type { SessionSource } from "../xmpp-session.js";
 import { refusal } from "./refusals.js";
 
 const AUTH_NAMES = { password: "Password", grant: "Grant", fast: "FAST" } as const;
@@ -22,10 +21,10 @@ export function clientColumns(now = new Date()): Column<Client>[] {
   ];
 }
 
-export async function listClients(settings: Settings, output: Output, jidText: string): Promise<void> {
+export async function listClients(sessions: SessionSource, output: Output, jidText: string): Promise<void> {
   const target = parseBareJid(jidText, "account JID");
   const targetText = bare(target);
-  const clients = await withXmppSession(settings, output, async ({ session, login, account }) => {
+  const clients = await sessions.use(async ({ session, login, account }) => {
     const own = sameBare(target, login);
     const answer = await session.request(listRequest(own ? undefined : targetText));
     if (answer.attrs.type === "error") throw refusal(readStanzaError(answer), targetText, account);

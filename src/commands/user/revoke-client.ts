@@ -2,10 +2,9 @@
 import { XmgrError, usageError } from "../../errors.js";
 import { bare, parseBareJid, sameBare } from "../../jid.js";
 import { NS_MANAGE_CLIENTS, readStanzaError, revokeRequest } from "../../protocol/manage-clients.js";
-import type { Settings } from "../../config/settings.js";
 import type { Output } from "../../output/output.js";
 import { SessionClosedError } from "../../xmpp/session.js";
-import { withXmppSession } from "../xmpp-session.js";
+import type { SessionSource } from "../xmpp-session.js";
 import { refusal } from "./refusals.js";
 
 const SELECTOR = /^(?:(?:client|grant)\/[^\s/][^\s]*|software\/[^\s/]+(?:\/[^\s/]+)?)$/u;
@@ -20,11 +19,11 @@ export function checkSelector(selector: string): string {
   return selector;
 }
 
-export async function revokeClient(settings: Settings, output: Output, jidText: string, selectorText: string): Promise<void> {
+export async function revokeClient(sessions: SessionSource, output: Output, jidText: string, selectorText: string): Promise<void> {
   const target = parseBareJid(jidText, "account JID");
   const targetText = bare(target);
   const selector = checkSelector(selectorText);
-  const outcome = await withXmppSession(settings, output, async ({ session, login, account, clientId }) => {
+  const outcome = await sessions.use(async ({ session, login, account, clientId }) => {
     const own = sameBare(target, login);
     try {
       const answer = await session.request(revokeRequest(selector, own ? undefined : targetText));
