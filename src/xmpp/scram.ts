@@ -21,6 +21,12 @@
  *         "I could bind but you did not offer -PLUS"; a server that does support binding
  *         then fails the exchange).
  *       - plain otherwise: `n,,`.
+ *       So with a getter, the plain variant only works against servers without channel binding
+ *       (Prosody refuses `y,,` whenever it could bind): to opt out of binding, omit the getter.
+ *   Password: UTF-8 after SASLprep's mapping + NFKC steps (what Prosody applies when storing
+ *   keys); full SASLprep (prohibited characters, bidi) is NOT applied. Username: only the
+ *   `=`/`,` escaping (the server preps it).
+ *   Iteration count: 1..MAX_ITERATIONS (10,000,000, a few seconds of PBKDF2 in the threadpool).
  *
  *   channelBindingOf(socket: TLSSocket, types?: readonly ChannelBindingType[]) → ChannelBinding | undefined
  *     The first of `types` (in that order of preference) defined for this connection.
