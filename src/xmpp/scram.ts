@@ -510,8 +510,11 @@ export function registerScram(
   const mechs: ScramMechanismConstructor[] = [
     scramMechanism("sha256", binding, true),
     scramMechanism("sha1", binding, true),
-    scramMechanism("sha256", binding, false),
-    scramMechanism("sha1", binding, false),
+    // The plain variants send "n,,", not "y,,": Prosody with -PLUS disabled in its config still
+    // supports binding and refuses "y". No downgrade protection is lost: the mechanism list
+    // arrives over TLS that xmgr has verified, so nobody on the path can strip -PLUS from it.
+    scramMechanism("sha256"),
+    scramMechanism("sha1"),
   ];
   const list = factory._mechs;
   if (Array.isArray(list)) {
