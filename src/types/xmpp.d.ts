@@ -57,8 +57,14 @@ declare module "@xmpp/client-core" {
     off(event: string, listener: (...args: any[]) => void): this;
     once(event: string, listener: (...args: any[]) => void): this;
     emit(event: string, ...args: unknown[]): boolean;
+    setMaxListeners(n: number): this;
     _attachSocket(socket: unknown): void;
     restart(): Promise<unknown>;
+    connect(service: string): Promise<unknown>;
+    open(options: { domain: string; lang?: string }): Promise<unknown>;
+    /** Feeds bytes from the socket to the parser (null between streams and after a parse error). */
+    _onData(data: Buffer): void;
+    parser: { root: { children: unknown[] } | null } | null;
   }
 }
 

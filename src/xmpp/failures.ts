@@ -59,7 +59,8 @@ export function connectionFailure(error: unknown, service: string): XmgrError {
     return new XmgrError("connection", `The connection to ${service} failed (${code}).`);
   }
   if (name === "StreamError") {
-    return new XmgrError("connection", `The server at ${service} closed the stream with an error: ${condition ?? "unknown"}.`);
+    const text = (error as ErrorLike).text;
+    return new XmgrError("connection", `The server at ${service} closed the stream with an error: ${condition ?? "unknown"}${text ? ` ("${text.slice(0, 300)}")` : ""}.`);
   }
   if (name === "XMLError" || name === "SASLError") {
     return new XmgrError("failure", `The server at ${service} sent something xmgr cannot read (${name}).`);

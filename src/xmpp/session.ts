@@ -24,6 +24,7 @@ import { registerMechanisms } from "./mechanisms.js";
 import { connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
 import { resolveServer } from "./resolve.js";
+import { capReceived, startStream } from "./guard.js";
 
 export interface UserAgent {
   id: string;
@@ -49,18 +50,27 @@ export interface SessionOptions {
 }
 
 export class SessionClosedError extends XmgrError {
-  constructor() {
-    super("connection", "The server closed the connection before answering.", "Try again; if it persists, check the server's log.");
+  /** `streamError`: the condition (and text) of the stream error the server closed the stream with, if any. */
+  constructor(streamError?: string) {
+    super(
+      "connection",
+      `The server closed the connection before answering${streamError ? ` (stream error: ${streamError})` : ""}.`,
+      "Try again; if it persists, check the server's log.",
+    );
   }
 }
 
 export class XmppSession {
   private closed = false;
+  /** The first thing that went wrong on the stream (socket error, stream error, unreadable XML, size cap). */
+  private fault: unknown;
 
   constructor(
     private readonly entity: Client,
     private readonly timeoutMs: number,
+    private readonly explain: (error: unknown) => XmgrError = () => new SessionClosedError(),
   ) {
+    entity.on("error", (error: unknown) => (this.fault ??= error));
     entity.on("disconnect", () => (this.closed = true));
   }
 
@@ -86,7 +96,7 @@ export class XmppSession {
       };
       const onClosed = () => {
         cleanup();
-        reject(new SessionClosedError());
+        reject(this.closedError());
       };
       const timer = setTimeout(() => {
         cleanup();
@@ -97,6 +107,14 @@ export class XmppSession {
       if (this.closed) return onClosed();
       this.entity.send(iq).catch(onClosed);
     });
+  }
+
+  /** Why the stream ended under a request: a stream error or a plain close, else what broke it. */
+  private closedError(): XmgrError {
+    const fault = this.fault as { name?: string; condition?: string; text?: string } | undefined;
+    if (!fault) return new SessionClosedError();
+    if (fault.name === "StreamError") return new SessionClosedError(`${fault.condition}${fault.text ? `, "${fault.text.slice(0, 300)}"` : ""}`);
+    return this.explain(fault);
   }
 
   /** Ends the stream; does not wait on the server for more than a moment. */
@@ -117,6 +135,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   const address = options.server ?? (await resolveServer(jid.domain, timeoutMs));
   const service = `${address.tls === "direct" ? "xmpps" : "xmpp"}://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}`;
   const entity = new Client({ domain: jid.domain, service, timeout: timeoutMs });
+  capReceived(entity);
   // Known before login, so the stream header carries from= once TLS is up: servers offer FAST only then.
   entity.jid = makeJid(jid.local, jid.domain);
   const tlsPolicy = { domain: jid.domain, ca: options.ca, insecure: options.insecure };
@@ -177,14 +196,15 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
     );
   });
   try {
-    await Promise.race([entity.start(), deadline]);
+    const closed = () => new XmgrError("connection", `The server at ${service} closed the connection before xmgr could log in.`, "Check --server, and the server's log.");
+    await Promise.race([startStream(entity, closed), deadline]);
   } catch (error) {
     destroy(entity);
     throw classify(failure ?? error, service, bare(jid));
   } finally {
     clearTimeout(timer);
   }
-  return new XmppSession(entity, timeoutMs);
+  return new XmppSession(entity, timeoutMs, (error) => classify(error, service, bare(jid)));
 }
 
 function askOnce(password: () => Promise<string>): () => Promise<string> {
