@@ -45,8 +45,9 @@ export async function postJson(options: PostOptions): Promise<HttpAnswer> {
     });
     const body = await readCapped(response.body);
     const contentType = String(response.headers["content-type"] ?? "");
-    trace?.(`HTTP ${response.statusCode} ${contentType} ${body.slice(0, 2000)}`);
-    return { status: response.statusCode, contentType, body };
+    const location = response.headers.location;
+    trace?.(`HTTP ${response.statusCode} ${contentType}${location ? ` Location: ${location}` : ""} ${body.slice(0, 2000)}`);
+    return { status: response.statusCode, contentType, body, ...(typeof location === "string" && { location }) };
   } catch (error) {
     throw httpFailure(error, url);
   } finally {

@@ -15,6 +15,8 @@ export interface HttpAnswer {
   status: number;
   contentType: string;
   body: string;
+  /** The Location header of a redirect (never followed). */
+  location?: string;
 }
 
 /** The server's {"error": "…"} text, when the body is that JSON. */
@@ -36,6 +38,13 @@ export function checkKickAnswer(answer: HttpAnswer, request: KickRequest, url: s
   if (status === 200 && answer.body.trim() === "") return;
   if (status === 200) {
     throw new XmgrError("failure", `The server answered 200 with a body mod_http_muc_kick never sends; the kick may not have happened.`, "Check that --url reaches Prosody itself, not a login page or another service.");
+  }
+  if (status >= 300 && status < 400) {
+    throw new XmgrError(
+      "failure",
+      `The server redirects (HTTP ${status})${answer.location ? ` to ${answer.location.slice(0, 500)}` : ""}; xmgr does not follow redirects, so that the Authorization value goes nowhere else.`,
+      "If that is the muc_kick endpoint, give it with --url.",
+    );
   }
   if (status === 401 || status === 403) {
     throw new XmgrError(

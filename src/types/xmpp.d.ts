@@ -82,7 +82,7 @@ declare module "@xmpp/tls/lib/Socket.js" {
   }
 }
 declare module "@xmpp/middleware" {
-  export default function middleware(options: { entity: unknown }): unknown;
+  export default function middleware(options: { entity: unknown }): { use(handler: (ctx: any, next: () => unknown) => unknown): unknown };
 }
 declare module "@xmpp/stream-features" {
   export default function streamFeatures(options: { middleware: unknown }): {

@@ -19,7 +19,7 @@ import { XmgrError } from "../errors.js";
 import { bare, type Jid } from "../jid.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { FastToken } from "../config/state.js";
-import { directTlsTransport, startTlsFeature } from "./tls.js";
+import { directTlsTransport, refusePlaintext, startTlsFeature } from "./tls.js";
 import { registerMechanisms } from "./mechanisms.js";
 import { connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
@@ -143,6 +143,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   tcp({ entity });
 
   const mw = middleware({ entity });
+  refusePlaintext(mw, service);
   const features = streamFeatures({ middleware: mw });
   startTlsFeature(features, tlsPolicy);
 

@@ -6,8 +6,10 @@ import ConnectionTLS from "@xmpp/tls/lib/Connection.js";
 import TLSSocket from "@xmpp/tls/lib/Socket.js";
 import xml from "@xmpp/xml";
 import type { Client } from "@xmpp/client-core";
+import { XmgrError } from "../errors.js";
 
 const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
+const NS_STREAMS = "http://etherx.jabber.org/streams";
 
 export interface TlsPolicy {
   domain: string;
@@ -32,6 +34,25 @@ export function directTlsTransport(policy: TlsPolicy) {
       return parameters && { ...parameters, ...tlsOptions(policy) };
     }
   };
+}
+
+/**
+ * Stops at the first stream features of an unencrypted stream that do not offer STARTTLS (a
+ * server without TLS, or a man in the middle who removed it): xmgr never logs in in the clear,
+ * whatever else the features offer. Register it before any other feature.
+ */
+export function refusePlaintext(middleware: { use(handler: (ctx: { stanza: ReturnType<typeof xml>; entity: Client }, next: () => unknown) => unknown): unknown }, service: string): void {
+  middleware.use((ctx, next) => {
+    const { stanza, entity } = ctx;
+    if (stanza.is("features", NS_STREAMS) && !entity.isSecure() && !stanza.getChild("starttls", NS_TLS)) {
+      throw new XmgrError(
+        "tls",
+        `The server at ${service} offered no TLS; xmgr does not log in over an unencrypted connection.`,
+        "Use an xmpps:// address for direct TLS, or enable STARTTLS on the server (c2s_require_encryption).",
+      );
+    }
+    return next();
+  });
 }
 
 /** Upgrades the plain stream with STARTTLS. The caller refuses to log in when no TLS was offered. */
