@@ -3,7 +3,7 @@
 import { hostname } from "node:os";
 import { bare, type Jid } from "../jid.js";
 import { ProfileState } from "../config/state.js";
-import type { Settings } from "../config/settings.js";
+import type { Settings, XmppSettings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
 import { VERSION } from "../version.js";
 import type { XmppSession } from "../xmpp/session.js";
@@ -26,7 +26,16 @@ export function oneShotSession(settings: Settings, output: Output): SessionSourc
 }
 
 export async function withXmppSession<T>(settings: Settings, output: Output, work: (login: LoggedIn) => Promise<T>): Promise<T> {
-  const xmpp = settings.xmpp();
+  const login = await openLoggedIn(settings.xmpp(), output);
+  try {
+    return await work(login);
+  } finally {
+    await login.session.close();
+  }
+}
+
+/** Logs in as the configured account; the caller closes `session`. */
+export async function openLoggedIn(xmpp: XmppSettings, output: Output): Promise<LoggedIn> {
   if (xmpp.insecure) output.warn("--insecure: the server's certificate is not verified; anyone on the path can read this session.");
   const { openSession } = await import("../xmpp/session.js");
   const state = new ProfileState(xmpp.profile);
@@ -42,9 +51,5 @@ export async function withXmppSession<T>(settings: Settings, output: Output, wor
     },
     trace: output.verbose ? (line) => output.trace(line) : undefined,
   });
-  try {
-    return await work({ session, login: xmpp.jid, account, clientId });
-  } finally {
-    await session.close();
-  }
+  return { session, login: xmpp.jid, account, clientId };
 }

@@ -72,6 +72,13 @@ export class XmppSession {
   ) {
     entity.on("error", (error: unknown) => (this.fault ??= error));
     entity.on("disconnect", () => (this.closed = true));
+    // Concurrent requests (xmgr shell pipelines them) each listen for their own answer.
+    (entity as unknown as NodeJS.EventEmitter).setMaxListeners(0);
+  }
+
+  /** False once the stream is closing or closed, by us or by the server: nothing more can be sent on it. */
+  get isOpen(): boolean {
+    return !this.closed && this.entity.status === "online";
   }
 
   get account(): string {
