@@ -1,11 +1,12 @@
 // The program: sections and commands, global options, and the one place where failures become
 // a "! message" on stderr and an exit code. Commands load their network stacks only when run.
-import { Command, CommanderError, Option } from "commander";
+import { Argument, Command, CommanderError, Option } from "commander";
 import { ExitCode, XmgrError } from "./errors.js";
 import type { GlobalOptions } from "./config/settings.js";
 import { VERSION } from "./version.js";
 
-type Action = (command: Command) => Promise<void>;
+/** A command's work; a number it returns is the exit status (xmgr shell). */
+type Action = (command: Command) => Promise<void | number>;
 
 function examples(...lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => `  ${line}`).join("\n")}\n`;
@@ -107,6 +108,51 @@ export function buildProgram(run: (action: Action) => (...args: unknown[]) => Pr
       }),
     );
 
+  program
+    .command("shell")
+    .description("log in once and run many commands: interactively on a terminal, or a batch from stdin or -c")
+    .option("-c, --command <commands>", "run these commands (separated by ; or newlines) instead of reading stdin")
+    .option("--keep-going", "in a batch, run every command even after one failed")
+    .option("--max-in-flight <n>", "in a batch, requests sent before earlier answers arrive (default 32; 1 = one at a time)")
+    .addHelpText(
+      "after",
+      examples(
+        "xmgr shell",
+        "xmgr shell -c 'user clients alice@example.com; user revoke_client alice@example.com grant/HjEEr45_LQr'",
+        "xmgr --json shell --keep-going < revocations.txt",
+        "",
+        "Commands: user clients JID, user revoke_client JID SELECTOR, muc kick ROOM NICK [REASON], help, quit;",
+        "also prosodyctl's call form: user:clients(\"alice@example.com\"). See man xmgr, SHELL.",
+      ),
+    )
+    .action(
+      run(async (command) => {
+        const { runShell } = await import("./shell/shell.js");
+        const [settings, output] = await context(command);
+        return runShell(settings, output, command.opts());
+      }),
+    );
+
+  program
+    .command("completion")
+    .description("print a completion script for bash, zsh or fish")
+    .addArgument(new Argument("<shell>", "bash, zsh or fish").choices(["bash", "zsh", "fish"]))
+    .addHelpText(
+      "after",
+      examples(
+        "source <(xmgr completion bash)",
+        "xmgr completion bash > ~/.local/share/bash-completion/completions/xmgr",
+        "xmgr completion zsh > ~/.zfunc/_xmgr    # with fpath=(~/.zfunc $fpath) before compinit",
+        "xmgr completion fish > ~/.config/fish/completions/xmgr.fish",
+      ),
+    )
+    .action(
+      run(async (command) => {
+        const { completionScript } = await import("./shell/completion-scripts.js");
+        process.stdout.write(completionScript(command.args[0], program));
+      }),
+    );
+
   for (const section of [user, muc]) {
     section.showHelpAfterError("(run with --help for usage)");
   }
@@ -139,9 +185,11 @@ async function report(error: unknown, verbose: boolean): Promise<number> {
 
 export async function main(argv: string[]): Promise<void> {
   const verbose = argv.includes("-v") || argv.includes("--verbose");
+  let status: number | undefined;
   const run: (action: Action) => (...args: unknown[]) => Promise<void> = (action) => async (...args) => {
     const command = args[args.length - 1] as Command;
-    await action(command);
+    const returned = await action(command);
+    if (typeof returned === "number") status = returned;
   };
   const program = buildProgram(run);
   const overrideExits = (command: Command): void => {
@@ -152,6 +200,7 @@ export async function main(argv: string[]): Promise<void> {
   let code: number = ExitCode.ok;
   try {
     await program.parseAsync(argv);
+    code = status ?? ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) {
       code = error.exitCode === 0 ? ExitCode.ok : ExitCode.usage;

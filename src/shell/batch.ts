@@ -1,0 +1,114 @@
+// Batch mode (stdin not a terminal, or -c): statements run in input order over one session, and
+// what they print comes out in input order. Consecutive commands of the same kind (several
+// `user revoke_client`, or several `user clients`) are pipelined: up to maxInFlight requests are
+// on the wire at once instead of one round trip each. Other commands wait for those before them.
+//
+// What "stop at the first failure" means with pipelining: once a failure is known, no new command
+// is started; commands already sent (at most maxInFlight - 1 after the failing one) still finish,
+// and their output is printed in order like any other. With maxInFlight 1 nothing after a failure
+// is ever sent. --keep-going runs everything.
+import { DirectSink, BufferSink, ShellOutput, type Sink } from "./output.js";
+import { prepare, type Outcome, type Prepared, type ShellEnv } from "./statement.js";
+import { splitStatements } from "./split.js";
+import type { Kind } from "./commands.js";
+
+export interface BatchOptions {
+  keepGoing: boolean;
+  maxInFlight: number;
+  /** Where output goes (default: stdout and stderr). */
+  out?: Sink;
+  /** How a statement becomes a command (tests replace it). */
+  prepare?: typeof prepare;
+}
+
+interface Task {
+  prepared: Prepared;
+  index: number;
+  sink: BufferSink;
+  outcome?: Outcome;
+}
+
+export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, env: ShellEnv, options: BatchOptions): Promise<number> {
+  const out = options.out ?? new DirectSink();
+  const prepareStatement = options.prepare ?? prepare;
+  const color = env.settings.options.color !== false;
+  const unprinted: Task[] = [];
+  const finished: Task[] = [];
+  let waiters: (() => void)[] = [];
+  let inFlight = 0;
+  let started = 0;
+  let failureSeen = false;
+  let quit = false;
+  let kindInFlight: Kind | undefined;
+  let stoppedEarly = false;
+
+  const printReady = () => {
+    while (unprinted[0]?.outcome) {
+      const task = unprinted.shift()!;
+      task.sink.replayTo(out);
+      finished.push(task);
+    }
+  };
+  const nextCompletion = () => new Promise<void>((resolve) => waiters.push(resolve));
+  const drain = async () => {
+    while (inFlight > 0) await nextCompletion();
+    kindInFlight = undefined;
+  };
+  const mustStop = () => quit || (failureSeen && !options.keepGoing);
+  const start = (prepared: Prepared) => {
+    const sink = new BufferSink();
+    const task: Task = { prepared, index: started++, sink };
+    const output = new ShellOutput({ json: env.json, color, verbose: env.verbose }, sink);
+    unprinted.push(task);
+    inFlight++;
+    kindInFlight = prepared.kind;
+    void prepared.run(output).then((outcome) => {
+      task.outcome = outcome;
+      inFlight--;
+      if (outcome.status !== 0) failureSeen = true;
+      if (outcome.quit) quit = true;
+      printReady();
+      const woken = waiters;
+      waiters = [];
+      for (const wake of woken) wake();
+    });
+  };
+
+  let lineNumber = 0;
+  reading: for await (const line of lines) {
+    lineNumber++;
+    for (const text of splitStatements(line)) {
+      if (mustStop()) {
+        stoppedEarly = true;
+        break reading;
+      }
+      const prepared = prepareStatement(text, lineNumber, env);
+      if (prepared.kind === "alone" || prepared.kind !== kindInFlight) await drain();
+      while (inFlight >= options.maxInFlight) await nextCompletion();
+      if (mustStop()) {
+        stoppedEarly = true;
+        break reading;
+      }
+      start(prepared);
+      if (prepared.kind === "alone") await drain();
+    }
+  }
+  await drain();
+  printReady();
+
+  const failures = finished.filter((task) => task.outcome!.status !== 0);
+  if (failures.length === 0) return 0;
+  const first = failures[0];
+  const where = (task: Task) => `command ${task.index + 1} (line ${task.prepared.line})`;
+  if (!options.keepGoing) {
+    const sentAfter = finished.length - 1 - first.index;
+    const parts = [
+      ...(sentAfter > 0 ? [`${sentAfter} command${sentAfter === 1 ? "" : "s"} after it had already been sent (pipelined) and ran`] : []),
+      ...(stoppedEarly ? [sentAfter > 0 ? "the rest were not run" : "the commands after it were not run"] : []),
+    ];
+    if (parts.length > 0) out.write("err", `! Stopped at the failure of ${where(first)}: ${parts.join("; ")}. --keep-going runs them all.\n`);
+  } else if (finished.length > 1) {
+    out.write("err", `! ${failures.length} of ${finished.length} commands failed: ${failures.map(where).join(", ")}.\n`);
+  }
+  return first.outcome!.status;
+}

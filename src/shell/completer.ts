@@ -1,0 +1,42 @@
+// Tab completion in the interactive shell: sections, commands, the call form ("user:cl" becomes
+// "user:clients("), and the JIDs seen in this session where a command takes a JID.
+import { BUILTINS, COMMANDS, SECTIONS, findCommand } from "./commands.js";
+import { partialWords } from "./split.js";
+
+export type Completer = (line: string) => [string[], string];
+
+export function shellCompleter(seenJids: () => Iterable<string>): Completer {
+  return (line) => {
+    const { words, current, currentRaw } = partialWords(line);
+    if (currentRaw !== current) return [[], currentRaw]; // inside quotes or escapes: leave it be
+    const candidates = candidatesFor(words, current, [...seenJids()]);
+    const hits = [...new Set(candidates.filter((candidate) => candidate.startsWith(current)))].sort();
+    const single = hits.length === 1 && !hits[0].endsWith("(");
+    return [single ? [`${hits[0]} `] : hits, current];
+  };
+}
+
+function candidatesFor(words: string[], current: string, jids: string[]): string[] {
+  if (words.length === 0) {
+    if (current.includes(":")) return COMMANDS.map((command) => `${command.section}:${command.name}(`);
+    return [...SECTIONS, ...BUILTINS];
+  }
+  const [section, name] = words;
+  if (section === "help") {
+    if (words.length === 1) return SECTIONS;
+    if (words.length === 2) return COMMANDS.filter((command) => command.section === name).map((command) => command.name);
+    return [];
+  }
+  if (words.length === 1) return COMMANDS.filter((command) => command.section === section).map((command) => command.name);
+  const command = findCommand(section, name);
+  if (!command) return [];
+  if (current.startsWith("--")) return Object.keys(command.options);
+  const previous = words[words.length - 1];
+  if (command.options[previous]?.value) return [];
+  let position = 0;
+  for (let index = 2; index < words.length; index++) {
+    if (command.options[words[index]]) index += command.options[words[index]].value ? 1 : 0;
+    else position++;
+  }
+  return command.jidArgs.includes(position) ? jids : [];
+}

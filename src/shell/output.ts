@@ -1,0 +1,61 @@
+// The Output each shell command writes to: the one-shot commands' own Output, with JSON on one
+// line (JSON Lines), writing into a sink the shell controls: straight to the terminal (muted when
+// Ctrl-C cancels the command) or into a buffer printed in input order (pipelined batches).
+import { Output, type OutputOptions } from "../output/output.js";
+import { sanitize } from "../output/sanitize.js";
+
+export type StreamName = "out" | "err";
+
+/** What JSON.stringify leaves as is but a terminal may act on: DEL, C1 controls, bidi controls, line separators. */
+const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+export interface Sink {
+  write(stream: StreamName, text: string): void;
+}
+
+export class ShellOutput extends Output {
+  constructor(
+    options: OutputOptions,
+    private readonly sink: Sink,
+    tty: { out: boolean; err: boolean } = { out: Boolean(process.stdout.isTTY), err: Boolean(process.stderr.isTTY) },
+  ) {
+    super(options, streamInto(sink, "out", tty.out), streamInto(sink, "err", tty.err));
+  }
+
+  /** One document per line: JSON Lines. Characters a terminal may act on stay \u escapes, as in the one-shot JSON. */
+  override jsonData(value: unknown): void {
+    this.data(JSON.stringify(value).replace(UNSAFE_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`));
+  }
+
+  /** A plain line on stderr, e.g. that the shell logged in again. */
+  note(message: string): void {
+    this.sink.write("err", `${sanitize(message)}\n`);
+  }
+}
+
+function streamInto(sink: Sink, stream: StreamName, isTTY: boolean): NodeJS.WriteStream {
+  return { isTTY, write: (chunk: unknown) => (sink.write(stream, String(chunk)), true) } as unknown as NodeJS.WriteStream;
+}
+
+/** Writes to process.stdout / process.stderr, until muted. */
+export class DirectSink implements Sink {
+  muted = false;
+
+  write(stream: StreamName, text: string): void {
+    if (!this.muted) (stream === "out" ? process.stdout : process.stderr).write(text);
+  }
+}
+
+/** Keeps what a command writes, in order, to print later. */
+export class BufferSink implements Sink {
+  private readonly chunks: [StreamName, string][] = [];
+
+  write(stream: StreamName, text: string): void {
+    this.chunks.push([stream, text]);
+  }
+
+  replayTo(sink: Sink): void {
+    for (const [stream, text] of this.chunks) sink.write(stream, text);
+    this.chunks.length = 0;
+  }
+}

@@ -1,0 +1,54 @@
+// xmgr shell: log in once, then run many commands over that session, interactively on a terminal
+// or as a batch from stdin or -c. Returns the exit status.
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { usageError } from "../errors.js";
+import { ProfileState } from "../config/state.js";
+import type { Settings } from "../config/settings.js";
+import type { Output } from "../output/output.js";
+import { runBatch } from "./batch.js";
+import { History } from "./history.js";
+import { runRepl } from "./repl.js";
+import { PersistentSession } from "./session-source.js";
+import type { ShellEnv } from "./statement.js";
+
+export interface ShellOptions {
+  command?: string;
+  keepGoing?: boolean;
+  maxInFlight?: string;
+}
+
+export const DEFAULT_MAX_IN_FLIGHT = 32;
+
+export async function runShell(settings: Settings, output: Output, options: ShellOptions): Promise<number> {
+  const maxInFlight = parseMaxInFlight(options.maxInFlight);
+  const env: ShellEnv = {
+    settings,
+    sessions: new PersistentSession(settings, output),
+    json: output.json,
+    verbose: output.verbose,
+    seenJids: new Set(),
+  };
+  const interactive = options.command === undefined && Boolean(process.stdin.isTTY);
+  try {
+    if (interactive) {
+      const xmpp = settings.xmpp();
+      const server = xmpp.server ? `${xmpp.server.host.includes(":") ? `[${xmpp.server.host}]` : xmpp.server.host}:${xmpp.server.port}` : xmpp.jid.domain;
+      const history = new History(join(new ProfileState(settings.profileName).dir, "history"));
+      return await runRepl(env, { history, server });
+    }
+    const lines = options.command !== undefined ? options.command.split(/\r?\n/) : createInterface({ input: process.stdin, crlfDelay: Infinity });
+    return await runBatch(lines, env, { keepGoing: Boolean(options.keepGoing), maxInFlight });
+  } finally {
+    await env.sessions.close();
+  }
+}
+
+function parseMaxInFlight(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_MAX_IN_FLIGHT;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 1024) {
+    throw usageError(`Invalid --max-in-flight ${JSON.stringify(text)}: give a whole number from 1 to 1024.`);
+  }
+  return value;
+}

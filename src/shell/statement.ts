@@ -1,0 +1,102 @@
+// One statement of the shell, from its text to its outcome: parsed (shell form or call form),
+// resolved to a command, run against the shell's session, and any failure reported the way the
+// one-shot commands report it ("! message" on stderr; with --json also one error document).
+import { XmgrError } from "../errors.js";
+import { ProfileState } from "../config/state.js";
+import type { Settings } from "../config/settings.js";
+import { isCallForm, parseCallForm } from "./call-form.js";
+import { BUILTINS, helpText, resolveCommand, type CommandContext, type Kind } from "./commands.js";
+import type { ShellOutput } from "./output.js";
+import type { PersistentSession } from "./session-source.js";
+import { shellWords } from "./split.js";
+
+export interface Outcome {
+  /** 0, or the exit code of the failure. */
+  status: number;
+  quit?: boolean;
+}
+
+export interface Prepared {
+  text: string;
+  line: number;
+  kind: Kind;
+  run(output: ShellOutput): Promise<Outcome>;
+}
+
+export interface ShellEnv {
+  settings: Settings;
+  sessions: PersistentSession;
+  json: boolean;
+  verbose: boolean;
+  /** JIDs of commands that succeeded, and the logged-in account: for tab completion. */
+  seenJids: Set<string>;
+}
+
+export function prepare(text: string, line: number, env: ShellEnv): Prepared {
+  let words: string[];
+  try {
+    words = isCallForm(text) ? parseCallForm(text) : shellWords(text);
+  } catch (error) {
+    return failed(text, line, env, error);
+  }
+  const [first, ...rest] = words;
+  if (first === "help" || first === "?") {
+    return alone(text, line, async (output) => {
+      const help = helpText(rest);
+      if (output.json) output.jsonData({ help });
+      else output.data(help);
+    }, env);
+  }
+  if (BUILTINS.includes(first)) {
+    if (rest.length > 0) return failed(text, line, env, new XmgrError("usage", `${first} takes no arguments.`));
+    return { text, line, kind: "alone", run: async () => ({ status: 0, quit: true }) };
+  }
+  let resolved: ReturnType<typeof resolveCommand>;
+  try {
+    resolved = resolveCommand(words);
+  } catch (error) {
+    return failed(text, line, env, error);
+  }
+  const { command, args, options } = resolved;
+  let clientId: string | undefined;
+  const ownClientId = () => (clientId ??= env.sessions.clientId ?? new ProfileState(env.settings.profileName).clientId());
+  const context = (output: ShellOutput): CommandContext => ({ settings: env.settings, output, sessions: env.sessions.for(output) });
+  return {
+    text,
+    line,
+    kind: command.kind(args, ownClientId),
+    run: (output) =>
+      settle(text, line, env, output, async () => {
+        await command.run(context(output), args, options);
+        for (const index of command.jidArgs) if (args[index]?.includes("@")) env.seenJids.add(args[index]);
+      }),
+  };
+}
+
+function alone(text: string, line: number, work: (output: ShellOutput) => Promise<void>, env: ShellEnv): Prepared {
+  return { text, line, kind: "alone", run: (output) => settle(text, line, env, output, () => work(output)) };
+}
+
+function failed(text: string, line: number, env: ShellEnv, error: unknown): Prepared {
+  return alone(text, line, () => Promise.reject(error), env);
+}
+
+async function settle(text: string, line: number, env: ShellEnv, output: ShellOutput, work: () => Promise<void>): Promise<Outcome> {
+  try {
+    await work();
+    return { status: 0 };
+  } catch (error) {
+    const failure = asXmgrError(error);
+    output.fail(failure);
+    if (env.verbose && !(error instanceof XmgrError) && error instanceof Error && error.stack) output.note(error.stack);
+    if (output.json) {
+      output.jsonData({ command: text, line, error: { message: failure.message, ...(failure.hint && { hint: failure.hint }), exitCode: failure.exitCode } });
+    }
+    return { status: failure.exitCode };
+  }
+}
+
+export function asXmgrError(error: unknown): XmgrError {
+  if (error instanceof XmgrError) return error;
+  return new XmgrError("failure", `Internal error: ${(error as Error)?.message ?? String(error)}`, "Please report this, with the output of -v.");
+}
