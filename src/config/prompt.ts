@@ -1,5 +1,6 @@
 // Asks for a secret on the terminal without echoing it.
 import { XmgrError } from "../errors.js";
+import { registerSecret } from "../output/secrets.js";
 
 export function canPrompt(): boolean {
   return Boolean(process.stdin.isTTY && process.stderr.isTTY);
@@ -19,7 +20,10 @@ export function promptSecret(question: string): Promise<string> {
       input.pause();
       process.stderr.write("\n");
       if (error) reject(error);
-      else resolve(answer);
+      else {
+        registerSecret(answer);
+        resolve(answer);
+      }
     };
     const onData = (chunk: string) => {
       for (const char of chunk) {

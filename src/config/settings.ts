@@ -7,6 +7,7 @@ import { loadProfile, type ProfileSettings } from "./config-file.js";
 import { canPrompt, promptSecret } from "./prompt.js";
 import { assertPrivate, readPrivateFile } from "./private-file.js";
 import { parseServerAddress, type ServerAddress } from "./server-address.js";
+import { registerSecret } from "../output/secrets.js";
 
 export interface GlobalOptions {
   profile?: string;
@@ -84,8 +85,14 @@ export class Settings {
     };
   }
 
-  /** Reads a secret from a file option, a variable, a config file key or a config value, in that order. */
+  /** Reads a secret from a file option, a variable, a config file key or a config value, in that order; output redacts it from then on. */
   secret(sources: { variable: string; fileOption?: string; key: keyof ProfileSettings; fileKey: keyof ProfileSettings }) {
+    const value = this.findSecret(sources);
+    registerSecret(value);
+    return value;
+  }
+
+  private findSecret(sources: { variable: string; fileOption?: string; key: keyof ProfileSettings; fileKey: keyof ProfileSettings }) {
     if (sources.fileOption) return firstLine(readPrivateFile(sources.fileOption, "secret file"));
     const fromEnv = this.env[sources.variable];
     if (fromEnv) return fromEnv;

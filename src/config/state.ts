@@ -5,6 +5,7 @@ import { existsSync, readFileSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { assertPrivate, writePrivateFile } from "./private-file.js";
+import { registerSecret } from "../output/secrets.js";
 
 export interface FastToken {
   mechanism: string;
@@ -42,13 +43,16 @@ export class ProfileState {
     assertPrivate(path, "FAST token file");
     try {
       const token = JSON.parse(readFileSync(path, "utf8")) as FastToken;
-      return typeof token.token === "string" && typeof token.mechanism === "string" ? token : undefined;
+      if (typeof token.token !== "string" || typeof token.mechanism !== "string") return undefined;
+      registerSecret(token.token);
+      return token;
     } catch {
       return undefined;
     }
   }
 
   saveFastToken(account: string, token: FastToken): void {
+    registerSecret(token.token);
     writePrivateFile(this.tokenPath(account), `${JSON.stringify(token)}\n`);
   }
 

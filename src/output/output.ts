@@ -1,8 +1,11 @@
 // Where everything a command says goes: data (tables, JSON) on stdout, status and errors on
 // stderr, colour only where that stream is a terminal and neither NO_COLOR nor --no-color is set.
+// Nothing is written without its secrets redacted (secrets.ts) and, except data, made safe for a
+// terminal (sanitize.ts; tables sanitize their cells, JSON escapes what could act on a terminal).
 import { Chalk, type ChalkInstance } from "chalk";
 import type { XmgrError } from "../errors.js";
-import { sanitize } from "./sanitize.js";
+import { sanitize, escapeInJson } from "./sanitize.js";
+import { redactSecrets } from "./secrets.js";
 
 export interface OutputOptions {
   json: boolean;
@@ -35,31 +38,34 @@ export class Output {
   }
 
   data(text: string): void {
-    this.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    const safe = redactSecrets(text);
+    this.stdout.write(safe.endsWith("\n") ? safe : `${safe}\n`);
   }
 
   jsonData(value: unknown): void {
-    this.data(JSON.stringify(value, null, 2));
+    this.data(escapeInJson(JSON.stringify(value, null, 2)));
   }
 
   /** "OK: …", as prosodyctl shell says it. */
   ok(message: string): void {
     if (this.json) return;
-    this.stderr.write(`${this.paintErr.green("OK:")} ${sanitize(message)}\n`);
+    this.stderr.write(`${this.paintErr.green("OK:")} ${safe(message)}\n`);
   }
 
   warn(message: string): void {
-    this.stderr.write(`${this.paintErr.yellow("warning:")} ${sanitize(message)}\n`);
+    this.stderr.write(`${this.paintErr.yellow("warning:")} ${safe(message)}\n`);
   }
 
   /** "! message" and, on a second line, what to do. */
   fail(error: XmgrError): void {
-    this.stderr.write(`${this.paintErr.red("!")} ${sanitize(error.message)}\n`);
-    if (error.hint) this.stderr.write(`  ${sanitize(error.hint)}\n`);
+    this.stderr.write(`${this.paintErr.red("!")} ${safe(error.message)}\n`);
+    if (error.hint) this.stderr.write(`  ${safe(error.hint)}\n`);
   }
 
   /** -v: the protocol exchange, already redacted by the caller. */
   trace(line: string): void {
-    if (this.verbose) this.stderr.write(`${this.paintErr.dim(sanitize(line))}\n`);
+    if (this.verbose) this.stderr.write(`${this.paintErr.dim(safe(line))}\n`);
   }
 }
+
+const safe = (text: string) => sanitize(redactSecrets(text));

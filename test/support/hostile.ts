@@ -10,8 +10,8 @@
  *   server.received()   // everything xmgr sent, decrypted
  *   await server.close();
  *
- * `onConnect` replaces the whole conversation (for servers that misbehave before any login);
- * without `onIq`, IQs after login are never answered. The login is SASL1 PLAIN over TLS with
+ * `onConnect` replaces the whole conversation (for servers that misbehave before any login),
+ * `onAuth` may answer the SASL <auth/> itself; without `onIq`, IQs after login are never answered. The login is SASL1 PLAIN over TLS with
  * any password; the bound JID is admin@example.test/xmgr.
  */
 import tls from "node:tls";
@@ -56,6 +56,8 @@ export interface XmppScript {
   cert: Certificate;
   /** Takes over as soon as TLS is up: the default conversation (login) does not run. */
   onConnect?: (socket: tls.TLSSocket) => void;
+  /** Each SASL <auth/>: return true when the script answered it itself. Default: <success/>. */
+  onAuth?: (auth: Element, socket: tls.TLSSocket) => boolean;
   /** Each IQ xmgr sends after login (the bind IQ excluded). Default: never answered. */
   onIq?: (iq: Element, socket: tls.TLSSocket) => void;
 }
@@ -94,7 +96,9 @@ export async function scriptedXmppServer(script: XmppScript): Promise<ScriptedSe
       const parser = new xml.Parser();
       parser.on("start", () => socket.write(STREAM_HEADER + (loggedIn ? BIND_FEATURES : SASL_FEATURES)));
       parser.on("element", (element) => {
-        if (element.name === "auth") {
+        if (element.name === "auth" && script.onAuth?.(element, socket)) {
+          return;
+        } else if (element.name === "auth") {
           loggedIn = true;
           current = newParser(); // the client restarts the stream after <success/>
           socket.write("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
