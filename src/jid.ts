@@ -1,6 +1,7 @@
 // Just enough JID handling for an admin tool: split, check, and compare bare JIDs.
 // Anything that is not a plausible JID is refused before a connection is made.
 import { usageError } from "./errors.js";
+import { NOT_IN_XML } from "./protocol/xml-chars.js";
 
 export interface Jid {
   local: string;
@@ -20,7 +21,9 @@ export function parseJid(text: string, what = "JID"): Jid {
   const local = at === -1 ? "" : bare.slice(0, at);
   const domain = (at === -1 ? bare : bare.slice(at + 1)).toLowerCase();
   const problem =
-    at === -1 || local === ""
+    NOT_IN_XML.test(text)
+      ? "it contains a character XML cannot carry"
+      : at === -1 || local === ""
       ? "it has no user part (expected user@domain)"
       : FORBIDDEN_IN_LOCAL.test(local)
         ? "its user part contains a character JIDs do not allow"

@@ -58,7 +58,7 @@ function readClient(client: Element): Client {
   const auth = client
     .getChild("auth")
     ?.getChildElements()
-    .map((kind) => AUTH_ELEMENTS[kind.name])
+    .map((kind) => (Object.hasOwn(AUTH_ELEMENTS, kind.name) ? AUTH_ELEMENTS[kind.name] : undefined)) // not <constructor/> etc.
     .filter((kind): kind is AuthKind => kind !== undefined);
   return withoutEmpty({
     id: String(client.attrs.id),

@@ -6,6 +6,7 @@ import type { Settings } from "../../config/settings.js";
 import { canPrompt, promptSecret } from "../../config/prompt.js";
 import { isLoopback, parseHostPort } from "../../config/server-address.js";
 import type { Output } from "../../output/output.js";
+import { NOT_IN_XML } from "../../protocol/xml-chars.js";
 
 export interface KickOptions {
   url?: string;
@@ -17,16 +18,16 @@ export interface KickOptions {
 const PROSODY_HTTPS_PORT = 5281;
 
 export function checkNickname(nickname: string): string {
-  if (nickname === "" || nickname.length > 1023 || /\p{Cc}/u.test(nickname)) {
-    throw usageError(`Invalid nickname ${JSON.stringify(nickname)}: it must be 1 to 1023 characters without control characters.`);
+  if (nickname === "" || nickname.length > 1023 || /\p{Cc}/u.test(nickname) || NOT_IN_XML.test(nickname)) {
+    throw usageError(`Invalid nickname ${JSON.stringify(nickname)}: it must be 1 to 1023 characters without control characters or characters XML cannot carry.`);
   }
   return nickname;
 }
 
 export function checkReason(reason: string | undefined): string | undefined {
   if (reason === undefined || reason === "") return undefined;
-  if (reason.length > 4000 || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason)) {
-    throw usageError("Invalid reason: it must be under 4000 characters without control characters.");
+  if (reason.length > 4000 || /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(reason) || NOT_IN_XML.test(reason)) {
+    throw usageError("Invalid reason: it must be under 4000 characters without control characters or characters XML cannot carry.");
   }
   return reason;
 }

@@ -6,11 +6,12 @@ import type { Output } from "../../output/output.js";
 import { SessionClosedError } from "../../xmpp/session.js";
 import type { SessionSource } from "../xmpp-session.js";
 import { refusal } from "./refusals.js";
+import { NOT_IN_XML } from "../../protocol/xml-chars.js";
 
 const SELECTOR = /^(?:(?:client|grant)\/[^\s/][^\s]*|software\/[^\s/]+(?:\/[^\s/]+)?)$/u;
 
 export function checkSelector(selector: string): string {
-  if (!SELECTOR.test(selector) || selector.length > 1023 || /\p{Cc}/u.test(selector)) {
+  if (!SELECTOR.test(selector) || selector.length > 1023 || /\p{Cc}/u.test(selector) || NOT_IN_XML.test(selector)) {
     throw usageError(
       `Invalid client selector ${JSON.stringify(selector)}.`,
       "Use client/ID or grant/ID as listed by 'xmgr user clients', or software/NAME[/VERSION].",
