@@ -1,0 +1,57 @@
+// Preloaded by scripts/bench.mjs (`node --import …/phases.mjs bin/xmgr …`) to see where one run's
+// time goes. Marks are performance.now() (ms since the process started): when this preload runs
+// (Node's own start-up is done), the first socket xmgr opens, its TCP connect, TLS handshake,
+// first write and first read, the last socket closing, and the 'exit' event; and how long
+// tls.createSecureContext took (summed). It wraps net/tls.connect and tls.createSecureContext to
+// watch them and changes nothing else. Written as JSON to $BENCH_PHASES_FILE at exit.
+import { createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
+import { performance } from "node:perf_hooks";
+
+const require = createRequire(import.meta.url);
+const marks = { preload: performance.now() };
+const mark = (name) => {
+  marks[name] ??= performance.now();
+};
+
+function watch(socket) {
+  mark("socketCreated");
+  socket.once("connect", () => mark("tcpConnected"));
+  socket.once("secureConnect", () => mark("tlsDone"));
+  socket.once("data", () => mark("firstData"));
+  const write = socket.write;
+  socket.write = function (...args) {
+    mark("firstWrite");
+    return write.apply(this, args);
+  };
+  socket.once("close", () => {
+    marks.lastClose = performance.now();
+  });
+  return socket;
+}
+
+for (const name of ["net", "tls"]) {
+  const module = require(name);
+  const connect = module.connect;
+  module.connect = function (...args) {
+    return watch(connect.apply(this, args));
+  };
+  if (name === "net") module.createConnection = module.connect;
+}
+
+const tls = require("tls");
+const createSecureContext = tls.createSecureContext;
+marks.secureContextMs = 0;
+tls.createSecureContext = function (...args) {
+  const start = performance.now();
+  try {
+    return createSecureContext.apply(this, args);
+  } finally {
+    marks.secureContextMs += performance.now() - start;
+  }
+};
+
+process.on("exit", () => {
+  marks.exit = performance.now();
+  if (process.env.BENCH_PHASES_FILE) writeFileSync(process.env.BENCH_PHASES_FILE, JSON.stringify(marks));
+});
