@@ -21,7 +21,8 @@
  * Options: `extraGlobalConfig` / `extraHostConfig` / `extraMucConfig` are Lua lines appended
  * to the global section / the VirtualHost / the Component; `hostModules` adds modules to
  * the VirtualHost, `omitHostModules` drops some of the default ones. `log()` returns
- * Prosody's debug log (attach it to failures). A watchdog process kills Prosody (SIGKILL)
+ * Prosody's debug log (attach it to failures). `restart(signal, whileDown)` stops Prosody and starts
+ * it again (same ports, config and data), for tests of a server going away. A watchdog process kills Prosody (SIGKILL)
  * and removes the dir if the test process goes away without stop().
  */
 import { spawn, execFile, type ChildProcess } from "node:child_process";
@@ -87,6 +88,11 @@ export interface Testbed {
   http(method: string, path: string, opts?: HttpOptions): Promise<HttpResponse>;
   /** Prosody's log so far (debug level). */
   log(): string;
+  /**
+   * Stops Prosody with `signal` (SIGTERM: a clean shutdown; SIGKILL: a crash), runs `whileDown`,
+   * then starts it again on the same ports with the same config and data, and waits until it serves.
+   */
+  restart(signal?: NodeJS.Signals, whileDown?: () => Promise<void>): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -226,44 +232,54 @@ async function launch(dir: string, caFile: string, opts: TestbedOptions): Promis
   await writeFile(configFile, configText(dir, { c2s, tls, http: httpPort, https: httpsPort }, opts));
   await rm(logFile, { force: true });
 
-  const child: ChildProcess = spawn("prosody", ["--config", configFile, "-F"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout!.on("data", (d) => { output += d; });
-  child.stderr!.on("data", (d) => { output += d; });
-  // Never keep the jest process alive for Prosody's sake; the watchdog cleans up if stop() is missed.
-  child.unref();
-  (child.stdout as unknown as { unref(): void }).unref();
-  (child.stderr as unknown as { unref(): void }).unref();
-  let exited = false;
-  const exitPromise = new Promise<void>((res) => child.once("exit", () => { exited = true; res(); }));
-  const watchdog = startWatchdog(child.pid!, dir);
-  const killWatchdog = () => { try { process.kill(-watchdog.pid!, "SIGKILL"); } catch { /* gone */ } };
-
   const readLog = () => { try { return readFileSync(logFile, "utf8"); } catch { return ""; } };
+  let child!: ChildProcess;
+  let exited = false;
+  let exitPromise!: Promise<void>;
+  let killWatchdog = () => {};
 
-  // Wait for "server-started" in the log (all hosts and modules loaded), then for the ports.
-  const deadline = Date.now() + 15000;
-  try {
-    for (;;) {
-      if (exited) throw new Error(`prosody exited during startup:\n${output}\n${readLog()}`);
-      const text = readLog();
-      if (PORT_FAILURE.test(text)) throw new PortClash(`port clash:\n${text}`);
-      if (text.includes(READY_LINE)) break;
-      if (Date.now() > deadline) throw new Error(`prosody did not start within 15 s:\n${output}\n${text}`);
-      await new Promise((r) => setTimeout(r, 15));
-    }
-    for (const port of [c2s, tls, httpPort, httpsPort]) {
-      while (!(await canConnect(port))) {
-        if (exited || Date.now() > deadline) throw new Error(`port ${port} never accepted:\n${readLog()}`);
+  /** Starts Prosody (again, for restart(): same config, ports and data) and waits until it serves. */
+  const startProsody = async () => {
+    child = spawn("prosody", ["--config", configFile, "-F"], { cwd: dir, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout!.on("data", (d) => { output += d; });
+    child.stderr!.on("data", (d) => { output += d; });
+    // Never keep the jest process alive for Prosody's sake; the watchdog cleans up if stop() is missed.
+    child.unref();
+    (child.stdout as unknown as { unref(): void }).unref();
+    (child.stderr as unknown as { unref(): void }).unref();
+    exited = false;
+    const started = child;
+    exitPromise = new Promise<void>((res) => started.once("exit", () => { exited = true; res(); }));
+    const watchdog = startWatchdog(child.pid!, dir);
+    killWatchdog = () => { try { process.kill(-watchdog.pid!, "SIGKILL"); } catch { /* gone */ } };
+
+    // Wait for "server-started" in the log (all hosts and modules loaded) past what an earlier run wrote, then for the ports.
+    const earlier = readLog().length;
+    const deadline = Date.now() + 15000;
+    try {
+      for (;;) {
+        if (exited) throw new Error(`prosody exited during startup:\n${output}\n${readLog()}`);
+        const text = readLog().slice(earlier);
+        if (PORT_FAILURE.test(text)) throw new PortClash(`port clash:\n${text}`);
+        if (text.includes(READY_LINE)) break;
+        if (Date.now() > deadline) throw new Error(`prosody did not start within 15 s:\n${output}\n${text}`);
         await new Promise((r) => setTimeout(r, 15));
       }
+      for (const port of [c2s, tls, httpPort, httpsPort]) {
+        while (!(await canConnect(port))) {
+          if (exited || Date.now() > deadline) throw new Error(`port ${port} never accepted:\n${readLog()}`);
+          await new Promise((r) => setTimeout(r, 15));
+        }
+      }
+    } catch (err) {
+      killWatchdog();
+      child.kill("SIGKILL");
+      await exitPromise;
+      throw err;
     }
-  } catch (err) {
-    killWatchdog();
-    child.kill("SIGKILL");
-    await exitPromise;
-    throw err;
-  }
+  };
+  await startProsody();
 
   const prosodyctl = (args: string[]) => run("prosodyctl", ["--config", configFile, ...args], dir);
 
@@ -327,6 +343,13 @@ async function launch(dir: string, caFile: string, opts: TestbedOptions): Promis
     prosodyctl,
     http: httpReq,
     log: readLog,
+    async restart(signal = "SIGTERM", whileDown) {
+      child.kill(signal);
+      await exitPromise;
+      killWatchdog();
+      await whileDown?.();
+      await startProsody();
+    },
     async stop() {
       if (stopped) return;
       stopped = true;
