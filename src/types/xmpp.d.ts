@@ -64,7 +64,7 @@ declare module "@xmpp/client-core" {
     open(options: { domain: string; lang?: string }): Promise<unknown>;
     /** Feeds bytes from the socket to the parser (null between streams and after a parse error). */
     _onData(data: Buffer): void;
-    parser: { root: { children: unknown[] } | null } | null;
+    parser: { root: { children: unknown[] } | null; write(data: string): void } | null;
   }
 }
 

@@ -9,6 +9,7 @@
 //   awaits the stream header (an error in between was an unhandled rejection that killed the
 //   process), and open() can miss the server's answer (a stream error or a close then waited for
 //   the timeout).
+import { StringDecoder } from "node:string_decoder";
 import type { Client } from "@xmpp/client-core";
 import { XmgrError } from "../errors.js";
 
@@ -42,7 +43,10 @@ export function capReceived(entity: Client, limit = MAX_STANZA_BYTES, tagLimit =
     const root = entity.parser?.root;
     if (root) root.children.length = 0;
   });
-  const feed = entity._onData.bind(entity);
+  // @xmpp/connection decodes each read on its own, which breaks a UTF-8 character split
+  // between two reads; one decoder for the whole stream keeps it whole.
+  const decoder = new StringDecoder("utf8");
+  const feed = (data: Buffer) => entity.parser?.write(decoder.write(data));
   const stop = (error: XmgrError) => {
     entity.parser = null;
     entity.emit("error", error);
