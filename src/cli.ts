@@ -184,6 +184,12 @@ async function report(error: unknown, verbose: boolean): Promise<number> {
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // A reader that went away (xmgr --help | head -1) ends xmgr quietly, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+    });
+  }
   const verbose = argv.includes("-v") || argv.includes("--verbose");
   let status: number | undefined;
   const run: (action: Action) => (...args: unknown[]) => Promise<void> = (action) => async (...args) => {

@@ -1,0 +1,59 @@
+// What every user meets before any server is involved: help, version, usage errors, pipes.
+import { describe, expect, test } from "@jest/globals";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot, runXmgr } from "../support/xmgr.js";
+
+const bin = join(repoRoot, "bin", "xmgr");
+const env = { HOME: "/nonexistent", LANG: "C.UTF-8" };
+
+/** Every runnable command, as a user types it, read from the top-level and section help. */
+async function commands(): Promise<string[][]> {
+  const top = await runXmgr(["--help"], env);
+  const names = [...top.stdout.matchAll(/^ {2}([a-z_]+)(?:\|[a-z_-]+)? /gm)].map((match) => match[1]).filter((name) => name !== "help");
+  const all: string[][] = [];
+  for (const name of names) {
+    const help = await runXmgr([name, "--help"], env);
+    const subcommands = /\nCommands:\n/.test(help.stdout)
+      ? [...help.stdout.split("\nCommands:\n")[1].matchAll(/^ {2}([a-z_]+)/gm)].map((match) => match[1]).filter((sub) => sub !== "help")
+      : [];
+    if (subcommands.length === 0) all.push([name]);
+    for (const sub of subcommands) all.push([name, sub]);
+  }
+  return all;
+}
+
+describe("help", () => {
+  test("every command's --help exits 0 and shows at least one example that runs xmgr", async () => {
+    const list = await commands();
+    expect(list).toEqual(expect.arrayContaining([["user", "clients"], ["user", "revoke_client"], ["muc", "kick"], ["logout"]]));
+    for (const command of list) {
+      const help = await runXmgr([...command, "--help"], env);
+      expect({ command, code: help.code }).toEqual({ command, code: 0 });
+      expect(help.stdout.split("Examples:")[1]).toMatch(/^\s+(\S+=\S+ )?xmgr /m);
+    }
+  });
+
+  test("--version prints package.json's version", async () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
+    const result = await runXmgr(["--version"], env);
+    expect(result.stdout.trim()).toBe(version);
+  });
+});
+
+describe("usage errors", () => {
+  test.each([[["nope"]], [["user", "clients"]], [["user", "revoke_client", "a@b.c"]], [["--timeout"]]])("xmgr %j exits 2 with a hint and no stack trace", async (args) => {
+    const result = await runXmgr(args, env);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/--help/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+});
+
+test("a reader that goes away (xmgr --help | true) ends xmgr quietly", () => {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const run = spawnSync("sh", ["-c", `"${process.execPath}" "${bin}" --help | true`], { env: { ...env, PATH: process.env.PATH }, encoding: "utf8" });
+    expect(run.stderr).toBe("");
+  }
+});
