@@ -21,6 +21,7 @@ const JUSTIFIED: Record<string, string> = {
   commander: "subcommands, per-command help and options (util.parseArgs parses flags only)",
   chalk: "colour levels and NO_COLOR/TTY detection per stream (util.styleText is from Node 20.12 and has no per-stream level)",
   "cli-table3": "tables with column widths of wide characters (Node has none)",
+  "string-width": "the width of a string in terminal columns (wide and combining characters): Node's own is internal (already under cli-table3)",
   undici: "a per-request CA, a connect-to address with the URL's SNI and Host, no redirects: fetch()'s dispatcher is undici's own Agent, which Node does not export",
 };
 
