@@ -1,6 +1,7 @@
 // Tables in the spirit of prosodyctl shell: columns declared as specs (title and how to get the
 // cell), drawn with cli-table3, with no escape codes at all when colour is off.
 import Table from "cli-table3";
+import stringWidth from "string-width";
 import type { ChalkInstance } from "chalk";
 import { sanitize } from "./sanitize.js";
 
@@ -9,13 +10,30 @@ export interface Column<Row> {
   cell: (row: Row) => string;
 }
 
+const PADDING = 1;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const widthOf = (text: string) => (PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text));
+
 export function renderTable<Row>(columns: Column<Row>[], rows: Row[], paint: ChalkInstance): string {
+  const cells = rows.map((row) => columns.map((column) => sanitize(column.cell(row))));
+  const widths = columns.map((column, index) => {
+    let widest = widthOf(column.title);
+    for (const row of cells) widest = Math.max(widest, widthOf(row[index]));
+    return widest;
+  });
+  // cli-table3 draws the frame, the head and the first row. It spends about 150 µs on each row
+  // (10,000 rows: 1.5 s), so the other rows are laid out here in the same way, in linear time.
   const table = new Table({
     head: columns.map((column) => paint.bold(column.title)),
-    style: { head: [], border: [], compact: true },
+    colWidths: widths.map((width) => width + 2 * PADDING),
+    wordWrap: false,
+    style: { head: [], border: [], compact: true, "padding-left": PADDING, "padding-right": PADDING },
   });
-  for (const row of rows) {
-    table.push(columns.map((column) => sanitize(column.cell(row))));
-  }
-  return table.toString();
+  if (cells.length > 0) table.push(cells[0]);
+  const frame = table.toString().split("\n");
+  if (cells.length <= 1) return frame.join("\n");
+  const bottom = frame.pop()!;
+  const pad = " ".repeat(PADDING);
+  const rest = cells.slice(1).map((row) => `│${row.map((cell, index) => `${pad}${cell}${" ".repeat(widths[index] - widthOf(cell))}${pad}`).join("│")}│`);
+  return [...frame, ...rest, bottom].join("\n");
 }
