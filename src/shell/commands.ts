@@ -39,6 +39,8 @@ export interface CommandSpec {
   options: Record<string, OptionSpec>;
   /** Which arguments are JIDs (kept for tab completion). */
   jidArgs: number[];
+  /** Runs over the shell's XMPP session. */
+  xmpp: boolean;
   kind(args: string[], ownClientId: () => string | undefined): Kind;
   run(context: CommandContext, args: string[], options: Record<string, string | boolean>): Promise<void>;
 }
@@ -54,6 +56,7 @@ export const COMMANDS: CommandSpec[] = [
     max: 1,
     options: {},
     jidArgs: [0],
+    xmpp: true,
     kind: () => "read",
     run: ({ sessions, output }, [jid]) => listClients(sessions, output, jid),
   },
@@ -67,6 +70,7 @@ export const COMMANDS: CommandSpec[] = [
     max: 2,
     options: {},
     jidArgs: [0],
+    xmpp: true,
     // Revoking xmgr's own client closes the session every pipelined request shares: run it alone.
     kind: ([, selector], ownClientId) => (endsOwnSession(selector, ownClientId) ? "alone" : "write"),
     run: ({ sessions, output }, [jid, selector]) => revokeClient(sessions, output, jid, selector),
@@ -86,6 +90,7 @@ export const COMMANDS: CommandSpec[] = [
       "--allow-plain-http": { key: "allowPlainHttp", value: false, help: "allow http:// to a host that is not loopback" },
     },
     jidArgs: [0],
+    xmpp: false,
     kind: () => "alone",
     run: ({ settings, output }, [room, nick, reason], options) => kick(settings, output, room, nick, reason, options as KickOptions),
   },

@@ -25,6 +25,11 @@ export class PersistentSession {
     return this.current?.account;
   }
 
+  /** Whether a session is open now (commands would not have to log in first). */
+  get isOpen(): boolean {
+    return Boolean(this.current?.session.isOpen);
+  }
+
   /** The id of xmgr's own client (client/<id>), once logged in. */
   get clientId(): string | undefined {
     return this.current?.clientId;

@@ -41,11 +41,11 @@ export function prepare(text: string, line: number, env: ShellEnv): Prepared {
   }
   const [first, ...rest] = words;
   if (first === "help" || first === "?") {
-    return alone(text, line, async (output) => {
+    return alone(text, line, env, async (output) => {
       const help = helpText(rest);
       if (output.json) output.jsonData({ help });
       else output.data(help);
-    }, env);
+    });
   }
   if (BUILTINS.includes(first)) {
     if (rest.length > 0) return failed(text, line, env, new XmgrError("usage", `${first} takes no arguments.`));
@@ -64,7 +64,9 @@ export function prepare(text: string, line: number, env: ShellEnv): Prepared {
   return {
     text,
     line,
-    kind: command.kind(args, ownClientId),
+    // Before the session is open, the first command logs in alone: commands pipelined behind it
+    // would each report the same login failure.
+    kind: command.xmpp && !env.sessions.isOpen ? "alone" : command.kind(args, ownClientId),
     run: (output) =>
       settle(text, line, env, output, async () => {
         await command.run(context(output), args, options);
@@ -73,12 +75,12 @@ export function prepare(text: string, line: number, env: ShellEnv): Prepared {
   };
 }
 
-function alone(text: string, line: number, work: (output: ShellOutput) => Promise<void>, env: ShellEnv): Prepared {
+function alone(text: string, line: number, env: ShellEnv, work: (output: ShellOutput) => Promise<void>): Prepared {
   return { text, line, kind: "alone", run: (output) => settle(text, line, env, output, () => work(output)) };
 }
 
 function failed(text: string, line: number, env: ShellEnv, error: unknown): Prepared {
-  return alone(text, line, () => Promise.reject(error), env);
+  return alone(text, line, env, () => Promise.reject(error));
 }
 
 async function settle(text: string, line: number, env: ShellEnv, output: ShellOutput, work: () => Promise<void>): Promise<Outcome> {

@@ -202,6 +202,16 @@ describe("xmgr shell, batch from stdin", () => {
     expect(result.stdout).toContain("user revoke_client JID SELECTOR");
   });
 
+  test("a failed login is reported once, not once per pipelined command (exit 3)", async () => {
+    const lines = Array.from({ length: 5 }, (_, index) => `user revoke_client ${aliceJid} grant/nothing${index}`).join("\n");
+    const fresh = await xmgrUser(); // no saved FAST token: the password is what logs in
+    const result = await shell(["shell"], lines, { ...fresh.env, XMGR_PASSWORD: "wrong password" }).finally(() => fresh.cleanup());
+    expect(result.code).toBe(3);
+    expect(result.stdout).toBe("");
+    expect(result.stderr.match(/^! /gm)).toHaveLength(2); // the failure, then where the batch stopped
+    expect(result.stderr).toMatch(/\n! Stopped at the failure of command 1 \(line 1\): the commands after it were not run\. --keep-going runs them all\.\n$/);
+  });
+
   test("quit ends the batch; what follows is not run", async () => {
     const [grant] = await newGrants(1);
     const result = await shell(["shell"], `user clients ${aliceJid}\nquit\nuser revoke_client ${aliceJid} ${grant}`);
