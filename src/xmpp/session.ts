@@ -2,6 +2,7 @@
 // legacy SASL), send IQs, close. Built from @xmpp/* parts without automatic reconnection, so a
 // command runs exactly once.
 import { randomBytes } from "node:crypto";
+import { TLSSocket } from "node:tls";
 import { Client, jid as makeJid } from "@xmpp/client-core";
 import xml, { type Element } from "@xmpp/xml";
 import middleware from "@xmpp/middleware";
@@ -19,7 +20,7 @@ import { XmgrError } from "../errors.js";
 import { bare, type Jid } from "../jid.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { FastToken } from "../config/state.js";
-import { directTlsTransport, refusePlaintext, startTlsFeature } from "./tls.js";
+import { acknowledgeTickets, directTlsTransport, refusePlaintext, startTlsFeature } from "./tls.js";
 import { registerMechanisms } from "./mechanisms.js";
 import { connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
@@ -148,6 +149,10 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   const tlsPolicy = { domain: jid.domain, ca: options.ca, insecure: options.insecure };
   entity.transports.push(directTlsTransport(tlsPolicy));
   tcp({ entity });
+  entity.on("connect", () => {
+    const socket = (entity.socket as { socket?: unknown } | null)?.socket;
+    if (socket instanceof TLSSocket) acknowledgeTickets(socket, entity);
+  });
 
   const mw = middleware({ entity });
   refusePlaintext(mw, service);

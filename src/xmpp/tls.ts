@@ -69,8 +69,21 @@ export function startTlsFeature(streamFeatures: StreamFeatures, policy: TlsPolic
     });
     secured.connect({ socket: plain, ...tlsOptions(policy) });
     await connected;
+    if (secured.socket) acknowledgeTickets(secured.socket, entity);
     entity._attachSocket(secured);
     await entity.restart();
+  });
+}
+
+/**
+ * A TLS 1.3 server sends session tickets after the handshake. When they arrive after xmgr's stream
+ * header, xmgr has nothing more to send, the kernel delays its ACK by 40 ms, and a server with
+ * Nagle's algorithm on (Prosody's default) holds its next write until then. A whitespace
+ * keep-alive, valid anywhere between stanzas once the stream is open, carries the ACK at once.
+ */
+export function acknowledgeTickets(socket: tls.TLSSocket, entity: Client): void {
+  socket.on("session", () => {
+    if (entity.status === "opening" || entity.status === "open") socket.write(" ");
   });
 }
 
