@@ -78,12 +78,17 @@ export function startTlsFeature(streamFeatures: StreamFeatures, policy: TlsPolic
 /**
  * A TLS 1.3 server sends session tickets after the handshake. When they arrive after xmgr's stream
  * header, xmgr has nothing more to send, the kernel delays its ACK by 40 ms, and a server with
- * Nagle's algorithm on (Prosody's default) holds its next write until then. A whitespace
- * keep-alive, valid anywhere between stanzas once the stream is open, carries the ACK at once.
+ * Nagle's algorithm on (Prosody's default) holds its stream features until then. A whitespace
+ * keep-alive after the header, valid in any XMPP stream, carries the ACK at once.
  */
 export function acknowledgeTickets(socket: tls.TLSSocket, entity: Client): void {
   socket.on("session", () => {
-    if (entity.status === "opening" || entity.status === "open") socket.write(" ");
+    // Not from inside the event: it fires within OpenSSL's read, and writing there garbles the record.
+    setImmediate(() => {
+      // Only while the stream header is out and the server's answer awaited: that is the wait
+      // the ACK shortens, and there a keep-alive can never land before a (restarted) header.
+      if (entity.status === "opening" && socket.writable) socket.write(" ");
+    });
   });
 }
 
