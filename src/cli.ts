@@ -215,5 +215,8 @@ export async function main(argv: string[]): Promise<void> {
     }
   }
   process.exitCode = code;
-  setTimeout(() => process.exit(code), 500).unref();
+  // Exit as soon as the output is out: left alone, Node waits for background work such as V8
+  // optimising undici's WebAssembly parser, 70 to 100 ms after a muc kick has finished.
+  await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write("", resolve))));
+  process.exit(code);
 }

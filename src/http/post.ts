@@ -1,12 +1,18 @@
 // One HTTPS (or loopback HTTP) POST with undici: the CA from --ca, an optional address to connect
 // to instead of the URL's host (Host header and certificate name still come from the URL), no
 // redirects, a deadline for the whole exchange and a cap on the answer's size.
+import { setFlagsFromString } from "node:v8";
 import { Agent, buildConnector, request } from "undici";
 import { XmgrError } from "../errors.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { HttpAnswer } from "../protocol/muc-kick.js";
 
 const MAX_ANSWER_BYTES = 64 * 1024;
+
+// undici parses HTTP with WebAssembly. V8 compiles it a second time, optimised, in the background,
+// and the process cannot exit before that is done: 70 ms after one request. One request is well
+// served by the baseline compiler alone.
+setFlagsFromString("--liftoff-only");
 
 export interface PostOptions {
   url: URL;
