@@ -2,12 +2,10 @@
 // line (JSON Lines), writing into a sink the shell controls: straight to the terminal (muted when
 // Ctrl-C cancels the command) or into a buffer printed in input order (pipelined batches).
 import { Output, type OutputOptions } from "../output/output.js";
-import { sanitize } from "../output/sanitize.js";
+import { escapeInJson, sanitize } from "../output/sanitize.js";
+import { redactSecrets } from "../output/secrets.js";
 
 export type StreamName = "out" | "err";
-
-/** What JSON.stringify leaves as is but a terminal may act on: DEL, C1 controls, bidi controls, line separators. */
-const UNSAFE_IN_JSON = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
 
 export interface Sink {
   write(stream: StreamName, text: string): void;
@@ -24,12 +22,12 @@ export class ShellOutput extends Output {
 
   /** One document per line: JSON Lines. Characters a terminal may act on stay \u escapes, as in the one-shot JSON. */
   override jsonData(value: unknown): void {
-    this.data(JSON.stringify(value).replace(UNSAFE_IN_JSON, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`));
+    this.data(escapeInJson(JSON.stringify(value)));
   }
 
   /** A plain line on stderr, e.g. that the shell logged in again. */
   note(message: string): void {
-    this.sink.write("err", `${sanitize(message)}\n`);
+    this.sink.write("err", `${sanitize(redactSecrets(message))}\n`);
   }
 }
 

@@ -89,6 +89,7 @@ async function runCancellable(prepared: ReturnType<typeof prepare>, outputFor: (
 
 /** One prompt: the line typed, or several when a paste held more than one; EOF on Ctrl-D. */
 function readLines(prompt: string, history: string[], completer: ReturnType<typeof shellCompleter>): Promise<string[] | typeof EOF | typeof INTERRUPT> {
+  if (process.stdin.readableEnded) return Promise.resolve(EOF); // Ctrl-D typed while a command ran
   const rl = createInterface({
     input: process.stdin,
     output: process.stderr,

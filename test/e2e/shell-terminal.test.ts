@@ -59,6 +59,9 @@ const contains = (name: string, needle: string | RegExp) =>
 /** The screen's last non-empty line. */
 const lastLine = (text: string) => text.trimEnd().split("\n").pop() ?? "";
 
+/** Waits for the prompt on the last line, as a person waits before typing the next command. */
+const ready = (name: string) => waitForScreen(name, (text) => lastLine(text) === prompt.trimEnd(), "the prompt");
+
 const env = () => ({ XMGR_PASSWORD: alice.password });
 
 beforeAll(async () => {
@@ -91,9 +94,9 @@ describe("xmgr shell on a terminal", () => {
 
     await type("prompt", `user clients ${aliceJid}`);
     await keys("prompt", "Enter");
-    const listed = await contains("prompt", /OK: \d+ clients?\n/);
+    await contains("prompt", /OK: \d+ clients?\n/);
+    const listed = await ready("prompt");
     expect(listed).toMatch(/│ client\/[\w-]+ +│ xmgr/);
-    expect(lastLine(listed)).toBe(prompt.trimEnd());
 
     await keys("prompt", "C-d");
     await contains("prompt", "[exit 0]");
@@ -113,6 +116,7 @@ describe("xmgr shell on a terminal", () => {
     await waitForScreen("tab", (text) => lastLine(text) === `${prompt}user clients ${aliceJid}`, "the JID completed");
     await keys("tab", "Enter");
     await contains("tab", /OK: \d+ clients?/);
+    await ready("tab");
 
     // Two candidates: a second Tab lists them.
     await type("tab", "user ");
@@ -140,9 +144,11 @@ describe("xmgr shell on a terminal", () => {
     await type("first", "help user");
     await keys("first", "Enter");
     await contains("first", "user revoke_client JID SELECTOR");
+    await ready("first");
     await type("first", " help muc"); // starts with a blank: not kept
     await keys("first", "Enter");
     await contains("first", "muc kick ROOM NICK");
+    await ready("first");
     await keys("first", "C-d");
     await contains("first", "[exit 0]");
 
@@ -157,6 +163,7 @@ describe("xmgr shell on a terminal", () => {
     await waitForScreen("second", (text) => lastLine(text) === `${prompt}help user`, "the previous session's line");
     await keys("second", "Enter");
     await contains("second", "user revoke_client JID SELECTOR");
+    await ready("second");
     await keys("second", "C-d");
     await contains("second", "[exit 0]");
 
@@ -205,6 +212,7 @@ describe("xmgr shell on a terminal", () => {
       await type("cancel", `user clients ${aliceJid}`);
       await keys("cancel", "Enter");
       await contains("cancel", /OK: \d+ clients?/);
+      await ready("cancel");
       await type("cancel", "exit");
       await keys("cancel", "Enter");
       await contains("cancel", "[exit 0]");
@@ -233,6 +241,7 @@ describe("xmgr shell on a terminal", () => {
     await type("password", `user revoke_client ${aliceJid} client/doesnotexist`);
     await keys("password", "Enter");
     await contains("password", `! No client client/doesnotexist has access to ${aliceJid}.`);
+    await ready("password");
     await keys("password", "C-d");
     const end = await contains("password", "[exit 4]");
     expect(end).not.toContain(alice.password);
