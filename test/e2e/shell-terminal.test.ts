@@ -18,13 +18,14 @@ let tb: Testbed;
 let user: XmgrUser;
 let aliceJid: string;
 let prompt: string;
-/** A tmux server of our own per test (a new socket each time: a server being killed can still answer the next command). */
+/** A tmux server of our own per test, its socket in the test's HOME (removed with it): a new one each
+ * time, as a server being killed can still answer the next command. */
 let socket = "";
 let tests = 0;
 
 function tmux(...args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile("tmux", ["-L", socket, ...args], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", TERM: "xterm-256color", ...user.env } }, (error, stdout, stderr) =>
+    execFile("tmux", ["-S", socket, ...args], { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", TERM: "xterm-256color", ...user.env } }, (error, stdout, stderr) =>
       error ? reject(new Error(`tmux ${args.join(" ")}: ${stderr || error.message}`)) : resolve(stdout),
     );
   });
@@ -73,7 +74,7 @@ beforeAll(async () => {
 });
 
 beforeEach(() => {
-  socket = `xmgr-test-${process.pid}-${++tests}`;
+  socket = join(user.home, `tmux-${++tests}`);
 });
 
 afterEach(async () => {
