@@ -28,7 +28,7 @@ export interface PostOptions {
 export async function postJson(options: PostOptions): Promise<HttpAnswer> {
   const { url, connectTo, trace } = options;
   const tls = { ca: options.ca ? [options.ca] : undefined, rejectUnauthorized: !options.insecure };
-  const connector = buildConnector(tls);
+  const connector = buildConnector({ ...tls, timeout: options.timeoutMs });
   const dispatcher = new Agent({
     connect: (connectOptions, callback) =>
       connector(

@@ -295,6 +295,12 @@ describe("HTTP (muc kick) servers that misbehave", () => {
     expectCalmFailure("HTTP never answers", await kick(port), 8, /No answer .* in time/);
   });
 
+  test.concurrent("an https:// server that never starts TLS: exit 8 within --timeout", async () => {
+    const port = await rawServer(() => undefined); // reads the ClientHello, answers nothing
+    const result = await runMeasured(user, ["--timeout", String(TIMEOUT_S), "muc", "kick", "--url", `https://127.0.0.1:${port}/muc_kick`, "room@chat.example.test", "Bob"], { XMGR_MUC_KICK_AUTH: AUTH });
+    expectCalmFailure("HTTPS handshake never answered", result, 8, /No answer .* in time/);
+  });
+
   test.concurrent("the connection reset in the middle of the answer: exit 6", async () => {
     const port = await rawServer((socket) => {
       socket.write("HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"error\": \"item-", () =>
