@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginLegacy, loginSasl2, stopAll, type Peer } from "../support/peers.js";
 import { loginArgs, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
+import { expectCleanFailure } from "../support/expect-failure.js";
 
 interface ListedClient {
   id: string;
@@ -20,15 +21,6 @@ interface ListedClient {
 
 const PW = { admin: "admin-pw-1", alice: "alice-pw-1", bob: "bob-pw-1" } as const;
 const GAJIM = { id: "11111111-2222-3333-4444-alice0000000", software: "Gajim", device: "spike box" };
-
-/** No stack trace: "! message" and at most a hint line. */
-function expectCleanFailure(result: XmgrResult, code: number): void {
-  expect(result.code).toBe(code);
-  expect(result.stdout).toBe("");
-  expect(result.stderr).toMatch(/^! /);
-  expect(result.stderr).not.toMatch(/\n\s+at |Error:/);
-  expect(result.stderr.trim().split("\n").length).toBeLessThanOrEqual(2);
-}
 
 /** Runs bin/xmgr logged in as `who` (each account has its own HOME/XDG state). */
 function runner(tb: Testbed, users: Record<string, XmgrUser>) {

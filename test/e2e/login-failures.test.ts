@@ -12,6 +12,7 @@ import { readdir, readFile, writeFile, chmod } from "node:fs/promises";
 import { join } from "node:path";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginArgs, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
+import { expectCleanFailure } from "../support/expect-failure.js";
 
 const PASSWORD = "correct-horse-battery-staple-42";
 const WRONG = "wrong-password-xyzzy-99";
@@ -40,16 +41,6 @@ function expectNoPassword(result: XmgrResult, password: string): void {
     expect(result.stdout).not.toContain(form);
     expect(result.stderr).not.toContain(form);
   }
-}
-
-/** "! message" plus at most a hint line after any -v trace, and no stack trace. */
-function expectCleanFailure(result: XmgrResult, code: number): void {
-  expect(result.code).toBe(code);
-  expect(result.stdout).toBe("");
-  expect(result.stderr).not.toMatch(/\n\s+at |Error:/);
-  const start = result.stderr.search(/(^|\n)! /);
-  expect(start).toBeGreaterThanOrEqual(0);
-  expect(result.stderr.slice(start).trim().split("\n").length).toBeLessThanOrEqual(2);
 }
 
 async function listen(server: net.Server): Promise<number> {

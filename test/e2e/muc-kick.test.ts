@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginLegacy, stopAll, type Peer } from "../support/peers.js";
 import { xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
+import { expectCleanFailure } from "../support/expect-failure.js";
 
 let tb: Testbed;
 let user: XmgrUser;
@@ -37,16 +38,6 @@ async function kick(args: string[], env: Record<string, string> = { XMGR_MUC_KIC
   const result = await user.run(["muc", "kick", ...args], env);
   expectNoAuthorization(result);
   return result;
-}
-
-/** No stack trace: "! message" and at most a hint line (after -v's trace lines, if any). */
-function expectCleanFailure(result: XmgrResult, code: number): void {
-  expect(result.code).toBe(code);
-  expect(result.stdout).toBe("");
-  expect(result.stderr).not.toMatch(/\n\s+at |Error:/);
-  const start = result.stderr.search(/(^|\n)! /);
-  expect(start).toBeGreaterThanOrEqual(0);
-  expect(result.stderr.slice(start).trim().split("\n").length).toBeLessThanOrEqual(2);
 }
 
 /** A plain HTTP server that records every request and answers 200 with an empty body, as a kick does. */

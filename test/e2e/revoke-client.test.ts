@@ -7,6 +7,7 @@ import net from "node:net";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginSasl2, stopAll, type Peer } from "../support/peers.js";
 import { loginArgs, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
+import { expectCleanFailure } from "../support/expect-failure.js";
 
 interface ListedClient {
   id: string;
@@ -34,13 +35,6 @@ async function listAlice(who: XmgrUser = user): Promise<ListedClient[]> {
   expect(result.stderr).toBe("");
   expect(result.code).toBe(0);
   return (JSON.parse(result.stdout) as { clients: ListedClient[] }).clients;
-}
-
-/** No stack trace, no "Error:" dumps: xmgr's failures are "! message" plus an optional hint. */
-function expectCleanFailure(result: XmgrResult): void {
-  expect(result.stderr).toMatch(/^! /);
-  expect(result.stderr).not.toMatch(/\n\s+at |Error:/);
-  expect(result.stderr.trim().split("\n").length).toBeLessThanOrEqual(2);
 }
 
 beforeAll(async () => {

@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginArgs, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
+import { expectCleanFailure } from "../support/expect-failure.js";
 
 const PASSWORD = "faults-pw-42";
 const TIMEOUT_S = 10;
@@ -35,14 +36,6 @@ async function until(condition: () => boolean, what: string, ms = 10_000): Promi
 
 const list = (account: string) =>
   user.run(["--timeout", String(TIMEOUT_S), ...loginArgs(tb, account), "user", "clients", `${account}@${tb.host}`], { XMGR_PASSWORD: PASSWORD });
-
-function expectCleanFailure(result: XmgrResult, code: number): void {
-  expect(result.code).toBe(code);
-  expect(result.stdout).toBe("");
-  expect(result.stderr).not.toMatch(/\n\s+at |Error:/);
-  expect(result.stderr).toMatch(/^! /);
-  expect(result.stderr.trim().split("\n").length).toBeLessThanOrEqual(2);
-}
 
 describe("Prosody stopped in the middle of a command, then started again", () => {
   test.each([

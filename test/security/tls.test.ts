@@ -15,7 +15,8 @@ import https from "node:https";
 import net from "node:net";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { makeCertificate } from "../support/hostile.js";
-import { xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
+import { xmgrUser, type XmgrUser } from "../support/xmgr.js";
+import { expectCleanFailure } from "../support/expect-failure.js";
 
 const PASSWORD = "mitm-must-never-see-this-7";
 const AUTH = "Basic cmVkaXJlY3Q6bmV2ZXItZm9sbG93ZWQ=";
@@ -34,13 +35,6 @@ afterAll(async () => {
   await user?.cleanup();
   await tb?.stop();
 });
-
-function expectCleanFailure(result: XmgrResult, code: number): void {
-  expect(result.code).toBe(code);
-  expect(result.stdout).toBe("");
-  expect(result.stderr).not.toMatch(/\n\s+at |Error:/);
-  expect(result.stderr).toMatch(/(^|\n)! /);
-}
 
 async function listen(server: net.Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
