@@ -34,7 +34,7 @@ export function buildProgram(run: (action: Action) => (...args: unknown[]) => Pr
         "xmgr user revoke_client alice@example.com grant/HjEEr45_LQr",
         "xmgr muc kick room@chat.example.com Bob 'Spamming'",
         "",
-        "Password: XMGR_PASSWORD, --password-file, the config file, or a prompt. See man xmgr.",
+        "Password: --password-file, XMGR_PASSWORD, the config file, or a prompt. See man xmgr.",
       ),
     );
 
