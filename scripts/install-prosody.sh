@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs Prosody 13 and the community modules from Debian bookworm-backports, plus the
-# tools the test bed needs. Quick and idempotent when everything is already there.
+# other Debian tools the tests need. Quick and idempotent when everything is already there.
 set -euo pipefail
 
 have_prosody13() {
@@ -8,7 +8,8 @@ have_prosody13() {
     dpkg-query -W -f='${Version}' prosody 2>/dev/null | grep -q '^13\.' &&
     dpkg-query -W prosody-modules >/dev/null 2>&1 &&
     command -v luacheck >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 &&
-    command -v curl >/dev/null 2>&1
+    command -v curl >/dev/null 2>&1 && command -v tmux >/dev/null 2>&1 &&
+    command -v zsh >/dev/null 2>&1 && command -v fish >/dev/null 2>&1
 }
 
 if have_prosody13; then
@@ -35,5 +36,7 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq -t bookworm-backports prosody prosody-modules >/dev/null
-apt-get install -y -qq lua-check openssl curl >/dev/null
+# luacheck for the Lua modules, curl for the benchmark, tmux for the shell's terminal tests,
+# zsh and fish to load xmgr's completion scripts.
+apt-get install -y -qq lua-check openssl curl tmux zsh fish >/dev/null
 have_prosody13 || { echo "Prosody 13 did not install; see the apt-get output above." >&2; exit 1; }

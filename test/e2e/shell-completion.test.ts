@@ -1,7 +1,7 @@
 /**
  * `xmgr completion bash|zsh|fish`: the scripts the built bin/xmgr prints load without errors and
  * complete what the one-shot commands take (`xmgr user <TAB>` and more). bash always; zsh and
- * fish where installed (scripts/setup.sh installs them).
+ * fish, which scripts/install-prosody.sh installs.
  */
 import { beforeAll, describe, expect, test } from "@jest/globals";
 import { execFile, execFileSync } from "node:child_process";
@@ -89,8 +89,8 @@ describe("xmgr completion", () => {
     }
   });
 
-  test("zsh: the script parses and completes xmgr user <TAB> (where zsh is installed)", async () => {
-    if (!installed("zsh")) return; // scripts/setup.sh installs it; bash above is tested everywhere
+  test("zsh: the script parses and completes xmgr user <TAB>", async () => {
+    expect(installed("zsh")).toBe(true); // scripts/install-prosody.sh installs it
     expect(await run("zsh", ["-n", scripts.zsh])).toMatchObject({ code: 0, stderr: "" });
     const stub = 'compadd() { [[ $1 == -- ]] && shift; print -r -- "$@"; }; _files() { print FILES; }';
     const complete = (words: string[]) =>
@@ -100,8 +100,8 @@ describe("xmgr completion", () => {
     expect((await complete(["xmgr", "completion", ""])).stdout).toBe("bash zsh fish\n");
   });
 
-  test("fish: the script parses and completes xmgr user <TAB> (where fish is installed)", async () => {
-    if (!installed("fish")) return; // scripts/setup.sh installs it; bash above is tested everywhere
+  test("fish: the script parses and completes xmgr user <TAB>", async () => {
+    expect(installed("fish")).toBe(true); // scripts/install-prosody.sh installs it
     expect(await run("fish", ["-n", scripts.fish])).toMatchObject({ code: 0, stderr: "" });
     const result = await run("fish", ["-c", `source ${scripts.fish}; complete -C'xmgr user '; echo '=='; complete -C'xmgr completion '`]);
     expect(result.stderr).toBe("");
