@@ -1,6 +1,6 @@
 // xmgr logout: forget the FAST token of this profile and account, and have the server revoke it
 // by revoking xmgr's own client on the account (which also ends that session).
-import { revokeRequest } from "../protocol/manage-clients.js";
+import { passwordResetRequired, revokeRequest } from "../protocol/manage-clients.js";
 import { ProfileState } from "../config/state.js";
 import type { Settings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
@@ -23,7 +23,8 @@ export async function logout(settings: Settings, output: Output): Promise<void> 
     await withXmppSession(settings, output, async ({ session, clientId }) => {
       try {
         const answer = await session.request(revokeRequest(`client/${clientId}`));
-        serverRevoked = answer.attrs.type !== "error" || Boolean(answer.getChild("error")?.getChild("password-reset-required"));
+        serverRevoked = answer.attrs.type !== "error" || passwordResetRequired(answer);
+        if (!serverRevoked) output.warn("The server did not revoke the token (no manage-clients support); it expires by itself.");
       } catch (error) {
         if (!(error instanceof SessionClosedError)) throw error;
         serverRevoked = true;
@@ -35,7 +36,6 @@ export async function logout(settings: Settings, output: Output): Promise<void> 
   } finally {
     state.deleteFastToken(account);
   }
-  if (!serverRevoked) output.warn("The server did not revoke the token (no manage-clients support); it expires by itself.");
   if (output.json) output.jsonData({ account, profile: xmpp.profile, tokenDeleted: true, serverRevoked });
   else output.ok(`Logged out ${account}: the saved FAST token is deleted`);
 }

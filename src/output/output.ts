@@ -33,10 +33,6 @@ export class Output {
     this.paintErr = new Chalk({ level: allowed && stderr.isTTY ? 1 : 0 });
   }
 
-  get colorOnStdout(): boolean {
-    return this.paint.level > 0;
-  }
-
   data(text: string): void {
     const safe = redactSecrets(text);
     this.stdout.write(safe.endsWith("\n") ? safe : `${safe}\n`);
@@ -68,4 +64,5 @@ export class Output {
   }
 }
 
-const safe = (text: string) => sanitize(redactSecrets(text));
+/** A message as it may reach the terminal: secrets redacted, control characters escaped. */
+export const safe = (text: string) => sanitize(redactSecrets(text));

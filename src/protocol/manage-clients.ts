@@ -121,6 +121,11 @@ export interface StanzaErrorInfo {
   application?: string;
 }
 
+/** Whether a revoke was refused because the client logged in with the account's password. */
+export function passwordResetRequired(iq: Element): boolean {
+  return Boolean(iq.getChild("error")?.getChild("password-reset-required"));
+}
+
 /** Reads the <error/> of an IQ error reply; tolerates empty or odd error elements. */
 export function readStanzaError(iq: Element): StanzaErrorInfo {
   const error = iq.getChild("error");

@@ -4,7 +4,7 @@ import { usageError } from "../errors.js";
 import type { Settings } from "../config/settings.js";
 import type { SessionSource } from "../commands/xmpp-session.js";
 import { listClients } from "../commands/user/clients.js";
-import { revokeClient } from "../commands/user/revoke-client.js";
+import { namesOwnClient, revokeClient } from "../commands/user/revoke-client.js";
 import { kick, type KickOptions } from "../commands/muc/kick.js";
 import type { ShellOutput } from "./output.js";
 
@@ -72,7 +72,7 @@ export const COMMANDS: CommandSpec[] = [
     jidArgs: [0],
     xmpp: true,
     // Revoking xmgr's own client closes the session every pipelined request shares: run it alone.
-    kind: ([, selector], ownClientId) => (endsOwnSession(selector, ownClientId) ? "alone" : "write"),
+    kind: ([, selector], ownClientId) => (selector !== undefined && namesOwnClient(selector, ownClientId()) ? "alone" : "write"),
     run: ({ sessions, output }, [jid, selector]) => revokeClient(sessions, output, jid, selector),
   },
   {
@@ -98,11 +98,6 @@ export const COMMANDS: CommandSpec[] = [
 
 export const SECTIONS = [...new Set(COMMANDS.map((command) => command.section))];
 export const BUILTINS = ["help", "quit", "exit"];
-
-function endsOwnSession(selector: string | undefined, ownClientId: () => string | undefined): boolean {
-  if (!selector) return false;
-  return /^software\/xmgr(?:\/|$)/.test(selector) || (selector.startsWith("client/") && selector === `client/${ownClientId()}`);
-}
 
 export function findCommand(section: string, name: string): CommandSpec | undefined {
   return COMMANDS.find((command) => command.section === section && (command.name === name || command.aliases.includes(name)));

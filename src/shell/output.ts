@@ -1,9 +1,8 @@
 // The Output each shell command writes to: the one-shot commands' own Output, with JSON on one
 // line (JSON Lines), writing into a sink the shell controls: straight to the terminal (muted when
 // Ctrl-C cancels the command) or into a buffer printed in input order (pipelined batches).
-import { Output, type OutputOptions } from "../output/output.js";
-import { escapeInJson, sanitize } from "../output/sanitize.js";
-import { redactSecrets } from "../output/secrets.js";
+import { Output, safe, type OutputOptions } from "../output/output.js";
+import { escapeInJson } from "../output/sanitize.js";
 
 export type StreamName = "out" | "err";
 
@@ -27,7 +26,7 @@ export class ShellOutput extends Output {
 
   /** A plain line on stderr, e.g. that the shell logged in again. */
   note(message: string): void {
-    this.sink.write("err", `${sanitize(redactSecrets(message))}\n`);
+    this.sink.write("err", `${safe(message)}\n`);
   }
 }
 

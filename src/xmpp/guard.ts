@@ -32,6 +32,19 @@ function countTags(data: Buffer): number {
   return tags;
 }
 
+type SocketLike = { socket?: unknown; destroy?: () => void } | null;
+
+/** Destroys the entity's socket: @xmpp's TLS wrapper holds node's socket, a plain TCP socket is one. */
+export function destroySocket(socket: unknown): void {
+  ((socket as SocketLike)?.socket as SocketLike)?.destroy?.();
+  (socket as SocketLike)?.destroy?.();
+}
+
+/** Node's TLS socket under the entity, once there is one. */
+export function tlsSocketOf(entity: Client): unknown {
+  return (entity.socket as SocketLike)?.socket;
+}
+
 export function capReceived(entity: Client, limit = MAX_STANZA_BYTES, tagLimit = MAX_STANZA_TAGS): void {
   let pending = 0;
   let tags = 0;
@@ -50,9 +63,7 @@ export function capReceived(entity: Client, limit = MAX_STANZA_BYTES, tagLimit =
   const stop = (error: XmgrError) => {
     entity.parser = null;
     entity.emit("error", error);
-    const socket = entity.socket as { socket?: { destroy(): void }; destroy?: () => void } | null;
-    socket?.socket?.destroy();
-    socket?.destroy?.();
+    destroySocket(entity.socket);
   };
   entity._onData = (data: Buffer) => {
     if (!entity.parser) return; // after a parse error or a stop: nothing reads this stream any more

@@ -25,7 +25,7 @@ import { registerMechanisms } from "./mechanisms.js";
 import { connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
 import { resolveServer } from "./resolve.js";
-import { capReceived, startStream } from "./guard.js";
+import { capReceived, destroySocket, startStream, tlsSocketOf } from "./guard.js";
 
 export interface UserAgent {
   id: string;
@@ -133,8 +133,7 @@ export class XmppSession {
     const moment = new Promise((resolve) => (timer = setTimeout(resolve, 300)));
     await Promise.race([this.entity.stop().catch(() => undefined), moment]);
     clearTimeout(timer);
-    (socket as { socket?: { destroy(): void }; destroy?: () => void } | null)?.socket?.destroy();
-    (socket as { destroy?: () => void } | null)?.destroy?.();
+    destroySocket(socket);
   }
 }
 
@@ -150,7 +149,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   entity.transports.push(directTlsTransport(tlsPolicy));
   tcp({ entity });
   entity.on("connect", () => {
-    const socket = (entity.socket as { socket?: unknown } | null)?.socket;
+    const socket = tlsSocketOf(entity);
     if (socket instanceof TLSSocket) acknowledgeTickets(socket, entity);
   });
 
@@ -160,7 +159,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   startTlsFeature(features, tlsPolicy);
 
   const saslFactory = new SASLFactory();
-  registerMechanisms(saslFactory, () => (entity.socket as { socket?: unknown } | null)?.socket);
+  registerMechanisms(saslFactory, () => tlsSocketOf(entity));
   const userAgent = xml(
     "user-agent",
     { id: options.userAgent.id },
@@ -231,8 +230,6 @@ function classify(error: unknown, service: string, account: string): XmgrError {
 }
 
 function destroy(entity: Client): void {
-  const socket = entity.socket as { socket?: { destroy(): void }; destroy?: () => void } | null;
-  socket?.socket?.destroy();
-  socket?.destroy?.();
+  destroySocket(entity.socket);
   entity.on("error", () => undefined);
 }

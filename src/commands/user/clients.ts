@@ -27,7 +27,7 @@ export async function listClients(sessions: SessionSource, output: Output, jidTe
   const clients = await sessions.use(async ({ session, login, account }) => {
     const own = sameBare(target, login);
     const answer = await session.request(listRequest(own ? undefined : targetText));
-    if (answer.attrs.type === "error") throw refusal(readStanzaError(answer), targetText, account);
+    if (answer.attrs.type === "error") throw refusal(readStanzaError(answer), targetText, account, own);
     return parseClients(answer);
   });
   if (output.json) {

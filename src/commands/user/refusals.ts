@@ -2,8 +2,7 @@
 import { XmgrError } from "../../errors.js";
 import type { StanzaErrorInfo } from "../../protocol/manage-clients.js";
 
-export function refusal(error: StanzaErrorInfo, target: string, account: string): XmgrError {
-  const own = target === account;
+export function refusal(error: StanzaErrorInfo, target: string, account: string, own: boolean): XmgrError {
   const serverSays = error.text ? ` The server says: ${error.text}` : "";
   switch (error.condition) {
     case "service-unavailable":

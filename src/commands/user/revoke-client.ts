@@ -1,7 +1,7 @@
 // xmgr user revoke_client JID SELECTOR: take a client's access to an account away.
 import { XmgrError, usageError } from "../../errors.js";
 import { bare, parseBareJid, sameBare } from "../../jid.js";
-import { NS_MANAGE_CLIENTS, readStanzaError, revokeRequest } from "../../protocol/manage-clients.js";
+import { passwordResetRequired, readStanzaError, revokeRequest } from "../../protocol/manage-clients.js";
 import type { Output } from "../../output/output.js";
 import { SessionClosedError } from "../../xmpp/session.js";
 import type { SessionSource } from "../xmpp-session.js";
@@ -30,7 +30,7 @@ export async function revokeClient(sessions: SessionSource, output: Output, jidT
       const answer = await session.request(revokeRequest(selector, own ? undefined : targetText));
       if (answer.attrs.type !== "error") return "revoked";
       const error = readStanzaError(answer);
-      if (error.application === "password-reset-required" || answer.getChild("error")?.getChild("password-reset-required", NS_MANAGE_CLIENTS)) {
+      if (passwordResetRequired(answer)) {
         throw new XmgrError(
           "refused",
           `${selector} logged in with the account's password: it keeps access until ${targetText}'s password changes. Its grants and FAST tokens were revoked.`,
@@ -39,14 +39,14 @@ export async function revokeClient(sessions: SessionSource, output: Output, jidT
       }
       if (error.condition === "item-not-found" && !own && /\baccount\b/i.test(error.text ?? "")) {
         // mod_admin_manage_clients: the account itself does not exist ("Account not found").
-        throw refusal(error, targetText, account);
+        throw refusal(error, targetText, account, own);
       }
       if (error.condition === "item-not-found") {
         throw new XmgrError("notFound", `No client ${selector} has access to ${targetText}.`, `List them with: xmgr user clients ${targetText}`);
       }
-      throw refusal(error, targetText, account);
+      throw refusal(error, targetText, account, own);
     } catch (error) {
-      if (error instanceof SessionClosedError && own && designatesSelf(selector, clientId)) return "revoked-self";
+      if (error instanceof SessionClosedError && own && namesOwnClient(selector, clientId)) return "revoked-self";
       throw error;
     }
   });
@@ -57,6 +57,7 @@ export async function revokeClient(sessions: SessionSource, output: Output, jidT
   output.ok(outcome === "revoked-self" ? "Client access revoked; it was xmgr's own client, so the server closed this session (a client that logged in with the password keeps access until the password changes)" : "Client access revoked");
 }
 
-function designatesSelf(selector: string, clientId: string): boolean {
-  return selector === `client/${clientId}` || selector === "software/xmgr" || selector.startsWith("software/xmgr/");
+/** Whether the selector names xmgr's own client (its client/ID, or software/xmgr[/VERSION]). */
+export function namesOwnClient(selector: string, clientId: string | undefined): boolean {
+  return (clientId !== undefined && selector === `client/${clientId}`) || selector === "software/xmgr" || selector.startsWith("software/xmgr/");
 }
