@@ -99,7 +99,7 @@ function serverCpuMs(tb) {
 function runXmgr(args, env, stdin) {
   return new Promise((done, fail) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [XMGR, ...args], { env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(XMGR, args, { env, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.setEncoding("utf8").on("data", (chunk) => (stdout += chunk));
@@ -165,7 +165,7 @@ export async function benchShell({ tb, revocations = 1000, accounts = 50, maxInF
     const grantSetupMs = Number(process.hrtime.bigint() - setupStart) / 1e6;
 
     const env = {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      PATH: `${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`, // bin/xmgr runs the node in PATH
       HOME: home,
       XDG_CONFIG_HOME: join(home, "config"),
       XDG_STATE_HOME: join(home, "state"),

@@ -185,9 +185,9 @@ function printPair(pair) {
 // ---------------------------------------------------------------------------------------------
 // Machine
 
-function sh(cmd, args) {
+function sh(cmd, args, env = process.env) {
   try {
-    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+    return execFileSync(cmd, args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"], env }).trim();
   } catch {
     return "";
   }
@@ -206,7 +206,7 @@ function machine(tb) {
     os: `${osName}, Linux ${os.release()}`,
     prosody: prosodyPackage ? `${prosody} (Debian package ${prosodyPackage})` : prosody,
     curl: sh("curl", ["--version"]).split("\n")[0].split(" ").slice(0, 2).join(" "),
-    xmgr: sh(NODE, [XMGR, "--version"]),
+    xmgr: sh(XMGR, ["--version"], baseEnv),
     commit: sh("git", ["-C", root, "describe", "--always", "--dirty"]),
   };
 }
@@ -218,10 +218,12 @@ const started = new Date();
 const loadBefore = os.loadavg();
 const home = mkdtempSync(join(os.tmpdir(), "xmgr-bench-"));
 const baseEnv = {
-  PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+  // bin/xmgr starts the node found in PATH: this one.
+  PATH: `${dirname(NODE)}:${process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin"}`,
   HOME: home,
   LANG: "C.UTF-8",
   XDG_CONFIG_HOME: join(home, "config"), // empty: no config file
+  XDG_CACHE_HOME: join(home, "cache"), // xmgr's code cache: made by the warm-up, kept for the timed runs
 };
 const pairs = [];
 const peers = [];
@@ -268,7 +270,7 @@ try {
         mkdirSync(join(state, "xmgr", "default"), { recursive: true, mode: 0o700 });
         writeFileSync(join(state, "xmgr", "default", "client-id"), `${clientId}\n`, { mode: 0o600 });
         const verbose = warmups++ < WARMUP ? ["-v"] : [];
-        return { cmd: NODE, args: [XMGR, ...verbose, ...login(alice, server), "user", "clients", alice], env: { ...baseEnv, XDG_STATE_HOME: state, XMGR_PASSWORD: PASSWORDS.alice } };
+        return { cmd: XMGR, args: [...verbose, ...login(alice, server), "user", "clients", alice], env: { ...baseEnv, XDG_STATE_HOME: state, XMGR_PASSWORD: PASSWORDS.alice } };
       },
       check: (r) => listed(r) ?? (mechanism(r)?.startsWith("SCRAM-") ? undefined : `logged in with ${mechanism(r)}, not SCRAM`),
       cleanup: (invocation) => rmSync(invocation.env.XDG_STATE_HOME, { recursive: true, force: true }),
@@ -298,9 +300,9 @@ try {
         const info = await bob.waitForKick(room, "Bob");
         if (info.reason !== reason) throw new Error(`Bob was kicked with reason ${JSON.stringify(info.reason)}`);
       },
-      kickInvocation: (nodeOptions, extraEnv = {}) => ({
-        cmd: NODE,
-        args: [...nodeOptions, XMGR, "muc", "kick", "--url", url, "--http-server", "127.0.0.1", "--ca", tb.caFile, room, "Bob", reason],
+      kickInvocation: (extraEnv = {}) => ({
+        cmd: XMGR,
+        args: ["muc", "kick", "--url", url, "--http-server", "127.0.0.1", "--ca", tb.caFile, room, "Bob", reason],
         env: { ...baseEnv, XMGR_MUC_KICK_AUTH: tb.mucKickAuth, ...extraEnv },
       }),
     };
@@ -324,7 +326,7 @@ try {
     const state = join(home, "state-fast");
     const env = { ...baseEnv, XDG_STATE_HOME: state, XMGR_PASSWORD: PASSWORDS.alice };
     const args = [...login(alice, direct), "user", "clients", alice];
-    const first = await captured({ cmd: NODE, args: [XMGR, "-v", ...args], env });
+    const first = await captured({ cmd: XMGR, args: ["-v", ...args], env });
     if (first.code !== 0 || !/^SEND <authenticate\b.*<request-token\b/m.test(first.stderr)) {
       throw new Error(`the first (password) run asked for no FAST token: ${exitText(first)} ${tail(first.stderr)}`);
     }
@@ -332,11 +334,11 @@ try {
     let warmups = 0;
     const fast = {
       label: "xmgr user clients (FAST token, direct TLS)",
-      prepare: () => ({ cmd: NODE, args: [XMGR, ...(warmups++ < WARMUP ? ["-v"] : []), ...args], env }),
+      prepare: () => ({ cmd: XMGR, args: [...(warmups++ < WARMUP ? ["-v"] : []), ...args], env }),
       check: fastCheck,
     };
     const sides = await runPair(fast, prosodyctl, RUNS);
-    const last = await captured({ cmd: NODE, args: [XMGR, "-v", ...args], env });
+    const last = await captured({ cmd: XMGR, args: ["-v", ...args], env });
     const problem = last.code !== 0 ? exitText(last) : fastCheck(last);
     if (problem) throw new Error(`after the timed runs, FAST no longer works: ${problem}`);
     return ratioVerdict(sides, 2);
@@ -361,7 +363,7 @@ try {
       label: "xmgr muc kick (HTTPS)",
       prepare: async () => {
         await rejoin();
-        return kickInvocation([]);
+        return kickInvocation();
       },
       check: (r) => (r.stderr.includes("OK: Kicked Bob") ? undefined : `unexpected output: ${tail(r.stdout + r.stderr)}`),
       after: kicked,
@@ -394,7 +396,7 @@ try {
     const sides = await runPair(
       {
         label: "xmgr --help",
-        prepare: () => ({ cmd: NODE, args: [XMGR, "--help"], env: baseEnv }),
+        prepare: () => ({ cmd: XMGR, args: ["--help"], env: baseEnv }),
         check: (r) => (r.stdout.startsWith("Usage: xmgr") ? undefined : `unexpected output: ${tail(r.stdout + r.stderr)}`),
       },
       { label: "node -e 0", prepare: () => ({ cmd: NODE, args: ["-e", "0"], env: baseEnv }) },
@@ -477,14 +479,18 @@ try {
     const entry = { id: "8", title: "Where the time goes in one xmgr run (information)" };
     try {
       const marksFile = join(home, "phases.json");
-      const preload = ["--import", PHASES];
+      const preload = { NODE_OPTIONS: `--import ${PHASES}` };
       const fastState = join(home, "state-phases");
-      const listArgs = [XMGR, ...login(alice, direct), "user", "clients", alice];
+      const listArgs = [...login(alice, direct), "user", "clients", alice];
       const { rejoin, kicked, kickInvocation } = await kickSetup();
       const commands = [
-        { label: "xmgr user clients (FAST token)", invocation: () => ({ cmd: NODE, args: [...preload, ...listArgs], env: { ...baseEnv, XDG_STATE_HOME: fastState, XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }) },
-        { label: "xmgr user clients (password)", fresh: true, invocation: () => ({ cmd: NODE, args: [...preload, ...listArgs], env: { ...baseEnv, XDG_STATE_HOME: mkdtempSync(join(home, "state-")), XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }) },
-        { label: "xmgr muc kick", before: rejoin, after: kicked, invocation: () => kickInvocation(preload, { BENCH_PHASES_FILE: marksFile }) },
+        { label: "xmgr user clients (FAST token)", invocation: () => ({ cmd: XMGR, args: listArgs, env: { ...baseEnv, ...preload, XDG_STATE_HOME: fastState, XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }) },
+        {
+          label: "xmgr user clients (FAST token, no code cache)",
+          invocation: () => ({ cmd: XMGR, args: listArgs, env: { ...baseEnv, ...preload, XDG_CACHE_HOME: mkdtempSync(join(home, "cache-")), XDG_STATE_HOME: fastState, XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }),
+        },
+        { label: "xmgr user clients (password)", fresh: true, invocation: () => ({ cmd: XMGR, args: listArgs, env: { ...baseEnv, ...preload, XDG_STATE_HOME: mkdtempSync(join(home, "state-")), XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }) },
+        { label: "xmgr muc kick", before: rejoin, after: kicked, invocation: () => kickInvocation({ ...preload, BENCH_PHASES_FILE: marksFile }) },
       ];
       // One untimed run each first (the FAST run saves its token there).
       for (const command of commands) {
@@ -539,7 +545,7 @@ try {
     const entry = { id: "7", title: `${SHELL_REVOCATIONS} revocations in one xmgr shell session` };
     pairs.push(entry);
     try {
-      const probe = await captured({ cmd: NODE, args: [XMGR, "shell", "--help"], env: baseEnv });
+      const probe = await captured({ cmd: XMGR, args: ["shell", "--help"], env: baseEnv });
       if (probe.code !== 0 || !/^Usage: xmgr shell\b/m.test(probe.stdout)) {
         entry.skipped = "skipped: xmgr shell not available";
       } else if (existsSync(BENCH_SHELL)) {
@@ -632,7 +638,7 @@ async function shellRevocations(tb, login) {
   const env = { ...baseEnv, XDG_STATE_HOME: join(home, "state-shell"), XMGR_PASSWORD: PASSWORDS.bulk };
   const listGrants = async () => {
     // The server takes seconds to list 1,000 grants (mod_tokenauth reads each grant's info), hence the timeout.
-    const r = await captured({ cmd: NODE, args: [XMGR, "--timeout", "300", "--json", ...login(bulk, `xmpps://127.0.0.1:${tb.directTlsPort}`), "user", "clients", bulk], env });
+    const r = await captured({ cmd: XMGR, args: ["--timeout", "300", "--json", ...login(bulk, `xmpps://127.0.0.1:${tb.directTlsPort}`), "user", "clients", bulk], env });
     if (r.code !== 0) throw new Error(`listing ${bulk}: ${exitText(r)} ${tail(r.stderr)}`);
     return JSON.parse(r.stdout).clients.map((client) => client.id).filter((id) => id.startsWith("grant/"));
   };
@@ -641,7 +647,7 @@ async function shellRevocations(tb, login) {
   const commands = join(home, "revocations.txt");
   writeFileSync(commands, grants.map((id) => `user revoke_client ${bulk} ${id}\n`).join(""));
   // Output captured (1,000 results to read), timed from spawn to exit like every other run.
-  const result = await captured({ cmd: NODE, args: [XMGR, ...login(bulk, `xmpps://127.0.0.1:${tb.directTlsPort}`), "shell"], env, stdin: commands });
+  const result = await captured({ cmd: XMGR, args: [...login(bulk, `xmpps://127.0.0.1:${tb.directTlsPort}`), "shell"], env, stdin: commands });
   if (result.code !== 0) throw new Error(`xmgr shell < ${grants.length} revocations: ${exitText(result)} ${tail(result.stderr, 3)}`);
   const left = await listGrants();
   if (left.length > 0) throw new Error(`${left.length} grants still listed after the shell session`);
@@ -726,12 +732,13 @@ function renderReport() {
           ["Command", "Runs", ...PHASE_KEYS.map(([, name]) => name)],
           entry.phases.map((row) => [row.label, String(row.n), ...PHASE_KEYS.map(([key]) => ms(row[key]))]),
         ),
-        `\nMedians per phase (they need not add up to the median total). Marks from scripts/bench/phases.mjs, preloaded with \`--import\`: ` +
+        `\nMedians per phase (they need not add up to the median total). Marks from scripts/bench/phases.mjs, preloaded with \`NODE_OPTIONS=--import …\`: ` +
           `Node start-up = until the preload runs; xmgr start-up = until the first socket is created (imports, settings, TLS context), ` +
           `of which TLS context set-up = time in tls.createSecureContext (OpenSSL's first use, the CA); ` +
           `wait for the server's first byte = from xmgr's first write after the TLS handshake to the first data read; rest of the exchange = ` +
           `login, request, answer and close; after exit = from the 'exit' event until the parent sees the process end. ` +
-          `The preload itself adds about 10 ms, so totals are above the pairs' medians.\n`,
+          `The preload itself adds about 10 ms, so totals are above the pairs' medians. "No code cache": each run with an empty ` +
+          `XDG_CACHE_HOME, as the first run after an install or upgrade.\n`,
       );
     }
     if (entry.id === "7") {
@@ -772,7 +779,8 @@ Written by \`npm run bench\` (scripts/bench.mjs) on ${started.toISOString().repl
 - Each pair runs alternately, A B A B …: ${WARMUP} warm-up round${WARMUP === 1 ? "" : "s"} whose output is checked (the listing, the login mechanism
   from \`-v\`, the kick arriving at the occupant), then ${RUNS} timed runs of each (${BASELINE_RUNS} for the @xmpp/client baseline, which takes seconds).
 - Every timed run is a child process started with \`child_process.spawn\` (stdio ignored, the same minimal environment: PATH, HOME, LANG,
-  an empty XDG_CONFIG_HOME), timed with \`process.hrtime.bigint()\` from spawn to exit. xmgr is \`node bin/xmgr …\`; prosodyctl is
+  an empty XDG_CONFIG_HOME, XDG_CACHE_HOME), timed with \`process.hrtime.bigint()\` from spawn to exit. xmgr is \`bin/xmgr …\` (the shell launcher, which runs
+  node with --use-openssl-ca and --liftoff-only), with its code cache in an XDG_CACHE_HOME the warm-up fills; prosodyctl is
   \`prosodyctl --config <test bed config> shell user list ${tb?.host ?? "example.test"}\`.
 - Password login: a fresh XDG_STATE_HOME every run (no FAST token), holding only a fixed client id so that the listing does not grow.
   FAST login: one state folder kept; a first password run saved the token, the warm-up and a final \`-v\` run check that the login is HT-SHA-256-*.

@@ -3,7 +3,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { startTestbed } from "../build/support/testbed.js";
 import { loginLegacy, loginSasl2, stopAll } from "../build/support/peers.js";
 
@@ -25,7 +25,7 @@ try {
 
   say(`Prosody 13 is running on 127.0.0.1 (c2s ${tb.c2sPort}, https ${tb.httpsPort}) for ${tb.host}; accounts: admin, alice, bob.`);
   const env = {
-    PATH: process.env.PATH,
+    PATH: `${dirname(process.execPath)}:${process.env.PATH}`, // bin/xmgr runs the node in PATH
     HOME: home,
     XDG_CONFIG_HOME: join(home, "config"),
     XDG_STATE_HOME: join(home, "state"),
@@ -36,14 +36,14 @@ try {
   const xmgr = (title, args, extraEnv) => {
     say(title);
     process.stdout.write(`$ xmgr ${args.map((a) => (/[\s']/.test(a) ? `'${a}'` : a)).join(" ")}\n`);
-    spawnSync(process.execPath, ["bin/xmgr", ...args], { stdio: "inherit", env: { ...env, ...extraEnv } });
+    spawnSync("bin/xmgr", args, { stdio: "inherit", env: { ...env, ...extraEnv } });
   };
 
   const asAlice = { XMGR_JID: `alice@${tb.host}`, XMGR_PASSWORD: accounts.alice };
   const asAdmin = { XMGR_JID: `admin@${tb.host}`, XMGR_PASSWORD: accounts.admin };
   xmgr("Alice lists her own clients: Gajim over SASL2, a legacy login, an OAuth2 grant, and xmgr itself", ["user", "clients", `alice@${tb.host}`], asAlice);
   xmgr("The admin lists Alice's clients (needs prosody/mod_admin_manage_clients.lua on the server)", ["user", "clients", `alice@${tb.host}`], asAdmin);
-  const listing = spawnSync(process.execPath, ["bin/xmgr", "--json", "user", "clients", `alice@${tb.host}`], { env: { ...env, ...asAdmin }, encoding: "utf8" });
+  const listing = spawnSync("bin/xmgr", ["--json", "user", "clients", `alice@${tb.host}`], { env: { ...env, ...asAdmin }, encoding: "utf8" });
   const grant = JSON.parse(listing.stdout).clients.find((client) => client.id.startsWith("grant/"));
   xmgr("The admin revokes Alice's OAuth2 grant", ["user", "revoke_client", `alice@${tb.host}`, grant.id], asAdmin);
   xmgr("The same as JSON, for scripts", ["--json", "user", "clients", `alice@${tb.host}`], asAdmin);

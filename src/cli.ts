@@ -183,7 +183,8 @@ async function report(error: unknown, verbose: boolean): Promise<number> {
   return failure.exitCode;
 }
 
-export async function main(argv: string[]): Promise<void> {
+/** `ran`: told which command ran ("user clients", "muc kick", …), for src/start.ts's code cache. */
+export async function main(argv: string[], ran?: (command: string) => void): Promise<void> {
   // A reader that went away (xmgr --help | head -1) ends xmgr quietly, not with a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
@@ -194,6 +195,7 @@ export async function main(argv: string[]): Promise<void> {
   let status: number | undefined;
   const run: (action: Action) => (...args: unknown[]) => Promise<void> = (action) => async (...args) => {
     const command = args[args.length - 1] as Command;
+    ran?.([command.parent?.parent ? command.parent.name() : "", command.name()].join(" ").trim());
     const returned = await action(command);
     if (typeof returned === "number") status = returned;
   };

@@ -1,18 +1,13 @@
 // One HTTPS (or loopback HTTP) POST with undici: the CA from --ca, an optional address to connect
 // to instead of the URL's host (Host header and certificate name still come from the URL), no
 // redirects, a deadline for the whole exchange and a cap on the answer's size.
-import { setFlagsFromString } from "node:v8";
 import { Agent, buildConnector, request } from "undici";
 import { XmgrError } from "../errors.js";
+import { eagerRegexps } from "../eager-regexps.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { HttpAnswer } from "../protocol/muc-kick.js";
 
 const MAX_ANSWER_BYTES = 64 * 1024;
-
-// undici parses HTTP with WebAssembly. V8 compiles it a second time, optimised, in the background,
-// and the process cannot exit before that is done: 70 ms after one request. One request is well
-// served by the baseline compiler alone.
-setFlagsFromString("--liftoff-only");
 
 export interface PostOptions {
   url: URL;
@@ -30,13 +25,18 @@ export async function postJson(options: PostOptions): Promise<HttpAnswer> {
   const tls = { ca: options.ca ? [options.ca] : undefined, rejectUnauthorized: !options.insecure };
   const connector = buildConnector({ ...tls, timeout: options.timeoutMs });
   const dispatcher = new Agent({
-    connect: (connectOptions, callback) =>
+    connect: (connectOptions, callback) => {
+      const restore = eagerRegexps();
       connector(
         connectTo
           ? { ...connectOptions, hostname: connectTo.host, port: String(connectTo.port), servername: url.hostname }
           : connectOptions,
-        callback,
-      ),
+        (...settled) => {
+          restore();
+          callback(...settled);
+        },
+      );
+    },
   });
   trace?.(`POST ${url} (Authorization: [redacted]) ${options.body}`);
   try {

@@ -1,11 +1,11 @@
 // What every user meets before any server is involved: help, version, usage errors, pipes.
 import { describe, expect, test } from "@jest/globals";
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, runXmgr } from "../support/xmgr.js";
+import { childPath, repoRoot, runXmgr, xmgrBin } from "../support/xmgr.js";
 
-const bin = join(repoRoot, "bin", "xmgr");
 const env = { HOME: "/nonexistent", LANG: "C.UTF-8" };
 
 /** Every runnable command, as a user types it, read from the top-level and section help. */
@@ -40,6 +40,18 @@ describe("help", () => {
     const result = await runXmgr(["--version"], env);
     expect(result.stdout.trim()).toBe(version);
   });
+
+  test("bin/xmgr also runs through a symlink in another folder, as npm installs it", () => {
+    const { version } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
+    const dir = mkdtempSync(join(tmpdir(), "xmgr-link-"));
+    try {
+      symlinkSync(xmgrBin, join(dir, "xmgr"));
+      const run = spawnSync(join(dir, "xmgr"), ["--version"], { env: { ...env, PATH: childPath }, encoding: "utf8" });
+      expect({ status: run.status, stdout: run.stdout, stderr: run.stderr }).toEqual({ status: 0, stdout: `${version}\n`, stderr: "" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe("usage errors", () => {
@@ -53,7 +65,7 @@ describe("usage errors", () => {
 
 test("a reader that goes away (xmgr --help | true) ends xmgr quietly", () => {
   for (let attempt = 0; attempt < 5; attempt++) {
-    const run = spawnSync("sh", ["-c", `"${process.execPath}" "${bin}" --help | true`], { env: { ...env, PATH: process.env.PATH }, encoding: "utf8" });
+    const run = spawnSync("sh", ["-c", `"${xmgrBin}" --help | true`], { env: { ...env, PATH: childPath }, encoding: "utf8" });
     expect(run.stderr).toBe("");
   }
 });

@@ -7,10 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginLegacy, stopAll, type Peer } from "../support/peers.js";
-import { loginArgs, repoRoot, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
+import { childPath, loginArgs, xmgrBin, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
 
 const alice = { username: "alice", password: "alice-shell-pw" };
 let tb: Testbed;
@@ -35,8 +34,8 @@ interface LiveShell {
 }
 
 function liveShell(args: string[], env: Record<string, string> = {}): LiveShell {
-  const child = spawn(process.execPath, [join(repoRoot, "bin", "xmgr"), ...loginArgs(tb, "alice"), ...args], {
-    env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...user.env, XMGR_PASSWORD: alice.password, ...env },
+  const child = spawn(xmgrBin, [...loginArgs(tb, "alice"), ...args], {
+    env: { PATH: childPath, ...user.env, XMGR_PASSWORD: alice.password, ...env },
     stdio: ["pipe", "pipe", "pipe"],
   });
   let stdout = "";

@@ -8,7 +8,7 @@ import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, xmgrUser, type XmgrUser } from "../support/xmgr.js";
+import { xmgrBin, xmgrUser, type XmgrUser } from "../support/xmgr.js";
 
 let user: XmgrUser;
 const scripts: Record<string, string> = {};
@@ -59,7 +59,7 @@ describe("xmgr completion", () => {
   });
 
   test("bash: the script loads without errors (as source <(xmgr completion bash)) and registers _xmgr", async () => {
-    const result = await run("bash", ["-c", `source <(node ${join(repoRoot, "bin", "xmgr")} completion bash) && complete -p xmgr`]);
+    const result = await run("bash", ["-c", `source <(${xmgrBin} completion bash) && complete -p xmgr`]);
     expect(result.stderr).toBe("");
     expect(result.stdout.trim()).toBe("complete -F _xmgr xmgr");
   });

@@ -11,7 +11,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { join } from "node:path";
 import { startTestbed, type Testbed } from "../support/testbed.js";
-import { loginArgs, repoRoot, xmgrUser, type XmgrUser } from "../support/xmgr.js";
+import { loginArgs, xmgrBin, xmgrUser, type XmgrUser } from "../support/xmgr.js";
 
 const alice = { username: "alice", password: "alice-tty-pw" };
 let tb: Testbed;
@@ -36,7 +36,7 @@ const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
 /** Starts `xmgr … shell` in a new tmux window of 200×50; when it ends, the window shows its exit status. */
 async function startShell(name: string, env: Record<string, string>, extraArgs: string[] = [], who: XmgrUser = user): Promise<void> {
   const vars = Object.entries({ ...who.env, ...env }).map(([key, value]) => `${key}=${quote(value)}`);
-  const command = [process.execPath, join(repoRoot, "bin", "xmgr"), ...loginArgs(tb, "alice"), ...extraArgs, "shell"].map(quote).join(" ");
+  const command = [xmgrBin, ...loginArgs(tb, "alice"), ...extraArgs, "shell"].map(quote).join(" ");
   await tmux("new-session", "-d", "-s", name, "-x", "200", "-y", "50", `env ${vars.join(" ")} ${command}; echo "[exit $?]"; sleep 60`);
 }
 

@@ -13,7 +13,7 @@ import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginLegacy, stopAll, type Peer } from "../support/peers.js";
-import { loginArgs, repoRoot, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
+import { childPath, loginArgs, xmgrBin, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
 import { makeCertificate, scriptedLoginArgs, scriptedXmppServer, SCRIPTED_ADMIN, type Certificate } from "../support/hostile.js";
 
 const PASSWORD = "admin-Secret-pw-91";
@@ -233,8 +233,8 @@ describe("where secrets come from, and the files xmgr writes", () => {
   test("under umask 000, every folder xmgr creates is 0700 and every file 0600", async () => {
     const fresh = await freshUser();
     const result = await new Promise<XmgrResult>((resolve) => {
-      execFile("sh", ["-c", 'umask 000; exec "$0" "$@"', process.execPath, join(repoRoot, "bin", "xmgr"), ...loginArgs(tb, "admin"), "user", "clients", admin], {
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...fresh.env, XMGR_PASSWORD: PASSWORD },
+      execFile("sh", ["-c", 'umask 000; exec "$0" "$@"', xmgrBin, ...loginArgs(tb, "admin"), "user", "clients", admin], {
+        env: { PATH: childPath, ...fresh.env, XMGR_PASSWORD: PASSWORD },
       }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
     });
     expect(result.stderr).toMatch(/^OK: /m);

@@ -22,10 +22,9 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import xml, { type Element } from "@xmpp/xml";
-import type { XmgrResult, XmgrUser } from "./xmgr.js";
+import { childPath, xmgrBin, type XmgrResult, type XmgrUser } from "./xmgr.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const repoRoot = join(here, "..", "..");
 
 export const SCRIPTED_DOMAIN = "example.test";
 export const SCRIPTED_ADMIN = `admin@${SCRIPTED_DOMAIN}`;
@@ -158,8 +157,8 @@ export async function runMeasured(user: XmgrUser, args: string[], extraEnv: Reco
   const started = Date.now();
   try {
     const result = await new Promise<XmgrResult>((resolve) => {
-      const child = spawn(process.execPath, ["--import", join(here, "maxrss.mjs"), join(repoRoot, "bin", "xmgr"), ...args], {
-        env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...user.env, ...extraEnv, XMGR_TEST_MAXRSS_FILE: rssFile },
+      const child = spawn(xmgrBin, args, {
+        env: { PATH: childPath, ...user.env, ...extraEnv, NODE_OPTIONS: `--import ${join(here, "maxrss.mjs")}`, XMGR_TEST_MAXRSS_FILE: rssFile },
         stdio: ["ignore", "pipe", "pipe"],
       });
       const out: Buffer[] = [];

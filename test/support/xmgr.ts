@@ -14,7 +14,10 @@ import { fileURLToPath } from "node:url";
 import type { Testbed } from "./testbed.js";
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const bin = join(repoRoot, "bin", "xmgr");
+/** bin/xmgr, started as an executable the way a user starts it (a shell script that runs node). */
+export const xmgrBin = join(repoRoot, "bin", "xmgr");
+/** PATH for xmgr children: the node that runs the tests comes first. */
+export const childPath = `${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`;
 
 export interface XmgrResult {
   code: number;
@@ -34,9 +37,9 @@ export interface XmgrUser {
 export function runXmgr(args: string[], env: Record<string, string>): Promise<XmgrResult> {
   return new Promise((done) => {
     const child = execFile(
-      process.execPath,
-      [bin, ...args],
-      { env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
+      xmgrBin,
+      args,
+      { env: { PATH: childPath, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
         done({ code, stdout: String(stdout), stderr: String(stderr) });
