@@ -40,7 +40,7 @@ const PHASE_KEYS = [
   ["connect", "TCP + TLS handshake"],
   ["serverFirst", "wait for the server's first byte"],
   ["exchange", "rest of the exchange"],
-  ["shutdown", "last socket closed → exit"],
+  ["shutdown", "last socket closed or ended → exit"],
   ["teardown", "after exit"],
   ["total", "total"],
 ];

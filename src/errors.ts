@@ -28,3 +28,7 @@ export class XmgrError extends Error {
 }
 
 export const usageError = (message: string, hint?: string) => new XmgrError("usage", message, hint);
+
+/** What to do about a certificate xmgr does not trust (XMPP and HTTPS alike). */
+export const UNTRUSTED_CERTIFICATE_HINT =
+  "Give the CA or self-signed certificate with --ca FILE (or XMGR_CA); for a public CA, check the system's CA store (SSL_CERT_FILE, SSL_CERT_DIR).";

@@ -2,7 +2,7 @@
 // to instead of the URL's host (Host header and certificate name still come from the URL), no
 // redirects, a deadline for the whole exchange and a cap on the answer's size.
 import { Agent, buildConnector, request } from "undici";
-import { XmgrError } from "../errors.js";
+import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
 import { eagerRegexps } from "../eager-regexps.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { HttpAnswer } from "../protocol/muc-kick.js";
@@ -96,7 +96,7 @@ function httpFailure(error: unknown, url: URL): XmgrError {
     return new XmgrError("tls", `The certificate of ${where} is for another name.`, "The URL's host must be a name on the certificate.");
   }
   if (reason && /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_SSL|ERR_TLS/.test(reason)) {
-    return new XmgrError("tls", `The certificate of ${where} is not trusted (${reason}).`, "Give the CA or self-signed certificate with --ca FILE (or XMGR_CA).");
+    return new XmgrError("tls", `The certificate of ${where} is not trusted (${reason}).`, UNTRUSTED_CERTIFICATE_HINT);
   }
   return new XmgrError("connection", `The request to ${where} failed (${reason ?? "network error"}).`);
 }

@@ -1,5 +1,5 @@
 // Turns what went wrong while connecting or logging in into an XmgrError with a hint.
-import { XmgrError } from "../errors.js";
+import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
 
 const CERTIFICATE_CODES = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
@@ -32,7 +32,7 @@ export function loginFailure(error: unknown, account: string): XmgrError | undef
 export function connectionFailure(error: unknown, service: string): XmgrError {
   const { name, code, condition, message } = (error ?? {}) as ErrorLike;
   if (code && CERTIFICATE_CODES.has(code)) {
-    return new XmgrError("tls", `The certificate of ${service} is not trusted (${code}).`, "Give the CA or self-signed certificate with --ca FILE (or XMGR_CA).");
+    return new XmgrError("tls", `The certificate of ${service} is not trusted (${code}).`, UNTRUSTED_CERTIFICATE_HINT);
   }
   if (code === "ERR_TLS_CERT_ALTNAME_INVALID") {
     return new XmgrError("tls", `The certificate of ${service} is for another name than the account's domain.`, "Check --jid and --server; the certificate must name the JID's domain.");
