@@ -83,38 +83,21 @@ const outFile = flags["no-write"] ? undefined : flags.out ? resolve(flags.out) :
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-/** Spawns and times one run: stdio ignored (stdin from a file if given), spawn → exit. */
-function timed({ cmd, args, env, stdin }) {
+/**
+ * Spawns one run (stdin from a file if given) and times it, spawn → exit. Timed runs ignore the
+ * output; warm-ups, checks and set-up capture it (`capture`).
+ */
+function spawnRun({ cmd, args, env, stdin }, capture) {
   return new Promise((done) => {
     const input = stdin ? openSync(stdin, "r") : "ignore";
     const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { env, stdio: [input, "ignore", "ignore"] });
-    const timer = setTimeout(() => child.kill("SIGKILL"), RUN_TIMEOUT_MS);
-    let failed;
-    child.on("error", (error) => {
-      failed = error;
-    });
-    child.on("close", (code, signal) => {
-      const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
-      clearTimeout(timer);
-      if (typeof input === "number") closeSync(input);
-      done({ ms: elapsed, code: failed ? -1 : (code ?? -1), signal, error: failed?.message });
-    });
-  });
-}
-
-/** Spawns one run with its output captured (warm-ups, checks, set-up). */
-function captured({ cmd, args, env, stdin }) {
-  return new Promise((done) => {
-    const input = stdin ? openSync(stdin, "r") : "ignore";
-    const start = process.hrtime.bigint();
-    const child = spawn(cmd, args, { env, stdio: [input, "pipe", "pipe"] });
+    const child = spawn(cmd, args, { env, stdio: [input, capture ? "pipe" : "ignore", capture ? "pipe" : "ignore"] });
     const timer = setTimeout(() => child.kill("SIGKILL"), RUN_TIMEOUT_MS);
     const out = [];
     const err = [];
     let failed;
-    child.stdout.on("data", (chunk) => out.push(chunk));
-    child.stderr.on("data", (chunk) => err.push(chunk));
+    child.stdout?.on("data", (chunk) => out.push(chunk));
+    child.stderr?.on("data", (chunk) => err.push(chunk));
     child.on("error", (error) => {
       failed = error;
     });
@@ -122,11 +105,16 @@ function captured({ cmd, args, env, stdin }) {
       const elapsed = Number(process.hrtime.bigint() - start) / 1e6;
       clearTimeout(timer);
       if (typeof input === "number") closeSync(input);
+      const result = { ms: elapsed, code: failed ? -1 : (code ?? -1), signal };
+      if (!capture) return done({ ...result, error: failed?.message });
       const stderr = Buffer.concat(err).toString("utf8") + (failed ? `\n${failed.message}` : "");
-      done({ ms: elapsed, code: failed ? -1 : (code ?? -1), signal, stdout: Buffer.concat(out).toString("utf8"), stderr });
+      done({ ...result, stdout: Buffer.concat(out).toString("utf8"), stderr });
     });
   });
 }
+
+const timed = (invocation) => spawnRun(invocation, false);
+const captured = (invocation) => spawnRun(invocation, true);
 
 const tail = (text, lines = 6) => text.trim().split("\n").slice(-lines).join("\n");
 const exitText = (result) => (result.signal ? `killed by ${result.signal}` : `exit ${result.code}`);

@@ -3,10 +3,11 @@
 // that a run does not compile the same code again. On Node 20, which caches nothing itself, that
 // is most of xmgr's start-up. The cache lives in $XDG_CACHE_HOME/xmgr (~/.cache/xmgr), one file per
 // bundle build, Node version and CPU; a missing, foreign or stale cache only means compiling.
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, unlinkSync } from "node:fs";
 import { createRequire, wrap } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
+import { writePrivateFile } from "./config/private-file.js";
 
 /** The first line scripts/bundle.mjs writes into each bundle: its content hash. */
 const BUILD_LINE = /^\/\/ xmgr build ([0-9a-f]{16})\n/;
@@ -68,18 +69,10 @@ export function readOwnFile(path: string): Buffer | undefined {
 }
 
 function saveQuietly(path: string, data: Buffer): void {
-  const temporary = `${path}.${process.pid}.tmp`;
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    writeFileSync(temporary, data, { mode: 0o600 });
-    renameSync(temporary, path);
+    writePrivateFile(path, data);
   } catch {
     // A cache that cannot be written (read-only home, full disk) only costs speed.
-    try {
-      unlinkSync(temporary);
-    } catch {
-      // nothing was written
-    }
   }
 }
 

@@ -1,5 +1,5 @@
 // Files that hold secrets or state: read only when no one else can, written 0600 in 0700 folders.
-import { chmodSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { XmgrError } from "../errors.js";
 
@@ -29,11 +29,16 @@ export function readPrivateFile(path: string, what: string): string {
   }
 }
 
-/** Writes atomically, creating missing folders 0700 and the file 0600. */
-export function writePrivateFile(path: string, content: string): void {
+/** Writes atomically, creating missing folders 0700 and the file 0600; on failure no temporary file is left. */
+export function writePrivateFile(path: string, content: string | Uint8Array): void {
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, content, { mode: 0o600 });
-  chmodSync(temporary, 0o600);
-  renameSync(temporary, path);
+  try {
+    writeFileSync(temporary, content, { mode: 0o600 });
+    chmodSync(temporary, 0o600);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    throw error;
+  }
 }

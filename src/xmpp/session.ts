@@ -144,8 +144,7 @@ export class XmppSession {
         });
       });
     }
-    this.entity.on("error", () => undefined);
-    destroySocket(this.entity.socket);
+    destroy(this.entity);
   }
 }
 

@@ -6,10 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import http from "node:http";
-import net from "node:net";
 import { networkInterfaces } from "node:os";
 import { chmod, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { closeServer, listenOnLoopback } from "../support/loopback.js";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginLegacy, stopAll, type Peer } from "../support/peers.js";
 import { xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
@@ -50,12 +50,12 @@ async function recordingServer(host: string): Promise<{ port: number; requests: 
     req.on("end", () => res.writeHead(200, { "content-length": "0" }).end());
   });
   server.on("connection", () => { connections++; });
-  await new Promise<void>((resolve) => server.listen(0, host, resolve));
+  const port = await listenOnLoopback(server, host);
   return {
-    port: (server.address() as net.AddressInfo).port,
+    port,
     requests,
     connections: () => connections,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () => closeServer(server),
   };
 }
 

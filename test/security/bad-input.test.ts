@@ -12,7 +12,6 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import fc from "fast-check";
 import http from "node:http";
-import net from "node:net";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import parse from "ltx/lib/parse.js";
@@ -26,6 +25,7 @@ import { kickBody } from "../../src/protocol/muc-kick.js";
 import { NS_MANAGE_CLIENTS, parseClients, readStanzaError, revokeRequest } from "../../src/protocol/manage-clients.js";
 import { renderTable } from "../../src/output/table.js";
 import { Chalk } from "chalk";
+import { closeServer, listenOnLoopback } from "../support/loopback.js";
 import { makeCertificate, scriptedLoginArgs, scriptedXmppServer, SCRIPTED_ADMIN, type Certificate, type ScriptedServer } from "../support/hostile.js";
 import { repoRoot, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
 
@@ -231,14 +231,12 @@ describe("bin/xmgr against recording servers: sent exactly as typed, or refused 
         res.writeHead(200, { "content-length": "0" }).end();
       });
     });
-    await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
-    httpPort = (httpServer.address() as net.AddressInfo).port;
+    httpPort = await listenOnLoopback(httpServer);
   });
 
   afterAll(async () => {
     await xmpp?.close();
-    httpServer?.closeAllConnections();
-    await new Promise((resolve) => httpServer?.close(resolve));
+    await closeServer(httpServer);
     await user?.cleanup();
   });
 

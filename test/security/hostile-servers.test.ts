@@ -10,6 +10,7 @@ import http from "node:http";
 import net from "node:net";
 import type tls from "node:tls";
 import type { Element } from "@xmpp/xml";
+import { closeServer, listenOnLoopback } from "../support/loopback.js";
 import { makeCertificate, runMeasured, scriptedLoginArgs, scriptedXmppServer, streamHeader, SCRIPTED_ADMIN, type Certificate, type MeasuredResult, type ScriptedServer, type XmppScript } from "../support/hostile.js";
 import { xmgrUser, type XmgrUser } from "../support/xmgr.js";
 
@@ -227,9 +228,8 @@ describe("XMPP servers that misbehave before login", () => {
 describe("HTTP (muc kick) servers that misbehave", () => {
   async function httpServer(handler: http.RequestListener): Promise<number> {
     const server = http.createServer(handler);
-    servers.push({ close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    return (server.address() as net.AddressInfo).port;
+    servers.push({ close: () => closeServer(server) });
+    return listenOnLoopback(server);
   }
   async function rawServer(onConnection: (socket: net.Socket) => void): Promise<number> {
     const sockets = new Set<net.Socket>();

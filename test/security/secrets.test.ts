@@ -11,6 +11,7 @@ import http from "node:http";
 import net from "node:net";
 import { chmod, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { closeServer, listenOnLoopback } from "../support/loopback.js";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginLegacy, stopAll, type Peer } from "../support/peers.js";
 import { childPath, loginArgs, xmgrBin, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
@@ -87,12 +88,8 @@ async function freshUser(): Promise<XmgrUser> {
 }
 
 async function listen(server: net.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(() => new Promise((resolve) => {
-    (server as http.Server).closeAllConnections?.();
-    server.close(() => resolve());
-  }));
-  return (server.address() as net.AddressInfo).port;
+  closers.push(() => closeServer(server));
+  return listenOnLoopback(server);
 }
 
 beforeAll(async () => {

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import http from "node:http";
-import net from "node:net";
+import { closeServer, listenOnLoopback } from "../support/loopback.js";
 import { makeCertificate, scriptedLoginArgs, scriptedXmppServer, SCRIPTED_ADMIN, type Certificate, type ScriptedServer } from "../support/hostile.js";
 import { xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
 
@@ -64,14 +64,12 @@ beforeAll(async () => {
     if (req.url?.includes("ok")) return res.writeHead(200, { "content-length": "0" }).end();
     res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ error: `No MUC${CLEAR}${TITLE}${CSI8}${RTL} found` }));
   });
-  await new Promise<void>((resolve) => httpServer.listen(0, "127.0.0.1", resolve));
-  httpPort = (httpServer.address() as net.AddressInfo).port;
+  httpPort = await listenOnLoopback(httpServer);
 });
 
 afterAll(async () => {
   await xmpp?.close();
-  httpServer?.closeAllConnections();
-  await new Promise((resolve) => httpServer?.close(resolve));
+  await closeServer(httpServer);
   await user?.cleanup();
 });
 

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import http from "node:http";
 import https from "node:https";
 import net from "node:net";
+import { closeServer, listenOnLoopback } from "../support/loopback.js";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { makeCertificate } from "../support/hostile.js";
 import { xmgrUser, type XmgrUser } from "../support/xmgr.js";
@@ -37,15 +38,8 @@ afterAll(async () => {
 });
 
 async function listen(server: net.Server): Promise<number> {
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  closers.push(
-    () =>
-      new Promise((resolve) => {
-        (server as http.Server).closeAllConnections?.();
-        server.close(() => resolve());
-      }),
-  );
-  return (server.address() as net.AddressInfo).port;
+  closers.push(() => closeServer(server));
+  return listenOnLoopback(server);
 }
 
 /**
