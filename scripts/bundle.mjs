@@ -5,8 +5,17 @@
 //   bundle/undici.cjs  undici, the HTTP client, which only muc kick loads (two thirds of the code)
 // Each bundle starts with a line naming its content hash, which keys its code cache.
 import { createHash } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
+
+// dist/version.js reads package.json at run time; in the bundle the version is written in.
+const { version } = JSON.parse(readFileSync("package.json", "utf8"));
+const versionInline = {
+  name: "version-inline",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]dist[\\/]version\.js$/ }, () => ({ contents: `export const VERSION = ${JSON.stringify(version)};` }));
+  },
+};
 
 const common = { bundle: true, format: "cjs", platform: "node", target: "node20", write: false, logLevel: "warning" };
 const bundles = {
@@ -14,9 +23,7 @@ const bundles = {
   "cli.cjs": {
     entryPoints: ["dist/cli.js"],
     external: ["undici"],
-    // src/version.ts reads ../package.json next to import.meta.url; the bundle sits beside dist/.
-    define: { "import.meta.url": "__xmgrBundleUrl" },
-    banner: { js: 'var __xmgrBundleUrl = require("node:url").pathToFileURL(__filename).href;' },
+    plugins: [versionInline],
   },
   "undici.cjs": { entryPoints: ["node_modules/undici/index.js"] },
 };

@@ -3,7 +3,6 @@
 // redirects, a deadline for the whole exchange and a cap on the answer's size.
 import { Agent, buildConnector, request } from "undici";
 import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
-import { eagerRegexps } from "../eager-regexps.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { HttpAnswer } from "../protocol/muc-kick.js";
 
@@ -25,18 +24,11 @@ export async function postJson(options: PostOptions): Promise<HttpAnswer> {
   const tls = { ca: options.ca ? [options.ca] : undefined, rejectUnauthorized: !options.insecure };
   const connector = buildConnector({ ...tls, timeout: options.timeoutMs });
   const dispatcher = new Agent({
-    connect: (connectOptions, callback) => {
-      const restore = eagerRegexps();
+    connect: (connectOptions, callback) =>
       connector(
-        connectTo
-          ? { ...connectOptions, hostname: connectTo.host, port: String(connectTo.port), servername: url.hostname }
-          : connectOptions,
-        (...settled) => {
-          restore();
-          callback(...settled);
-        },
-      );
-    },
+        connectTo ? { ...connectOptions, hostname: connectTo.host, port: String(connectTo.port), servername: url.hostname } : connectOptions,
+        callback,
+      ),
   });
   trace?.(`POST ${url} (Authorization: [redacted]) ${options.body}`);
   try {

@@ -7,7 +7,6 @@ import TLSSocket from "@xmpp/tls/lib/Socket.js";
 import xml from "@xmpp/xml";
 import type { Client } from "@xmpp/client-core";
 import { XmgrError } from "../errors.js";
-import { eagerRegexps } from "../eager-regexps.js";
 
 const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 const NS_STREAMS = "http://etherx.jabber.org/streams";
@@ -27,15 +26,6 @@ function tlsOptions(policy: TlsPolicy): tls.ConnectionOptions {
   };
 }
 
-/** @xmpp's TLS socket, starting faster (see eagerRegexps). */
-class QuickTlsSocket extends TLSSocket {
-  connect(options: tls.ConnectionOptions): void {
-    const restore = eagerRegexps();
-    for (const event of ["connect", "error", "close"]) this.once(event, restore);
-    super.connect(options);
-  }
-}
-
 /** A direct-TLS transport for xmpps:// services that verifies the domain, not the address dialled. */
 export function directTlsTransport(policy: TlsPolicy) {
   class VerifiedDirectTls extends ConnectionTLS {
@@ -44,7 +34,6 @@ export function directTlsTransport(policy: TlsPolicy) {
       return parameters && { ...parameters, ...tlsOptions(policy) };
     }
   }
-  Object.assign(VerifiedDirectTls.prototype, { Socket: QuickTlsSocket });
   return VerifiedDirectTls;
 }
 
@@ -74,7 +63,7 @@ export function startTlsFeature(streamFeatures: StreamFeatures, policy: TlsPolic
     if (!(plain instanceof net.Socket) || plain instanceof tls.TLSSocket) return next();
     const answer = await sendReceive(entity, xml("starttls", { xmlns: NS_TLS }));
     if (!answer.is("proceed", NS_TLS)) throw new Error("The server refused STARTTLS.");
-    const secured = new QuickTlsSocket();
+    const secured = new TLSSocket();
     const connected = new Promise<void>((resolve, reject) => {
       secured.once("connect", resolve);
       secured.once("error", reject);
