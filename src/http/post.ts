@@ -3,6 +3,7 @@
 // redirects, a deadline for the whole exchange and a cap on the answer's size.
 import { Agent, buildConnector, request } from "undici";
 import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
+import { compileIPv6Check } from "../ipv6-check.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { HttpAnswer } from "../protocol/muc-kick.js";
 
@@ -23,6 +24,7 @@ export async function postJson(options: PostOptions): Promise<HttpAnswer> {
   const { url, connectTo, trace } = options;
   const tls = { ca: options.ca ? [options.ca] : undefined, rejectUnauthorized: !options.insecure };
   const connector = buildConnector({ ...tls, timeout: options.timeoutMs });
+  compileIPv6Check();
   const dispatcher = new Agent({
     connect: (connectOptions, callback) =>
       connector(

@@ -7,6 +7,7 @@ import TLSSocket from "@xmpp/tls/lib/Socket.js";
 import xml from "@xmpp/xml";
 import type { Client } from "@xmpp/client-core";
 import { XmgrError } from "../errors.js";
+import { compileIPv6Check } from "../ipv6-check.js";
 
 const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 const NS_STREAMS = "http://etherx.jabber.org/streams";
@@ -18,6 +19,7 @@ export interface TlsPolicy {
 }
 
 function tlsOptions(policy: TlsPolicy): tls.ConnectionOptions {
+  compileIPv6Check();
   return {
     servername: policy.domain,
     ca: policy.ca ? [policy.ca] : undefined,
