@@ -17,13 +17,28 @@ const versionInline = {
   },
 };
 
+// cli-table3 measures its cells with string-width, which compiles a large emoji regexp at its first
+// use; it gets dist/output/text-width.js instead, the same widths with a fast path for ASCII.
+const cliTable3Width = {
+  name: "cli-table3-width",
+  setup(build) {
+    build.onResolve({ filter: /^string-width$/ }, (args) =>
+      /[\\/]node_modules[\\/]cli-table3[\\/]/.test(args.importer) ? { path: "text-width", namespace: "cli-table3-width" } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: "cli-table3-width" }, () => ({
+      contents: 'module.exports = require("./dist/output/text-width.js").default;',
+      resolveDir: process.cwd(),
+    }));
+  },
+};
+
 const common = { bundle: true, format: "cjs", platform: "node", target: "node20", write: false, logLevel: "warning" };
 const bundles = {
   "xmgr.cjs": { entryPoints: ["dist/main.js"] },
   "cli.cjs": {
     entryPoints: ["dist/cli.js"],
     external: ["undici"],
-    plugins: [versionInline],
+    plugins: [versionInline, cliTable3Width],
   },
   "undici.cjs": { entryPoints: ["node_modules/undici/index.js"] },
 };
