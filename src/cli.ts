@@ -161,8 +161,8 @@ export function buildProgram(run: (action: Action) => (...args: unknown[]) => Pr
 
 async function context(command: Command) {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const [{ Settings }, { Output }] = await Promise.all([import("./config/settings.js"), import("./output/output.js")]);
-  const output = new Output({ json: Boolean(options.json), color: options.color !== false, verbose: Boolean(options.verbose) });
+  const [{ Settings }, { Output }, { paintersFor }] = await Promise.all([import("./config/settings.js"), import("./output/output.js"), import("./output/paint.js")]);
+  const output = new Output({ json: Boolean(options.json), verbose: Boolean(options.verbose), painters: await paintersFor(options.color !== false) });
   activeOutput = output;
   return [new Settings(options), output] as const;
 }
@@ -173,8 +173,8 @@ async function report(error: unknown, verbose: boolean): Promise<number> {
   const failure =
     error instanceof XmgrError ? error : new XmgrError("failure", `Internal error: ${(error as Error)?.message ?? String(error)}`, "Please report this, with the output of -v.");
   if (!activeOutput) {
-    const { Output } = await import("./output/output.js");
-    activeOutput = new Output({ json: false, color: !process.argv.includes("--no-color"), verbose });
+    const [{ Output }, { paintersFor }] = await Promise.all([import("./output/output.js"), import("./output/paint.js")]);
+    activeOutput = new Output({ json: false, verbose, painters: await paintersFor(!process.argv.includes("--no-color")) });
   }
   activeOutput.fail(failure);
   if (verbose && !(error instanceof XmgrError) && error instanceof Error && error.stack) {

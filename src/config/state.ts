@@ -1,7 +1,7 @@
 // What xmgr keeps between runs, per profile, under $XDG_STATE_HOME/xmgr/<profile>/ (default
 // ~/.local/state/xmgr): the stable client id it logs in with, and its FAST token.
 import { randomUUID } from "node:crypto";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, unlinkSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { assertPrivate, writePrivateFile } from "./private-file.js";
@@ -56,10 +56,14 @@ export class ProfileState {
     writePrivateFile(this.tokenPath(account), `${JSON.stringify(token)}\n`);
   }
 
+  /** Whether there was one. */
   deleteFastToken(account: string): boolean {
-    const path = this.tokenPath(account);
-    const existed = existsSync(path);
-    rmSync(path, { force: true });
-    return existed;
+    try {
+      unlinkSync(this.tokenPath(account));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+      throw error;
+    }
   }
 }

@@ -1,36 +1,38 @@
 // Where everything a command says goes: data (tables, JSON) on stdout, status and errors on
-// stderr, colour only where that stream is a terminal and neither NO_COLOR nor --no-color is set.
+// stderr, colour only where that stream is a terminal and neither NO_COLOR nor --no-color is set
+// (paint.ts).
 // Nothing is written without its secrets redacted (secrets.ts) and, except data, made safe for a
 // terminal (sanitize.ts; tables sanitize their cells, JSON escapes what could act on a terminal).
-import { Chalk, type ChalkInstance } from "chalk";
 import type { XmgrError } from "../errors.js";
+import { NO_COLOR_ANYWHERE, type Paint, type Painters } from "./paint.js";
 import { sanitize, escapeInJson } from "./sanitize.js";
 import { redactSecrets } from "./secrets.js";
 
 export interface OutputOptions {
   json: boolean;
-  color: boolean;
   verbose: boolean;
+  /** Colour for stdout and stderr (paint.ts); none if not given. */
+  painters?: Painters;
 }
 
 export class Output {
   readonly json: boolean;
   readonly verbose: boolean;
+  readonly painters: Painters;
   /** Colours for stdout. */
-  readonly paint: ChalkInstance;
-  private readonly paintErr: ChalkInstance;
+  readonly paint: Paint;
+  private readonly paintErr: Paint;
 
   constructor(
     options: OutputOptions,
     private readonly stdout: NodeJS.WriteStream = process.stdout,
     private readonly stderr: NodeJS.WriteStream = process.stderr,
-    env: NodeJS.ProcessEnv = process.env,
   ) {
     this.json = options.json;
     this.verbose = options.verbose;
-    const allowed = options.color && !("NO_COLOR" in env && env.NO_COLOR !== "");
-    this.paint = new Chalk({ level: allowed && stdout.isTTY ? 1 : 0 });
-    this.paintErr = new Chalk({ level: allowed && stderr.isTTY ? 1 : 0 });
+    this.painters = options.painters ?? NO_COLOR_ANYWHERE;
+    this.paint = this.painters.out;
+    this.paintErr = this.painters.err;
   }
 
   data(text: string): void {

@@ -2,7 +2,7 @@
 // cell), drawn with cli-table3, with no escape codes at all when colour is off.
 import Table from "cli-table3";
 import textWidth from "./text-width.js";
-import type { ChalkInstance } from "chalk";
+import type { Paint } from "./paint.js";
 import { sanitize } from "./sanitize.js";
 
 export interface Column<Row> {
@@ -12,7 +12,7 @@ export interface Column<Row> {
 
 const PADDING = 1;
 
-export function renderTable<Row>(columns: Column<Row>[], rows: Row[], paint: ChalkInstance): string {
+export function renderTable<Row>(columns: Column<Row>[], rows: Row[], paint: Paint): string {
   const cells = rows.map((row) => columns.map((column) => sanitize(column.cell(row))));
   const widths = columns.map((column, index) => {
     let widest = textWidth(column.title);

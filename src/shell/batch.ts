@@ -31,7 +31,6 @@ interface Task {
 export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, env: ShellEnv, options: BatchOptions): Promise<number> {
   const out = options.out ?? new DirectSink();
   const prepareStatement = options.prepare ?? prepare;
-  const color = env.settings.options.color !== false;
   const unprinted: Task[] = [];
   const finished: Task[] = [];
   let waiters: (() => void)[] = [];
@@ -58,7 +57,7 @@ export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, 
   const start = (prepared: Prepared) => {
     const sink = new BufferSink();
     const task: Task = { prepared, index: started++, sink };
-    const output = new ShellOutput({ json: env.json, color, verbose: env.verbose }, sink);
+    const output = new ShellOutput({ json: env.json, verbose: env.verbose, painters: env.painters }, sink);
     unprinted.push(task);
     inFlight++;
     kindInFlight = prepared.kind;

@@ -14,9 +14,8 @@ export class ShellOutput extends Output {
   constructor(
     options: OutputOptions,
     private readonly sink: Sink,
-    tty: { out: boolean; err: boolean } = { out: Boolean(process.stdout.isTTY), err: Boolean(process.stderr.isTTY) },
   ) {
-    super(options, streamInto(sink, "out", tty.out), streamInto(sink, "err", tty.err));
+    super(options, streamInto(sink, "out"), streamInto(sink, "err"));
   }
 
   /** One document per line: JSON Lines. Characters a terminal may act on stay \u escapes, as in the one-shot JSON. */
@@ -30,8 +29,8 @@ export class ShellOutput extends Output {
   }
 }
 
-function streamInto(sink: Sink, stream: StreamName, isTTY: boolean): NodeJS.WriteStream {
-  return { isTTY, write: (chunk: unknown) => (sink.write(stream, String(chunk)), true) } as unknown as NodeJS.WriteStream;
+function streamInto(sink: Sink, stream: StreamName): NodeJS.WriteStream {
+  return { write: (chunk: unknown) => (sink.write(stream, String(chunk)), true) } as unknown as NodeJS.WriteStream;
 }
 
 /** Writes to process.stdout / process.stderr, until muted. */

@@ -20,8 +20,7 @@ export interface ReplOptions {
 }
 
 export async function runRepl(env: ShellEnv, options: ReplOptions): Promise<number> {
-  const color = env.settings.options.color !== false;
-  const outputFor = (sink: DirectSink) => new ShellOutput({ json: env.json, color, verbose: env.verbose }, sink);
+  const outputFor = (sink: DirectSink) => new ShellOutput({ json: env.json, verbose: env.verbose, painters: env.painters }, sink);
 
   const greeting = outputFor(new DirectSink());
   let account: string;

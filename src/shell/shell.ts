@@ -27,6 +27,7 @@ export async function runShell(settings: Settings, output: Output, options: Shel
     sessions: new PersistentSession(settings, output),
     json: output.json,
     verbose: output.verbose,
+    painters: output.painters,
     seenJids: new Set(),
   };
   const interactive = options.command === undefined && Boolean(process.stdin.isTTY);

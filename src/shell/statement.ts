@@ -6,6 +6,7 @@ import { ProfileState } from "../config/state.js";
 import type { Settings } from "../config/settings.js";
 import { isCallForm, parseCallForm } from "./call-form.js";
 import { BUILTINS, helpText, resolveCommand, type CommandContext, type Kind } from "./commands.js";
+import type { Painters } from "../output/paint.js";
 import type { ShellOutput } from "./output.js";
 import type { PersistentSession } from "./session-source.js";
 import { shellWords } from "./split.js";
@@ -28,6 +29,8 @@ export interface ShellEnv {
   sessions: PersistentSession;
   json: boolean;
   verbose: boolean;
+  /** The shell's own colours, for each command's output. */
+  painters: Painters;
   /** JIDs of commands that succeeded, and the logged-in account: for tab completion. */
   seenJids: Set<string>;
 }

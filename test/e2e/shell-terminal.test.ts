@@ -2,7 +2,8 @@
  * `xmgr shell` on a real pseudo-terminal (tmux, with a socket of its own): the prompt naming the
  * account and server, tab completion, history kept across two sessions in a private file, Ctrl-C
  * cancelling the running command (not the shell), Ctrl-D leaving, and a password prompt that does
- * not echo. The built bin/xmgr against a real Prosody 13 test bed.
+ * not echo; and colour, which xmgr shows only on a terminal. The built bin/xmgr against a real
+ * Prosody 13 test bed.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from "@jest/globals";
 import { execFile } from "node:child_process";
@@ -33,14 +34,19 @@ function tmux(...args: string[]): Promise<string> {
 
 const quote = (text: string) => `'${text.replace(/'/g, "'\\''")}'`;
 
-/** Starts `xmgr … shell` in a new tmux window of 200×50; when it ends, the window shows its exit status. */
-async function startShell(name: string, env: Record<string, string>, extraArgs: string[] = [], who: XmgrUser = user): Promise<void> {
+/** Starts `xmgr <login options> …args` in a new tmux window of 200×50; when it ends, the window shows its exit status. */
+async function startXmgr(name: string, env: Record<string, string>, args: string[], who: XmgrUser = user): Promise<void> {
   const vars = Object.entries({ ...who.env, ...env }).map(([key, value]) => `${key}=${quote(value)}`);
-  const command = [xmgrBin, ...loginArgs(tb, "alice"), ...extraArgs, "shell"].map(quote).join(" ");
+  const command = [xmgrBin, ...loginArgs(tb, "alice"), ...args].map(quote).join(" ");
   await tmux("new-session", "-d", "-s", name, "-x", "200", "-y", "50", `env ${vars.join(" ")} ${command}; echo "[exit $?]"; sleep 60`);
 }
 
+const startShell = (name: string, env: Record<string, string>, extraArgs: string[] = [], who: XmgrUser = user) =>
+  startXmgr(name, env, [...extraArgs, "shell"], who);
+
 const screen = (name: string) => tmux("capture-pane", "-p", "-J", "-t", name);
+/** The screen with its colours and attributes, as SGR escape sequences. */
+const screenWithColours = (name: string) => tmux("capture-pane", "-p", "-e", "-J", "-t", name);
 const keys = (name: string, ...sequence: string[]) => tmux("send-keys", "-t", name, ...sequence);
 const type = (name: string, text: string) => tmux("send-keys", "-t", name, "-l", text);
 
@@ -247,4 +253,28 @@ describe("xmgr shell on a terminal", () => {
     const end = await contains("password", "[exit 4]");
     expect(end).not.toContain(alice.password);
   }
+});
+
+describe("colour on a terminal", () => {
+  const BOLD_TITLE = /\u001b\[1mID\b/;
+  const GREEN_OK = /\u001b\[32mOK:/;
+
+  test("a one-shot command shows bold column titles and a green OK:", async () => {
+    await startXmgr("colour", env(), ["user", "clients", aliceJid]);
+    await contains("colour", "[exit 0]");
+    const shown = await screenWithColours("colour");
+    expect(shown).toMatch(/│ client\/[\w-]+ +│ xmgr/);
+    expect({ boldTitle: BOLD_TITLE.test(shown), greenOk: GREEN_OK.test(shown) }).toEqual({ boldTitle: true, greenOk: true });
+  });
+
+  test.each([
+    ["--no-color", {}, ["--no-color"]],
+    ["NO_COLOR=1", { NO_COLOR: "1" }, []],
+  ])("with %s, none", async (_, extraEnv, extraArgs) => {
+    await startXmgr("plain", { ...env(), ...extraEnv }, [...extraArgs, "user", "clients", aliceJid]);
+    await contains("plain", "[exit 0]");
+    const shown = await screenWithColours("plain");
+    expect(shown).toMatch(/│ ID +│ Software/);
+    expect(shown).not.toMatch(/\u001b\[(?:1|3\d)m/);
+  });
 });

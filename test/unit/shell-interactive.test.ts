@@ -89,7 +89,7 @@ describe("ShellOutput", () => {
     const { ShellOutput, BufferSink } = await import("../../src/shell/output.js");
     const written: string[] = [];
     const sink = new BufferSink();
-    const output = new ShellOutput({ json: true, color: false, verbose: false }, sink, { out: false, err: false });
+    const output = new ShellOutput({ json: true, verbose: false }, sink);
     const value = { account: "a@b", nested: { text: "line\nbreak \u001b[31m \u009b \u202e end" } };
     output.jsonData(value);
     sink.replayTo({ write: (_stream, text) => written.push(text) });
