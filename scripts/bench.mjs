@@ -767,8 +767,8 @@ Written by \`npm run bench\` (scripts/bench.mjs) on ${started.toISOString().repl
 - Each pair runs alternately, A B A B …: ${WARMUP} warm-up round${WARMUP === 1 ? "" : "s"} whose output is checked (the listing, the login mechanism
   from \`-v\`, the kick arriving at the occupant), then ${RUNS} timed runs of each (${BASELINE_RUNS} for the @xmpp/client baseline, which takes seconds).
 - Every timed run is a child process started with \`child_process.spawn\` (stdio ignored, the same minimal environment: PATH, HOME, LANG,
-  an empty XDG_CONFIG_HOME, XDG_CACHE_HOME), timed with \`process.hrtime.bigint()\` from spawn to exit. xmgr is \`bin/xmgr …\` (the shell launcher, which runs
-  node with --use-openssl-ca and --liftoff-only), with its code cache in an XDG_CACHE_HOME the warm-up fills; prosodyctl is
+  an empty XDG_CONFIG_HOME, XDG_CACHE_HOME), timed with \`process.hrtime.bigint()\` from spawn to exit. xmgr is \`bin/xmgr …\` (read by sh, which runs
+  node --use-openssl-ca on it), with its code cache in an XDG_CACHE_HOME the warm-up fills; prosodyctl is
   \`prosodyctl --config <test bed config> shell user list ${tb?.host ?? "example.test"}\`.
 - Password login: a fresh XDG_STATE_HOME every run (no FAST token), holding only a fixed client id so that the listing does not grow.
   FAST login: one state folder kept; a first password run saved the token, the warm-up and a final \`-v\` run check that the login is HT-SHA-256-*.

@@ -217,8 +217,7 @@ export async function main(argv: string[], ran?: (command: string) => void): Pro
     }
   }
   process.exitCode = code;
-  // Exit as soon as the output is out: left alone, Node waits for background work such as V8
-  // optimising undici's WebAssembly parser, 70 to 100 ms after a muc kick has finished.
+  // Exit as soon as the output is out, not when the last socket or timer has let go.
   await Promise.all([process.stdout, process.stderr].map((stream) => new Promise((resolve) => stream.write("", resolve))));
   process.exit(code);
 }

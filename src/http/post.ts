@@ -3,7 +3,7 @@
 // redirects, a deadline for the whole exchange and a cap on the answer's size.
 import { Agent, buildConnector, request } from "undici";
 import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
-import { compileIPv6Check } from "../ipv6-check.js";
+import { compileIPv6Check, withBaselineWasm } from "../v8-tuning.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { HttpAnswer } from "../protocol/muc-kick.js";
 
@@ -34,20 +34,22 @@ export async function postJson(options: PostOptions): Promise<HttpAnswer> {
   });
   trace?.(`POST ${url} (Authorization: [redacted]) ${options.body}`);
   try {
-    const response = await request(url, {
-      method: "POST",
-      dispatcher,
-      headers: { "content-type": "application/json", authorization: options.authorization, "user-agent": "xmgr" },
-      body: options.body,
-      signal: AbortSignal.timeout(options.timeoutMs),
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
+    return await withBaselineWasm(async () => {
+      const response = await request(url, {
+        method: "POST",
+        dispatcher,
+        headers: { "content-type": "application/json", authorization: options.authorization, "user-agent": "xmgr" },
+        body: options.body,
+        signal: AbortSignal.timeout(options.timeoutMs),
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      });
+      const body = await readCapped(response.body);
+      const contentType = String(response.headers["content-type"] ?? "");
+      const location = response.headers.location;
+      trace?.(`HTTP ${response.statusCode} ${contentType}${location ? ` Location: ${location}` : ""} ${body.slice(0, 2000)}`);
+      return { status: response.statusCode, contentType, body, ...(typeof location === "string" && { location }) };
     });
-    const body = await readCapped(response.body);
-    const contentType = String(response.headers["content-type"] ?? "");
-    const location = response.headers.location;
-    trace?.(`HTTP ${response.statusCode} ${contentType}${location ? ` Location: ${location}` : ""} ${body.slice(0, 2000)}`);
-    return { status: response.statusCode, contentType, body, ...(typeof location === "string" && { location }) };
   } catch (error) {
     throw httpFailure(error, url);
   } finally {

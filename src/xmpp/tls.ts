@@ -7,7 +7,7 @@ import TLSSocket from "@xmpp/tls/lib/Socket.js";
 import xml from "@xmpp/xml";
 import type { Client } from "@xmpp/client-core";
 import { XmgrError } from "../errors.js";
-import { compileIPv6Check } from "../ipv6-check.js";
+import { compileIPv6Check } from "../v8-tuning.js";
 
 const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 const NS_STREAMS = "http://etherx.jabber.org/streams";

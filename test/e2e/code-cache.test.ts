@@ -5,6 +5,8 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, wr
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import http from "node:http";
+import { closeServer, listenOnLoopback } from "../support/loopback.js";
 import { repoRoot, runXmgr } from "../support/xmgr.js";
 
 const version: string = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).version;
@@ -52,6 +54,24 @@ describe("code cache", () => {
     expect(completion.code).toBe(0);
     expect(completion.stdout).toMatch(/complete -F _xmgr xmgr/);
     expect(commandsIn(onlyCacheFile())).toEqual(["-", "completion"]);
+  });
+
+  test("a muc kick leaves caches the next run uses as they are: the V8 settings it changes for undici are set back", async () => {
+    const server = http.createServer((req, res) => {
+      req.resume();
+      req.on("end", () => res.writeHead(200, { "content-length": "0" }).end()); // what mod_http_muc_kick answers to a kick
+    });
+    const port = await listenOnLoopback(server);
+    try {
+      const kick = () => runXmgr(["muc", "kick", "--url", `http://127.0.0.1:${port}/muc_kick`, "room@chat.example.test", "Bob"], { ...env, XMGR_MUC_KICK_AUTH: "Basic eDp5" });
+      expect((await kick()).code).toBe(0);
+      const written = cacheFiles().map((name) => ({ name, ...statSync(join(cacheDir(), name)) }));
+      expect(written.map((file) => file.name.split("-")[0]).sort()).toEqual(["cli", "undici"]);
+      expect((await kick()).code).toBe(0);
+      for (const file of written) expect({ name: file.name, ...statSync(join(cacheDir(), file.name)) }).toMatchObject({ name: file.name, ino: file.ino, mtimeMs: file.mtimeMs });
+    } finally {
+      await closeServer(server);
+    }
   });
 
   test("a cache someone else could have written (group-writable) is not used, and is replaced", async () => {
