@@ -3,7 +3,9 @@
 //   bundle/xmgr.cjs    the loader (dist/main.js, dist/start.js)
 //   bundle/cli.cjs     the program; each command's code runs only when that command does
 //   bundle/undici.cjs  undici, the HTTP client, which only muc kick loads (two thirds of the code)
-// Each bundle starts with a line naming its content hash, which keys its code cache.
+// Each bundle starts with a line naming its content hash, which keys its code cache. cli.cjs and
+// undici.cjs are written as the function src/start.ts calls, wrapped as Node wraps a CommonJS
+// module: V8 then compiles the file's text as it is, not a copy joined to a wrapper.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
@@ -39,15 +41,17 @@ const bundles = {
     entryPoints: ["dist/cli.js"],
     external: ["undici"],
     plugins: [versionInline, cliTable3Width],
+    wrapped: true,
   },
-  "undici.cjs": { entryPoints: ["node_modules/undici/index.js"] },
+  "undici.cjs": { entryPoints: ["node_modules/undici/index.js"], wrapped: true },
 };
 
 rmSync("bundle", { recursive: true, force: true });
 mkdirSync("bundle");
-for (const [name, options] of Object.entries(bundles)) {
+for (const [name, { wrapped, ...options }] of Object.entries(bundles)) {
   const { outputFiles } = await build({ ...common, ...options });
-  const code = outputFiles[0].text;
+  const built = outputFiles[0].text;
+  const code = wrapped ? `(function (exports, require, module, __filename, __dirname) {\n${built}\n});\n` : built;
   const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
   writeFileSync(`bundle/${name}`, `// xmgr build ${hash}\n${code}`);
 }

@@ -4,7 +4,7 @@
 // is most of xmgr's start-up. The cache lives in $XDG_CACHE_HOME/xmgr (~/.cache/xmgr), one file per
 // bundle build, Node version and CPU; a missing, foreign or stale cache only means compiling.
 import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, unlinkSync } from "node:fs";
-import { createRequire, wrap } from "node:module";
+import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
 import { writePrivateFile } from "./config/private-file.js";
@@ -91,7 +91,8 @@ function readCodeCache(file: string): CodeCache {
 }
 
 /**
- * Runs a CommonJS bundle like require() would, with its compiled code cached in cacheDir.
+ * Runs a CommonJS bundle like require() would, with its compiled code cached in cacheDir. The
+ * bundle's text is the module already wrapped in its function (scripts/bundle.mjs).
  * `command()` names what the run did at exit; the cache is written again when it holds no
  * code for that yet, so that it grows to every command this user runs and then stays put.
  */
@@ -105,7 +106,7 @@ export function loadBundle(
   const source = readFileSync(file, "utf8");
   const cacheFile = cacheDir === undefined ? undefined : codeCacheFile(cacheDir, bundleName, source);
   const cache = cacheFile ? readCodeCache(cacheFile) : undefined;
-  const script = new Script(wrap(source), { filename: file, cachedData: cache?.data });
+  const script = new Script(source, { filename: file, cachedData: cache?.data });
   if (cache) {
     if (script.cachedDataRejected) cache.commands.clear();
     process.once("exit", () => {
