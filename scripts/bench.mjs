@@ -776,7 +776,10 @@ Written by \`npm run bench\` (scripts/bench.mjs) on ${started.toISOString().repl
 - The baseline is scripts/bench/baseline-client.mjs: @xmpp/client 0.14 with its defaults (SCRAM-SHA-1 from sasl-scram-sha-1, SASL2, bind2,
   reconnect), told only to trust the test bed's certificate for example.test while connecting to 127.0.0.1.
 - muc kick: an occupant (Bob) re-joins before every run, another occupant keeps the room; each run is checked by Bob receiving the 307 kick
-  with the reason. curl sends the same POST (same URL via \`--resolve\`, \`--cacert\`, same headers and body).
+  with the reason. curl sends the same POST (same URL via \`--resolve\`, \`--cacert\`, same headers and body). Both wait about 40 ms for
+  the answer (§8, "wait for the server's first byte"): Prosody sends its two TLS 1.3 session tickets as two small packets with Nagle's
+  algorithm on, so the second, and the answer behind it, leave only when the client acknowledges the first, which its kernel delays by
+  40 ms because the client has nothing more to send (strace shows the same gap for curl).
 - In-process: scripts/bench/clients-inproc.mjs builds a \`<clients/>\` answer like the captured transcript (varied ids, types, auth kinds,
   software/version/id, devices with non-ASCII, a few without last-seen) and runs it through @xmpp/xml's stream parser (ltx), parseClients,
   renderTable without colour or JSON.stringify, each in fresh processes.

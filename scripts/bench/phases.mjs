@@ -1,7 +1,7 @@
 // Preloaded by scripts/bench.mjs (`node --import …/phases.mjs bin/xmgr …`) to see where one run's
 // time goes. Marks are performance.now() (ms since the process started): when this preload runs
 // (Node's own start-up is done), the first socket xmgr opens, its TCP connect, TLS handshake,
-// first write and first read, the last socket closing (or ending its side), and the 'exit' event; and how long
+// first write and first read, the last socket closing (or ending its side, or destroyed), and the 'exit' event; and how long
 // tls.createSecureContext took (summed). It wraps net/tls.connect and tls.createSecureContext to
 // watch them and changes nothing else. Written as JSON to $BENCH_PHASES_FILE at exit.
 import { createRequire } from "node:module";
@@ -24,12 +24,18 @@ function watch(socket) {
     mark("firstWrite");
     return write.apply(this, args);
   };
-  // xmgr ends its side and exits without waiting for the server's: the end it sent counts as the close.
+  // xmgr ends its side and exits without waiting for the server's: the end it sent counts as the close,
+  // and so does a destroy() (undici's, after a muc kick), whose 'close' comes after the exit.
   for (const event of ["finish", "close"]) {
     socket.once(event, () => {
       marks.lastClose = performance.now();
     });
   }
+  const destroy = socket.destroy;
+  socket.destroy = function (...args) {
+    marks.lastClose = performance.now();
+    return destroy.apply(this, args);
+  };
   return socket;
 }
 
