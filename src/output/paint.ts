@@ -10,10 +10,10 @@ export interface Painters {
 }
 
 const same = (text: string) => text;
-export const PLAIN: Paint = { bold: same, green: same, yellow: same, red: same, dim: same };
+const PLAIN: Paint = { bold: same, green: same, yellow: same, red: same, dim: same };
 export const NO_COLOR_ANYWHERE: Painters = { out: PLAIN, err: PLAIN };
 
-export function showsColor(stream: { isTTY?: boolean }, color: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+function showsColor(stream: { isTTY?: boolean }, color: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
   return color && !("NO_COLOR" in env && env.NO_COLOR !== "") && Boolean(stream.isTTY);
 }
 

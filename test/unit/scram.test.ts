@@ -308,9 +308,8 @@ describe("channel binding in the messages", () => {
 // ---------------------------------------------------------------------------------------------
 // Round trips against a minimal SCRAM server (RFC 5802 §3 server side)
 
-function scramServer(hash: ScramHash, password: string, binding?: Buffer) {
+function scramServer(hash: ScramHash, password: string, binding?: Buffer, iterations = 4096) {
   const salt = Buffer.from("0123456789abcdef");
-  const iterations = 4096;
   const salted = pbkdf2Sync(Buffer.from(password.normalize("NFKC")), salt, iterations, hash === "sha1" ? 20 : 32, hash);
   const storedKey = createHash(hash).update(createHmac(hash, salted).update("Client Key").digest()).digest();
   const serverKey = createHmac(hash, salted).update("Server Key").digest();
@@ -353,6 +352,17 @@ describe("round trips", () => {
     const cred = { username: "ünïcode,user", password };
     const first = await mech.response(cred);
     mech.challenge(server.first(first));
+    const serverFinal = server.final(await mech.response(cred));
+    expect(serverFinal).toMatch(/^v=/);
+    mech.final(serverFinal);
+    expect(mech.serverVerified).toBe(true);
+  });
+
+  test("a count above 100,000 (PBKDF2 in the threadpool, not at once) gives the same proof", async () => {
+    const server = scramServer("sha256", SECRET, undefined, 150_000);
+    const mech = new (scramMechanism("sha256"))();
+    const cred = { username: "user", password: SECRET };
+    mech.challenge(server.first(await mech.response(cred)));
     const serverFinal = server.final(await mech.response(cred));
     expect(serverFinal).toMatch(/^v=/);
     mech.final(serverFinal);
