@@ -51,7 +51,10 @@ mkdirSync("bundle");
 for (const [name, { wrapped, ...options }] of Object.entries(bundles)) {
   const { outputFiles } = await build({ ...common, ...options });
   const built = outputFiles[0].text;
-  const code = wrapped ? `(function (exports, require, module, __filename, __dirname) {\n${built}\n});\n` : built;
+  // esbuild escapes non-ASCII characters in code but leaves them in comments: escaped there too, the
+  // text stays ASCII, which V8 keeps one byte a character (as UTF-16 it would take twice the memory).
+  const ascii = built.replace(/[^\0-\x7f]/gu, (char) => `\\u{${char.codePointAt(0).toString(16)}}`);
+  const code = wrapped ? `(function (exports, require, module, __filename, __dirname) {\n${ascii}\n});\n` : ascii;
   const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
   writeFileSync(`bundle/${name}`, `// xmgr build ${hash}\n${code}`);
 }
