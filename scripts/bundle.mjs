@@ -2,7 +2,7 @@
 // with a V8 code cache (Node's ES module loader offers none on Node 20 and costs more per file):
 //   bundle/xmgr.cjs    the loader (dist/main.js, dist/start.js)
 //   bundle/cli.cjs     the program; each command's code runs only when that command does
-//   bundle/undici.cjs  undici, the HTTP client, which only muc kick loads (two thirds of the code)
+//   bundle/undici.cjs  the part of undici (the HTTP client) xmgr uses, which only muc kick loads
 // Each bundle starts with a line naming its content hash, which keys its code cache. cli.cjs and
 // undici.cjs are written as the function src/start.ts calls, wrapped as Node wraps a CommonJS
 // module: V8 then compiles the file's text as it is, not a copy joined to a wrapper.
@@ -43,7 +43,7 @@ const bundles = {
     plugins: [versionInline, cliTable3Width],
     wrapped: true,
   },
-  "undici.cjs": { entryPoints: ["node_modules/undici/index.js"], wrapped: true },
+  "undici.cjs": { entryPoints: ["scripts/bundle-entries/undici.cjs"], wrapped: true },
 };
 
 rmSync("bundle", { recursive: true, force: true });

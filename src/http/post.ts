@@ -1,7 +1,7 @@
 // One HTTPS (or loopback HTTP) POST with undici: the CA from --ca, an optional address to connect
 // to instead of the URL's host (Host header and certificate name still come from the URL), no
 // redirects, a deadline for the whole exchange and a cap on the answer's size.
-import { Agent, buildConnector, request } from "undici";
+import { Agent, buildConnector } from "undici";
 import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
 import { compileIPv6Check, withBaselineWasm } from "../v8-tuning.js";
 import type { ServerAddress } from "../config/server-address.js";
@@ -35,9 +35,10 @@ export async function postJson(options: PostOptions): Promise<HttpAnswer> {
   trace?.(`POST ${url} (Authorization: [redacted]) ${options.body}`);
   try {
     return await withBaselineWasm(async () => {
-      const response = await request(url, {
+      const response = await dispatcher.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
         method: "POST",
-        dispatcher,
         headers: { "content-type": "application/json", authorization: options.authorization, "user-agent": "xmgr" },
         body: options.body,
         signal: AbortSignal.timeout(options.timeoutMs),
