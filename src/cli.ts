@@ -1,7 +1,7 @@
 // The program: sections and commands, global options, and the one place where failures become
 // a "! message" on stderr and an exit code. Commands load their network stacks only when run.
 import { Argument, Command, CommanderError, Option } from "commander";
-import { ExitCode, XmgrError } from "./errors.js";
+import { ExitCode, XmgrError, asXmgrError } from "./errors.js";
 import type { GlobalOptions } from "./config/settings.js";
 import { VERSION } from "./version.js";
 
@@ -170,8 +170,7 @@ async function context(command: Command) {
 let activeOutput: { fail(error: XmgrError): void } | undefined;
 
 async function report(error: unknown, verbose: boolean): Promise<number> {
-  const failure =
-    error instanceof XmgrError ? error : new XmgrError("failure", `Internal error: ${(error as Error)?.message ?? String(error)}`, "Please report this, with the output of -v.");
+  const failure = asXmgrError(error);
   if (!activeOutput) {
     const [{ Output }, { paintersFor }] = await Promise.all([import("./output/output.js"), import("./output/paint.js")]);
     activeOutput = new Output({ json: false, verbose, painters: await paintersFor(!process.argv.includes("--no-color")) });

@@ -27,6 +27,12 @@ export class XmgrError extends Error {
   }
 }
 
+/** An error as xmgr reports it: an XmgrError as it is, anything else as an internal error (exit 1). */
+export function asXmgrError(error: unknown): XmgrError {
+  if (error instanceof XmgrError) return error;
+  return new XmgrError("failure", `Internal error: ${(error as Error)?.message ?? String(error)}`, "Please report this, with the output of -v.");
+}
+
 export const usageError = (message: string, hint?: string) => new XmgrError("usage", message, hint);
 
 /** What to do about a certificate xmgr does not trust (XMPP and HTTPS alike). */

@@ -20,7 +20,7 @@ export async function logout(settings: Settings, output: Output): Promise<void> 
   }
   let serverRevoked = false;
   try {
-    await withXmppSession(settings, output, async ({ session, clientId }) => {
+    await withXmppSession(xmpp, output, async ({ session, clientId }) => {
       try {
         const answer = await session.request(revokeRequest(`client/${clientId}`));
         serverRevoked = answer.attrs.type !== "error" || passwordResetRequired(answer);

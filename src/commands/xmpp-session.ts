@@ -22,11 +22,11 @@ export interface SessionSource {
 
 /** A session opened for one command and closed after it. */
 export function oneShotSession(settings: Settings, output: Output): SessionSource {
-  return { use: (work) => withXmppSession(settings, output, work) };
+  return { use: (work) => withXmppSession(settings.xmpp(), output, work) };
 }
 
-export async function withXmppSession<T>(settings: Settings, output: Output, work: (login: LoggedIn) => Promise<T>): Promise<T> {
-  const login = await openLoggedIn(settings.xmpp(), output);
+export async function withXmppSession<T>(xmpp: XmppSettings, output: Output, work: (login: LoggedIn) => Promise<T>): Promise<T> {
+  const login = await openLoggedIn(xmpp, output);
   try {
     return await work(login);
   } finally {

@@ -6,7 +6,8 @@ import { createInterface } from "node:readline";
 import { shellCompleter } from "./completer.js";
 import { HISTORY_SIZE, History } from "./history.js";
 import { DirectSink, ShellOutput } from "./output.js";
-import { asXmgrError, prepare, type Outcome, type ShellEnv } from "./statement.js";
+import { asXmgrError } from "../errors.js";
+import { prepare, type Outcome, type ShellEnv } from "./statement.js";
 import { splitStatements } from "./split.js";
 
 const EOF = Symbol("eof");

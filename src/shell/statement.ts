@@ -1,7 +1,7 @@
 // One statement of the shell, from its text to its outcome: parsed (shell form or call form),
 // resolved to a command, run against the shell's session, and any failure reported the way the
 // one-shot commands report it ("! message" on stderr; with --json also one error document).
-import { XmgrError } from "../errors.js";
+import { XmgrError, asXmgrError } from "../errors.js";
 import { ProfileState } from "../config/state.js";
 import type { Settings } from "../config/settings.js";
 import { isCallForm, parseCallForm } from "./call-form.js";
@@ -99,9 +99,4 @@ async function settle(text: string, line: number, env: ShellEnv, output: ShellOu
     }
     return { status: failure.exitCode };
   }
-}
-
-export function asXmgrError(error: unknown): XmgrError {
-  if (error instanceof XmgrError) return error;
-  return new XmgrError("failure", `Internal error: ${(error as Error)?.message ?? String(error)}`, "Please report this, with the output of -v.");
 }

@@ -21,7 +21,7 @@ import { XmgrError } from "../errors.js";
 import { bare, type Jid } from "../jid.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { FastToken } from "../config/state.js";
-import { acknowledgeTickets, directTlsTransport, refusePlaintext, startTlsFeature } from "./tls.js";
+import { acknowledgeTickets, directTlsTransport, noTlsOffered, refusePlaintext, startTlsFeature } from "./tls.js";
 import { registerMechanisms } from "./mechanisms.js";
 import { HashedTokenSha256None } from "./hashed-token.js";
 import { connectionFailure, loginFailure } from "./failures.js";
@@ -182,13 +182,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
     xml("device", {}, options.userAgent.device),
   );
   const onAuthenticate = async (done: Function, mechanisms: string[], fast: unknown) => {
-    if (!entity.isSecure()) {
-      throw new XmgrError(
-        "tls",
-        `The server at ${service} offered no TLS; xmgr does not log in over an unencrypted connection.`,
-        "Use an xmpps:// address for direct TLS, or enable STARTTLS on the server (c2s_require_encryption).",
-      );
-    }
+    if (!entity.isSecure()) throw noTlsOffered(service);
     if (mechanisms.length === 0) {
       throw new XmgrError("auth", "The server offers no login mechanism xmgr supports.");
     }
@@ -199,7 +193,6 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   const fast = fastFeature({ sasl2: saslTwo, entity });
   saslTwo.setup({ fast });
   fast.saslFactory.use("HT-SHA-256-NONE", HashedTokenSha256None);
-  fast.fetchToken = async () => options.fastTokens?.read();
   fast.saveToken = async (token) => options.fastTokens?.save(token as FastToken);
   fast.deleteToken = async () => options.fastTokens?.delete();
   bind2({ sasl2: saslTwo, entity }, "xmgr");

@@ -39,6 +39,15 @@ export function directTlsTransport(policy: TlsPolicy) {
   return VerifiedDirectTls;
 }
 
+/** Why xmgr does not log in: the server at `service` offered no TLS. */
+export function noTlsOffered(service: string): XmgrError {
+  return new XmgrError(
+    "tls",
+    `The server at ${service} offered no TLS; xmgr does not log in over an unencrypted connection.`,
+    "Use an xmpps:// address for direct TLS, or enable STARTTLS on the server (c2s_require_encryption).",
+  );
+}
+
 /**
  * Stops at the first stream features of an unencrypted stream that do not offer STARTTLS (a
  * server without TLS, or a man in the middle who removed it): xmgr never logs in in the clear,
@@ -47,13 +56,7 @@ export function directTlsTransport(policy: TlsPolicy) {
 export function refusePlaintext(middleware: { use(handler: (ctx: { stanza: ReturnType<typeof xml>; entity: Client }, next: () => unknown) => unknown): unknown }, service: string): void {
   middleware.use((ctx, next) => {
     const { stanza, entity } = ctx;
-    if (stanza.is("features", NS_STREAMS) && !entity.isSecure() && !stanza.getChild("starttls", NS_TLS)) {
-      throw new XmgrError(
-        "tls",
-        `The server at ${service} offered no TLS; xmgr does not log in over an unencrypted connection.`,
-        "Use an xmpps:// address for direct TLS, or enable STARTTLS on the server (c2s_require_encryption).",
-      );
-    }
+    if (stanza.is("features", NS_STREAMS) && !entity.isSecure() && !stanza.getChild("starttls", NS_TLS)) throw noTlsOffered(service);
     return next();
   });
 }
