@@ -11,6 +11,7 @@ import { execFile } from "node:child_process";
 import { readdir, readFile, writeFile, chmod } from "node:fs/promises";
 import { join } from "node:path";
 import { startTestbed, type Testbed } from "../support/testbed.js";
+import { closeServer, listenOnLoopback } from "../support/loopback.js";
 import { loginArgs, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
 import { expectCleanFailure } from "../support/expect-failure.js";
 
@@ -45,8 +46,7 @@ function expectNoPassword(result: XmgrResult, password: string): void {
 
 async function listen(server: net.Server): Promise<number> {
   servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return (server.address() as net.AddressInfo).port;
+  return listenOnLoopback(server);
 }
 
 const listArgs = () => ["user", "clients", aliceJid];
@@ -106,8 +106,8 @@ describe("xmgr login failures", () => {
 
   test("nothing listening on the port: exit 6", async () => {
     const probe = net.createServer();
-    const port = await new Promise<number>((resolve) => probe.listen(0, "127.0.0.1", () => resolve((probe.address() as net.AddressInfo).port)));
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await listenOnLoopback(probe);
+    await closeServer(probe);
 
     const result = await (await freshUser()).run(["--jid", aliceJid, "--server", `127.0.0.1:${port}`, "--ca", tb.caFile, ...listArgs()], { XMGR_PASSWORD: PASSWORD });
     expectCleanFailure(result, 6);

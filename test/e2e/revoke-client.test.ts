@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import net from "node:net";
 import { startTestbed, type Testbed } from "../support/testbed.js";
+import { closeServer, listenOnLoopback } from "../support/loopback.js";
 import { loginSasl2, stopAll, type Peer } from "../support/peers.js";
 import { loginArgs, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
 import { expectCleanFailure } from "../support/expect-failure.js";
@@ -92,8 +93,7 @@ describe("xmgr user revoke_client", () => {
     // A server that only counts connections: xmgr must not even connect.
     let connections = 0;
     const server = net.createServer((socket) => { connections++; socket.destroy(); });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    const port = (server.address() as net.AddressInfo).port;
+    const port = await listenOnLoopback(server);
     try {
       const result = await user.run(
         ["--jid", aliceJid, "--server", `127.0.0.1:${port}`, "--ca", tb.caFile, "-v", "user", "revoke_client", aliceJid, "bogus"],
@@ -107,7 +107,7 @@ describe("xmgr user revoke_client", () => {
       expect(result.stderr).not.toMatch(/SEND|RECV/);
       expect(connections).toBe(0);
     } finally {
-      await new Promise((resolve) => server.close(resolve));
+      await closeServer(server);
     }
   });
 

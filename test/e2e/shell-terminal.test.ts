@@ -11,6 +11,7 @@ import { readFileSync, statSync } from "node:fs";
 import { mkdir, writeFile } from "node:fs/promises";
 import net from "node:net";
 import { join } from "node:path";
+import { closeServer, listenOnLoopback } from "../support/loopback.js";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginArgs, xmgrBin, xmgrUser, type XmgrUser } from "../support/xmgr.js";
 
@@ -192,8 +193,7 @@ describe("xmgr shell on a terminal", () => {
       connections++;
       sockets.push(socket);
     });
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
-    const port = (silent.address() as net.AddressInfo).port;
+    const port = await listenOnLoopback(silent);
     try {
       await startShell("cancel", {
         ...env(),
@@ -225,7 +225,7 @@ describe("xmgr shell on a terminal", () => {
       await contains("cancel", "[exit 0]");
     } finally {
       sockets.forEach((socket) => socket.destroy());
-      await new Promise((resolve) => silent.close(resolve));
+      await closeServer(silent);
     }
   });
 

@@ -23,6 +23,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import xml, { type Element } from "@xmpp/xml";
 import { childPath, xmgrBin, type XmgrResult, type XmgrUser } from "./xmgr.js";
+import { closeServer, listenOnLoopback } from "./loopback.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -121,17 +122,16 @@ export async function scriptedXmppServer(script: XmppScript): Promise<ScriptedSe
     socket.on("close", () => sockets.delete(socket));
   });
   server.on("tlsClientError", () => undefined);
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = await listenOnLoopback(server);
   return {
-    port: (server.address() as net.AddressInfo).port,
+    port,
     received: () => Buffer.concat(chunks).toString("utf8"),
     iqs,
     connections: () => connections,
-    close: () =>
-      new Promise((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return closeServer(server);
+    },
   };
 }
 

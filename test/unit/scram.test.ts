@@ -2,10 +2,10 @@ import { execFileSync } from "node:child_process";
 import { createHash, createHmac, pbkdf2Sync, timingSafeEqual, X509Certificate } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import tls from "node:tls";
+import { closeServer, listenOnLoopback } from "../support/loopback.js";
 
 import {
   channelBindingOf,
@@ -468,8 +468,7 @@ async function tlsPair(version: tls.SecureVersion, cert = "rsa") {
     server.once("secureConnection", resolve);
   });
   server.on("secureConnection", (s) => s.on("error", () => {}));
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
   const client = tls.connect({ host: "127.0.0.1", port, rejectUnauthorized: false, maxVersion: version });
   await new Promise<void>((resolve, reject) => {
     client.once("secureConnect", resolve);
@@ -482,7 +481,7 @@ async function tlsPair(version: tls.SecureVersion, cert = "rsa") {
     close: async () => {
       client.destroy();
       remote.destroy();
-      await new Promise((resolve) => server.close(resolve));
+      await closeServer(server);
     },
   };
 }
