@@ -40,18 +40,15 @@ function ownContext(ca: string | undefined): tls.SecureContext {
   return withoutSystemStore(() => tls.createSecureContext({ ...options, ca: ca ? [ca] : [] }));
 }
 
-const NODE_MAJOR = Number(process.versions.node.split(".")[0]);
-
 function systemContext(): tls.SecureContext {
   // A run trusts one thing (its settings), so this never follows ownContext(); if it did, it would trust nothing.
   if (rootStoreEmpty) throw new Error("internal: the system's CA store was wanted after a run without it");
   const extra = extraCertificates();
   if (!extra) return tls.createSecureContext(options);
   // The system's CAs plus NODE_EXTRA_CA_CERTS's. To add a certificate to a context that uses the root
-  // store, Node 22 and later copy that store; Node 20 builds another from OpenSSL's default paths,
-  // reading the system bundle again, so there the process-wide store this context starts from is
-  // built empty and the bundle is read once, for the context's own store.
-  const context = NODE_MAJOR === 20 ? withoutSystemStore(() => tls.createSecureContext(options)) : tls.createSecureContext(options);
+  // store, Node builds another store from OpenSSL's default paths; so the process-wide store this
+  // context starts from is built empty, and the system bundle is read once, for the context's own.
+  const context = withoutSystemStore(() => tls.createSecureContext(options));
   (context as unknown as { context: { addCACert(pem: string): void } }).context.addCACert(extra);
   return context;
 }
