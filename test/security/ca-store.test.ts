@@ -192,7 +192,8 @@ describe("the CA files a run reads (strace counts the opens)", () => {
   });
 
   test("trusting the system store: the bundle is opened once, also when NODE_EXTRA_CA_CERTS names it", async () => {
-    for (const env of [{ SSL_CERT_FILE: bundleWithA }, { SSL_CERT_FILE: bundleWithA, NODE_EXTRA_CA_CERTS: bundleWithA }]) {
+    const envs: Record<string, string>[] = [{ SSL_CERT_FILE: bundleWithA }, { SSL_CERT_FILE: bundleWithA, NODE_EXTRA_CA_CERTS: bundleWithA }];
+    for (const env of envs) {
       for (const command of [xmppArgs(servers.trusted), kickArgs(servers.trusted)]) {
         const { result, opens } = await traced(command, { ...env, SSL_CERT_DIR: emptyDir }, [bundleWithA]);
         expect(result.code).toBe(0);
