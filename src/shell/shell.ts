@@ -11,6 +11,15 @@ import { History } from "./history.js";
 import { runRepl } from "./repl.js";
 import { PersistentSession } from "./session-source.js";
 import type { ShellEnv } from "./statement.js";
+import { terminalPrompts } from "../config/prompt.js";
+import type { Prompts } from "../commands/define.js";
+
+/** A batch reads its commands from stdin: nothing to ask a person on. */
+const NO_TERMINAL: Prompts = {
+  canAsk: false,
+  line: () => Promise.reject(usageError("No terminal to ask on.")),
+  secret: () => Promise.reject(usageError("No terminal to ask on.")),
+};
 
 export interface ShellOptions {
   command?: string;
@@ -22,6 +31,7 @@ export const DEFAULT_MAX_IN_FLIGHT = 32;
 
 export async function runShell(settings: Settings, output: Output, options: ShellOptions): Promise<number> {
   const maxInFlight = parseMaxInFlight(options.maxInFlight);
+  const interactive = options.command === undefined && Boolean(process.stdin.isTTY);
   const env: ShellEnv = {
     settings,
     sessions: new PersistentSession(settings, output),
@@ -29,8 +39,8 @@ export async function runShell(settings: Settings, output: Output, options: Shel
     verbose: output.verbose,
     painters: output.painters,
     seenJids: new Set(),
+    prompts: interactive ? terminalPrompts : NO_TERMINAL,
   };
-  const interactive = options.command === undefined && Boolean(process.stdin.isTTY);
   try {
     if (interactive) {
       const xmpp = settings.xmpp();

@@ -7,6 +7,7 @@ import { canPrompt, promptSecret } from "../../config/prompt.js";
 import { isLoopback, parseHostPort } from "../../config/server-address.js";
 import type { Output } from "../../output/output.js";
 import { NOT_IN_XML } from "../../protocol/xml-chars.js";
+import { defineCommand } from "../define.js";
 
 export interface KickOptions {
   url?: string;
@@ -98,3 +99,27 @@ async function authorizationValue(settings: Settings, options: KickOptions): Pro
     "Set XMGR_MUC_KICK_AUTH, give --auth-file FILE, or add muc_kick_auth_file to the config file.",
   );
 }
+
+export default defineCommand<{ room: string; nick: string; reason?: string }, KickOptions>({
+  section: "muc",
+  name: "kick",
+  summary: "kick an occupant out of a room (mod_http_muc_kick over HTTP)",
+  args: [
+    { name: "room", kind: "room", help: "the room's JID, e.g. room@chat.example.com" },
+    { name: "nick", kind: "nick", help: "the occupant's nickname" },
+    { name: "reason", kind: "text", optional: true, help: "why; the occupant sees it" },
+  ],
+  options: [
+    { long: "--url", value: "URL", help: "the muc_kick endpoint (default https://ROOM-DOMAIN:5281/muc_kick; env XMGR_MUC_KICK_URL)" },
+    { long: "--http-server", value: "HOST[:PORT]", help: "connect here instead of the URL's host; Host and certificate name still come from the URL (env XMGR_MUC_KICK_SERVER)" },
+    { long: "--auth-file", value: "FILE", file: true, help: "read the Authorization value from the first line of FILE (mode 600; env XMGR_MUC_KICK_AUTH holds it directly)" },
+    { long: "--allow-plain-http", help: "allow sending the Authorization value over http:// to a host that is not loopback" },
+  ],
+  examples: [
+    "XMGR_MUC_KICK_AUTH='Basic YWRtaW46czNjcmV0' xmgr muc kick room@chat.example.com Bob 'Spamming'",
+    "xmgr muc kick --url https://example.com/ --auth-file ~/.config/xmgr/kick-auth room@chat.example.com Bob",
+  ],
+  transport: "http",
+  batch: "alone",
+  run: ({ settings, output }, { room, nick, reason }, options) => kick(settings, output, room, nick, reason, options),
+});
