@@ -4,6 +4,8 @@ import type { CommandDef } from "./define.js";
 import userClients from "./user/clients.js";
 import userRevokeClient from "./user/revoke-client.js";
 import mucKick from "./muc/kick.js";
+import adhocList from "./adhoc/list.js";
+import adhocRun from "./adhoc/run.js";
 import logout from "./logout.js";
 import shell from "./shell.js";
 import completion from "./completion.js";
@@ -12,6 +14,8 @@ export const COMMANDS: readonly CommandDef[] = [
   userClients,
   userRevokeClient,
   mucKick,
+  adhocList,
+  adhocRun,
   logout,
   shell,
   completion,
@@ -21,6 +25,7 @@ export const COMMANDS: readonly CommandDef[] = [
 export const SECTIONS: Record<string, string> = {
   user: "accounts and their clients",
   muc: "group chats",
+  adhoc: "any ad-hoc command (XEP-0050) on any XMPP server",
 };
 
 export function findCommand(section: string | undefined, name: string): CommandDef | undefined {

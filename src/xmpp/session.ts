@@ -119,6 +119,47 @@ export class XmppSession {
     });
   }
 
+  /** The full JID the server bound for this session (Prosody adds a ~suffix to the resource). */
+  get boundJid(): string {
+    return this.entity.jid?.toString() ?? "";
+  }
+
+  /** Sends a stanza that is not answered by id (presence, message). */
+  async send(stanza: Element): Promise<void> {
+    if (this.closed) throw this.closedError();
+    await this.entity.send(stanza);
+  }
+
+  /**
+   * Resolves with the first incoming stanza that `match` accepts, within the timeout; `what` names
+   * it in the timeout message. Start waiting before sending what it answers.
+   */
+  waitFor(match: (stanza: Element) => boolean, what: string): Promise<Element> {
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.entity.off("element", onElement);
+        this.entity.off("disconnect", onClosed);
+      };
+      const onElement = (element: Element) => {
+        if (!match(element)) return;
+        cleanup();
+        resolve(element);
+      };
+      const onClosed = () => {
+        cleanup();
+        reject(this.closedError());
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new XmgrError("timeout", `No ${what} from the server within ${this.timeoutMs / 1000} s.`, "Try again, or raise --timeout."));
+      }, this.timeoutMs);
+      this.entity.on("element", onElement);
+      this.entity.on("disconnect", onClosed);
+      if (this.closed) onClosed();
+    });
+  }
+
   /** Why the stream ended under a request: a stream error or a plain close, else what broke it. */
   private closedError(): XmgrError {
     const fault = this.fault as { name?: string; condition?: string; text?: string } | undefined;

@@ -7,7 +7,8 @@
  *   ... tb.c2sPort / tb.directTlsPort / tb.httpPort / tb.httpsPort / tb.caFile ...
  *   await tb.stop();                            // in afterAll; SIGTERM + temp dir removed
  *
- * The server: VirtualHost `host` ("example.test", admins = { "admin@example.test" }) with
+ * The server: VirtualHost `host` ("example.test"; admins = { "admin@example.test" } globally and on the host, so
+ * admin has the prosody:operator role) with
  * sasl2, sasl2_bind2, sasl2_fast, tokenauth, http_oauth2 (password grant allowed), our test
  * stand-in client_management (test/prosody/) and prosody/mod_admin_manage_clients.lua;
  * the stock admin modules (adhoc, admin_adhoc, announce, uptime, version, invites, invites_adhoc,
@@ -176,6 +177,8 @@ log = { { levels = { min = "debug" }; to = "file"; filename = ${lua(join(dir, "p
 authentication = "internal_hashed"
 storage = "internal"
 modules_enabled = { "disco", "roster", "saslauth", "tls", "ping", "admin_shell", "posix" }
+-- Global admins get the prosody:operator role too (config reload, hosts, shutdown), as on the facts page's server.
+admins = { ${lua(ADMIN)} }
 http_default_host = ${lua(HOST)}
 ${opts.extraGlobalConfig ?? ""}
 
