@@ -149,6 +149,15 @@ describe("submitForm", () => {
     expect(message).not.toContain("s3cret");
   });
 
+  test("a text-multi value with line breaks is sent as one value a line", () => {
+    const shutdown = formOf("18-shutdown.xml", "c2");
+    expect(fieldValues(parseForm(submitForm(shutdown, { announcement: ["Going down\r\nfor maintenance", "Back soon"] })), "announcement")).toEqual([
+      "Going down",
+      "for maintenance",
+      "Back soon",
+    ]);
+  });
+
   test("defaults of a fetched form are sent unless replaced", () => {
     const shutdown = formOf("18-shutdown.xml", "c2");
     expect(fieldValues(parseForm(submitForm(shutdown, {})), "delay")).toEqual(["5"]);
