@@ -47,7 +47,7 @@ const NOTE_TYPES: readonly string[] = ["info", "warn", "error"];
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
 function commandRequest(to: string, node: string, action: CommandAction, sessionid?: string, form?: SubmitForm): Element {
-  return xml("iq", { type: "set", to }, xml("command", { xmlns: NS_COMMANDS, node, action, sessionid }, form));
+  return xml("iq", { type: "set", to }, xml("command", { xmlns: NS_COMMANDS, node, action, ...(sessionid && { sessionid }) }, form));
 }
 
 /** Starts a command; with a filled form, every mod_admin_adhoc command completes in this one round trip. */

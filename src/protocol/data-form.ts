@@ -152,7 +152,9 @@ export function submitForm(form: DataForm, values: Readonly<Record<string, reado
   for (const field of fields) {
     const name = field.var!;
     const given = Object.hasOwn(values, name) ? values[name] : undefined;
-    const checked = checkField(field, given ?? field.values, problems);
+    // A text-multi field holds one line a value (XEP-0004 §3.3): "a\nb" is two values.
+    const lines = given && field.type === "text-multi" ? given.flatMap((value) => value.split(/\r?\n/)) : given;
+    const checked = checkField(field, lines ?? field.values, problems);
     if (given !== undefined || checked.length > 0) {
       const attrs = field.type === "hidden" ? { var: name, type: "hidden" } : { var: name };
       submitted.push(xml("field", attrs, ...checked.map((value) => xml("value", {}, value))));

@@ -36,7 +36,7 @@ export function exchanges(): Exchange[] {
 export function canonical(element: Element, without: readonly string[] = []): unknown {
   const attrs = Object.fromEntries(
     Object.entries(element.attrs)
-      .filter(([name, value]) => !without.includes(name) && value !== undefined)
+      .filter(([name]) => !without.includes(name))
       .sort(([a], [b]) => a.localeCompare(b)),
   );
   const children = element.children
