@@ -26,7 +26,6 @@ import { registerMechanisms } from "./mechanisms.js";
 import { HashedTokenSha256None } from "./hashed-token.js";
 import { connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
-import { resolveServer } from "./resolve.js";
 import { capReceived, destroySocket, startStream, tlsSocketOf } from "./guard.js";
 
 export interface UserAgent {
@@ -191,7 +190,8 @@ export class XmppSession {
 
 export async function openSession(options: SessionOptions): Promise<XmppSession> {
   const { jid, timeoutMs } = options;
-  const address = options.server ?? (await resolveServer(jid.domain, timeoutMs));
+  // resolve.js (and Node's dns/promises with it) loads only when an address must be looked up.
+  const address = options.server ?? (await (await import("./resolve.js")).resolveServer(jid.domain, timeoutMs));
   const service = `${address.tls === "direct" ? "xmpps" : "xmpp"}://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}`;
   const entity = new Client({ domain: jid.domain, service, timeout: timeoutMs });
   capReceived(entity);
