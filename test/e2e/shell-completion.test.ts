@@ -65,8 +65,10 @@ describe("xmgr completion", () => {
   });
 
   test("bash: xmgr user <TAB> and the other levels", async () => {
-    expect(await bashComplete("xmgr", "user", "")).toEqual(["clients", "revoke_client"]);
-    expect(await bashComplete("xmgr", "")).toEqual(["user", "muc", "logout", "shell", "completion"]);
+    const userCommands = await bashComplete("xmgr", "user", "");
+    expect(userCommands).toEqual(expect.arrayContaining(["clients", "revoke_client"]));
+    expect(userCommands).not.toContain("kick");
+    expect(await bashComplete("xmgr", "")).toEqual(expect.arrayContaining(["user", "muc", "adhoc", "logout", "shell", "completion"]));
     expect(await bashComplete("xmgr", "--jid", "admin@example.com", "m")).toEqual(["muc"]);
     expect(await bashComplete("xmgr", "muc", "k")).toEqual(["kick"]);
     expect(await bashComplete("xmgr", "completion", "")).toEqual(["bash", "zsh", "fish"]);
