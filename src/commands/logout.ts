@@ -8,6 +8,7 @@ import { bare } from "../jid.js";
 import { XmgrError } from "../errors.js";
 import { SessionClosedError } from "../xmpp/session.js";
 import { withXmppSession } from "./xmpp-session.js";
+import { defineCommand } from "./define.js";
 
 export async function logout(settings: Settings, output: Output): Promise<void> {
   const xmpp = settings.xmpp();
@@ -39,3 +40,14 @@ export async function logout(settings: Settings, output: Output): Promise<void> 
   if (output.json) output.jsonData({ account, profile: xmpp.profile, tokenDeleted: true, serverRevoked });
   else output.ok(`Logged out ${account}: the saved FAST token is deleted`);
 }
+
+export default defineCommand({
+  name: "logout",
+  summary: "delete this profile's saved FAST token and have the server revoke it",
+  args: [],
+  examples: ["xmgr logout", "xmgr --profile staging logout"],
+  transport: "xmpp",
+  batch: "alone",
+  inShell: false,
+  run: ({ settings, output }) => logout(settings, output),
+});

@@ -1,6 +1,9 @@
 // Tab completion in the interactive shell: sections, commands, the call form ("user:cl" becomes
 // "user:clients("), and the JIDs seen in this session where a command takes a JID.
-import { BUILTINS, COMMANDS, SECTIONS, findCommand } from "./commands.js";
+import { BUILTINS, SHELL_COMMANDS as COMMANDS, SECTIONS, findCommand, optionNamed } from "./commands.js";
+import { optionsOf } from "../commands/define.js";
+
+const JID_KINDS = new Set(["account", "jid", "fulljid", "room"]);
 import { partialWords } from "./split.js";
 
 export type Completer = (line: string) => [string[], string];
@@ -30,13 +33,17 @@ function candidatesFor(words: string[], current: string, jids: string[]): string
   if (words.length === 1) return COMMANDS.filter((command) => command.section === section).map((command) => command.name);
   const command = findCommand(section, name);
   if (!command) return [];
-  if (current.startsWith("--")) return Object.keys(command.options);
+  if (current.startsWith("--")) return optionsOf(command).map((option) => option.long);
   const previous = words[words.length - 1];
-  if (command.options[previous]?.value) return [];
+  if (optionNamed(command, previous)?.value) return [];
   let position = 0;
   for (let index = 2; index < words.length; index++) {
-    if (command.options[words[index]]) index += command.options[words[index]].value ? 1 : 0;
+    const option = optionNamed(command, words[index]);
+    if (option) index += option.value ? 1 : 0;
     else position++;
   }
-  return command.jidArgs.includes(position) ? jids : [];
+  const arg = command.args[Math.min(position, command.args.length - 1)];
+  if (!arg || (position >= command.args.length && !arg.variadic)) return [];
+  if (arg.choices) return [...arg.choices];
+  return JID_KINDS.has(arg.kind) ? jids : [];
 }

@@ -26,7 +26,6 @@ import { registerMechanisms } from "./mechanisms.js";
 import { HashedTokenSha256None } from "./hashed-token.js";
 import { connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
-import { resolveServer } from "./resolve.js";
 import { capReceived, destroySocket, startStream, tlsSocketOf } from "./guard.js";
 
 export interface UserAgent {
@@ -92,6 +91,31 @@ export class XmppSession {
   request(iq: Element): Promise<Element> {
     const id = randomBytes(8).toString("hex");
     iq.attrs.id = id;
+    const answers = (element: Element) => element.name === "iq" && element.attrs.id === id && (element.attrs.type === "result" || element.attrs.type === "error");
+    return this.awaitElement(answers, "answer", () => this.entity.send(iq));
+  }
+
+  /** The full JID the server bound for this session (Prosody adds a ~suffix to the resource). */
+  get boundJid(): string {
+    return this.entity.jid?.toString() ?? "";
+  }
+
+  /** Sends a stanza that is not answered by id (presence, message). */
+  async send(stanza: Element): Promise<void> {
+    if (this.closed) throw this.closedError();
+    await this.entity.send(stanza);
+  }
+
+  /**
+   * Resolves with the first incoming stanza that `match` accepts, within the timeout; `what` names
+   * it in the timeout message. Start waiting before sending what it answers.
+   */
+  waitFor(match: (stanza: Element) => boolean, what: string): Promise<Element> {
+    return this.awaitElement(match, what);
+  }
+
+  /** Listens for a stanza, then runs `start` (which sends what it answers); rejects when the stream closes or time runs out. */
+  private awaitElement(match: (stanza: Element) => boolean, what: string, start?: () => Promise<unknown>): Promise<Element> {
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer);
@@ -99,8 +123,7 @@ export class XmppSession {
         this.entity.off("disconnect", onClosed);
       };
       const onElement = (element: Element) => {
-        if (element.name !== "iq" || element.attrs.id !== id) return;
-        if (element.attrs.type !== "result" && element.attrs.type !== "error") return;
+        if (!match(element)) return;
         cleanup();
         resolve(element);
       };
@@ -110,12 +133,12 @@ export class XmppSession {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new XmgrError("timeout", `No answer from the server within ${this.timeoutMs / 1000} s.`, "Try again, or raise --timeout."));
+        reject(new XmgrError("timeout", `No ${what} from the server within ${this.timeoutMs / 1000} s.`, "Try again, or raise --timeout."));
       }, this.timeoutMs);
       this.entity.on("element", onElement);
       this.entity.on("disconnect", onClosed);
       if (this.closed) return onClosed();
-      this.entity.send(iq).catch(onClosed);
+      start?.().catch(onClosed);
     });
   }
 
@@ -150,7 +173,8 @@ export class XmppSession {
 
 export async function openSession(options: SessionOptions): Promise<XmppSession> {
   const { jid, timeoutMs } = options;
-  const address = options.server ?? (await resolveServer(jid.domain, timeoutMs));
+  // resolve.js (and Node's dns/promises with it) loads only when an address must be looked up.
+  const address = options.server ?? (await (await import("./resolve.js")).resolveServer(jid.domain, timeoutMs));
   const service = `${address.tls === "direct" ? "xmpps" : "xmpp"}://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}`;
   const entity = new Client({ domain: jid.domain, service, timeout: timeoutMs });
   capReceived(entity);

@@ -1,0 +1,33 @@
+// Every command of xmgr, in the order --help and the shell's help list them. Adding a command:
+// its file (src/commands/SECTION/NAME.ts, exporting defineCommand({...})) and one line here.
+import type { CommandDef } from "./define.js";
+import userClients from "./user/clients.js";
+import userRevokeClient from "./user/revoke-client.js";
+import mucKick from "./muc/kick.js";
+import adhocList from "./adhoc/list.js";
+import adhocRun from "./adhoc/run.js";
+import logout from "./logout.js";
+import shell from "./shell.js";
+import completion from "./completion.js";
+
+export const COMMANDS: readonly CommandDef[] = [
+  userClients,
+  userRevokeClient,
+  mucKick,
+  adhocList,
+  adhocRun,
+  logout,
+  shell,
+  completion,
+];
+
+/** Each section's line in --help. */
+export const SECTIONS: Record<string, string> = {
+  user: "accounts and their clients",
+  muc: "group chats",
+  adhoc: "any ad-hoc command (XEP-0050) on any XMPP server",
+};
+
+export function findCommand(section: string | undefined, name: string): CommandDef | undefined {
+  return COMMANDS.find((def) => def.section === section && (def.name === name || (def.aliases ?? []).includes(name)));
+}
