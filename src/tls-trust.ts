@@ -1,7 +1,7 @@
 // The one TLS context of a run, for XMPP and HTTPS alike, holding only the trust the run uses.
 //
-// Node 20 builds its process-wide root store the first time any TLS context is made, even one
-// with its own CA list that never uses it; with --use-openssl-ca (bin/xmgr) that store is
+// Node (20, 22 and 24 alike) builds its process-wide root store the first time any TLS context is
+// made, even one with its own CA list that never uses it; with --use-openssl-ca (bin/xmgr) that store is
 // OpenSSL's default paths: SSL_CERT_FILE is parsed whole (the 220 KB system bundle), SSL_CERT_DIR
 // is only looked into per issuer. OpenSSL reads both variables from the environment when the
 // store is built, so a run that trusts only --ca (or checks nothing, --insecure) builds it with
