@@ -349,7 +349,7 @@ try {
 
     // 2. FAST login vs prosodyctl
     await pair("2", "xmgr user clients (FAST login, direct TLS) vs prosodyctl shell user list", async () => {
-      const state = join(home, "state-fast");
+      const state = join(home, `state-fast-${currentEnv.key}`); // a first password run per environment saves the token
       const env = { ...baseEnv, XDG_STATE_HOME: state, XMGR_PASSWORD: PASSWORDS.alice };
       const args = [...login(alice, direct), "user", "clients", alice];
       const first = await captured({ cmd: XMGR, args: ["-v", ...args], env });
