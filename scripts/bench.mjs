@@ -278,6 +278,14 @@ try {
   // The mechanism of the login, from -v's "SEND <authenticate … mechanism=…>" (SASL2) or "<auth …>" (SASL).
   const mechanism = (r) => /^SEND <(?:authenticate|auth)\b[^>]*\bmechanism="([^"]+)"/m.exec(r.stderr)?.[1];
 
+  /** A fresh XDG_STATE_HOME (no FAST token) holding only `clientId`: password logins that add no client entry to alice's list. */
+  const freshPasswordState = (clientId) => {
+    const state = mkdtempSync(join(home, "state-"));
+    mkdirSync(join(state, "xmgr", "default"), { recursive: true, mode: 0o700 });
+    writeFileSync(join(state, "xmgr", "default", "client-id"), `${clientId}\n`, { mode: 0o600 });
+    return state;
+  };
+
   /** xmgr user clients with a fresh state folder every run (no FAST token), a fixed client id in it
    *  so that alice's listing does not grow by one entry per run. The warm-up runs with -v and checks
    *  the login used SCRAM (the password). */
@@ -287,9 +295,7 @@ try {
     return {
       label,
       prepare: () => {
-        const state = mkdtempSync(join(home, "state-"));
-        mkdirSync(join(state, "xmgr", "default"), { recursive: true, mode: 0o700 });
-        writeFileSync(join(state, "xmgr", "default", "client-id"), `${clientId}\n`, { mode: 0o600 });
+        const state = freshPasswordState(clientId);
         const verbose = warmups++ < WARMUP ? ["-v"] : [];
         return { cmd: XMGR, args: [...verbose, ...login(alice, server), "user", "clients", alice], env: { ...baseEnv, XDG_STATE_HOME: state, XMGR_PASSWORD: PASSWORDS.alice } };
       },
@@ -330,25 +336,24 @@ try {
     return kickContext;
   };
 
-  for (const environment of ENVIRONMENTS) {
-    baseEnv = environment.env;
-    currentEnv = environment;
-    console.log(`\n=== ${environment.label}`);
-    const everyPair = environment.all;
+  const steps = [];
     // 1. password login vs prosodyctl
-    await pair("1", "xmgr user clients (password login, direct TLS) vs prosodyctl shell user list", async () => {
+    steps.push(() =>
+      pair("1", "xmgr user clients (password login, direct TLS) vs prosodyctl shell user list", async () => {
       const sides = await runPair(passwordSide(direct, "xmgr user clients (password, direct TLS)"), prosodyctl, RUNS);
       return ratioVerdict(sides, 2);
-    });
+    }));
 
     // 1s. the same over STARTTLS, for information
-    await pair("1s", "xmgr user clients (password login, STARTTLS) vs prosodyctl shell user list", async () => {
+    steps.push(() =>
+      pair("1s", "xmgr user clients (password login, STARTTLS) vs prosodyctl shell user list", async () => {
       const sides = await runPair(passwordSide(starttls, "xmgr user clients (password, STARTTLS)"), prosodyctl, RUNS);
       return { ...ratioVerdict(sides, 2), met: undefined, target: "— (direct TLS is the measured setup)" };
-    });
+    }));
 
     // 2. FAST login vs prosodyctl
-    await pair("2", "xmgr user clients (FAST login, direct TLS) vs prosodyctl shell user list", async () => {
+    steps.push(() =>
+      pair("2", "xmgr user clients (FAST login, direct TLS) vs prosodyctl shell user list", async () => {
       const state = join(home, `state-fast-${currentEnv.key}`); // a first password run per environment saves the token
       const env = { ...baseEnv, XDG_STATE_HOME: state, XMGR_PASSWORD: PASSWORDS.alice };
       const args = [...login(alice, direct), "user", "clients", alice];
@@ -368,10 +373,11 @@ try {
       const problem = last.code !== 0 ? exitText(last) : fastCheck(last);
       if (problem) throw new Error(`after the timed runs, FAST no longer works: ${problem}`);
       return ratioVerdict(sides, 2);
-    });
+    }));
 
     // 3. the library-default baseline vs xmgr
-    await pair("3", "xmgr user clients (password login) vs the same listing with @xmpp/client 0.14 defaults", async () => {
+    steps.push(() =>
+      pair("3", "xmgr user clients (password login) vs the same listing with @xmpp/client 0.14 defaults", async () => {
       const baseline = {
         label: "@xmpp/client 0.14 defaults (SCRAM-SHA-1 in JS)",
         prepare: () => ({ cmd: NODE, args: [BASELINE, direct, tb.host, "alice", tb.caFile], env: { ...baseEnv, BASELINE_PASSWORD: PASSWORDS.alice } }),
@@ -380,10 +386,11 @@ try {
       const [xmgr, library] = await runPair(passwordSide(direct, "xmgr user clients (password, direct TLS)"), baseline, BASELINE_RUNS);
       const speedup = library.stats.median / xmgr.stats.median;
       return { sides: [xmgr, library], result: `xmgr is ${times(speedup)} faster`, figure: times(speedup), target: "≥ 15× faster", met: speedup >= 15 };
-    });
+    }));
 
     // 4. muc kick vs curl
-    await pair("4", "xmgr muc kick vs curl sending the same POST", async () => {
+    steps.push(() =>
+      pair("4", "xmgr muc kick vs curl sending the same POST", async () => {
       const { room, url, reason, rejoin, kicked, kickInvocation } = await kickSetup();
       const xmgr = {
         label: "xmgr muc kick (HTTPS)",
@@ -415,10 +422,11 @@ try {
       const sides = await runPair(xmgr, curl, RUNS);
       const difference = sides[0].stats.median - sides[1].stats.median;
       return { sides, result: `${signedMs(difference)} (${times(sides[0].stats.median / sides[1].stats.median)})`, figure: signedMs(difference), target: "≤ curl + 150 ms", met: difference <= 150 };
-    });
+    }));
 
     // 5. --help vs node -e 0
-    await pair("5", "xmgr --help vs node -e 0", async () => {
+    steps.push(() =>
+      pair("5", "xmgr --help vs node -e 0", async () => {
       const sides = await runPair(
         {
           label: "xmgr --help",
@@ -430,7 +438,7 @@ try {
       );
       const difference = sides[0].stats.median - sides[1].stats.median;
       return { sides, result: `${signedMs(difference)} (${times(sides[0].stats.median / sides[1].stats.median)})`, figure: signedMs(difference), target: "≤ node -e 0 + 80 ms", met: difference <= 80 };
-    });
+    }));
 
     // 9. the issue 12 setup: FAST login over STARTTLS vs prosodyctl; 10. the same vs node -e 0 (xmgr's own share)
     const fastStarttls = () => {
@@ -444,19 +452,22 @@ try {
         check: (r, round) => listed(r) ?? (round === 0 || mechanism(r)?.startsWith("HT-") ? undefined : `logged in with ${mechanism(r)}, not a FAST token`),
       };
     };
-    await pair("9", "xmgr user clients (FAST login, STARTTLS) vs prosodyctl shell user list", async () => {
+    steps.push(() =>
+      pair("9", "xmgr user clients (FAST login, STARTTLS) vs prosodyctl shell user list", async () => {
       const sides = await runPair(fastStarttls(), prosodyctl, RUNS);
       return ratioVerdict(sides, 2);
-    });
-    await pair("10", "xmgr user clients (FAST login, STARTTLS) vs node -e 0: xmgr's own share", async () => {
+    }));
+    steps.push(() =>
+      pair("10", "xmgr user clients (FAST login, STARTTLS) vs node -e 0: xmgr's own share", async () => {
       const sides = await runPair(fastStarttls(), { label: "node -e 0", prepare: () => ({ cmd: NODE, args: ["-e", "0"], env: baseEnv }) }, RUNS);
       const difference = sides[0].stats.median - sides[1].stats.median;
       // The target (≤ 25 ms plus the network exchange) is checked against §8's phases of the same environment, in renderReport.
       return { sides, share: difference, result: `${signedMs(difference)}`, figure: signedMs(difference), target: "≤ 25 ms + the exchange (§8)" };
-    });
+    }));
 
     // 6. parse and render big <clients/> answers in-process
-    if (wanted("6") && everyPair) {
+    steps.push(async () => {
+    if (wanted("6") && currentEnv.all) {
       const sizes = [1000, 10000];
       const outputs = ["table", "json"];
       const samples = new Map(sizes.flatMap((size) => outputs.map((output) => [`${size} ${output}`, []])));
@@ -521,9 +532,11 @@ try {
       pairs.push({ id: "6", env: currentEnv.key, title: "In-process: parse and render a `<clients/>` answer of 1,000 and 10,000 clients", inproc: rows, error });
       printInproc(pairs.at(-1));
     }
+    });
 
     // 8. where the time of one run goes (information; numbered after the issue's pairs, run before 7,
     //    which leaves the server busy with 1,000 grants)
+    steps.push(async () => {
     if (wanted("8")) {
       const entry = { id: "8", env: currentEnv.key, title: "Where the time goes in one xmgr run (information)" };
       try {
@@ -543,7 +556,7 @@ try {
             label: "xmgr user clients (FAST token, no code cache)",
             invocation: () => ({ cmd: XMGR, args: listArgs, env: { ...baseEnv, ...preload, XDG_CACHE_HOME: mkdtempSync(join(home, "cache-")), XDG_STATE_HOME: fastState, XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }),
           },
-          { label: "xmgr user clients (password)", fresh: true, invocation: () => ({ cmd: XMGR, args: listArgs, env: { ...baseEnv, ...preload, XDG_STATE_HOME: mkdtempSync(join(home, "state-")), XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }) },
+          { label: "xmgr user clients (password)", fresh: true, invocation: () => ({ cmd: XMGR, args: listArgs, env: { ...baseEnv, ...preload, XDG_STATE_HOME: freshPasswordState("0b3e1a6c-5f0e-4d7a-9a51-bench0phases00"), XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }) },
           { label: "xmgr muc kick", before: rejoin, after: kicked, invocation: () => kickInvocation({ ...preload, BENCH_PHASES_FILE: marksFile }) },
         ];
         // One untimed run each first (the FAST run saves its token there).
@@ -593,7 +606,17 @@ try {
       }
       console.log(lines.join("\n"));
     }
+    });
 
+  // Each pair in every environment one after the other, so that the server's state (which grows a
+  // little with each login) weighs on the environments alike.
+  for (const step of steps) {
+    for (const environment of ENVIRONMENTS) {
+      baseEnv = environment.env;
+      currentEnv = environment;
+      console.log(`\n=== ${environment.label}`);
+      await step();
+    }
   }
 
   // 7 runs last, in each environment: its 1,000 grants (created and revoked) leave Prosody slower at
