@@ -54,6 +54,7 @@ export default defineCommand<{ message: string[] }, AnnounceOptions>({
       output.jsonData({ host, sentTo, ...(subject && { subject }) });
       return;
     }
-    output.ok(`Announcement sent to ${sentTo} online user${sentTo === 1 ? "" : "s"} of ${host}`);
+    // The server counts every user with a session (this one included); only clients that sent presence get it.
+    output.ok(`Announcement sent to ${sentTo} online user${sentTo === 1 ? "" : "s"} of ${host} (the server's count, you included)`);
   },
 });

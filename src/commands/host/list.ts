@@ -46,7 +46,7 @@ export default defineCommand({
     const columns = [
       { title: "Host", cell: (row: HostRow) => row.jid },
       { title: "Identity", cell: (row: HostRow) => row.identities.join(", ") || (row.error ? `? ${row.error}` : "") },
-      { title: "Name", cell: (row: HostRow) => row.name ?? "" },
+      ...(hosts.some((row) => row.name) ? [{ title: "Name", cell: (row: HostRow) => row.name ?? "" }] : []),
     ];
     output.data(renderTable(columns, hosts, output.paint));
     output.ok(`${hosts.length} host${hosts.length === 1 ? "" : "s"} reported by ${host}`);

@@ -78,7 +78,7 @@ export default defineCommand<{ jid: string }, PingOptions>({
         let reply: Reply;
         try {
           const answer = parsePingAnswer(await session.request(pingRequest(target)), target);
-          const timeMs = performance.now() - started;
+          const timeMs = Math.round((performance.now() - started) * 1000) / 1000;
           if (answer.ok) reply = { seq, ok: true, timeMs };
           else if (hostTarget && UNSUPPORTED.has(answer.error.condition)) {
             // A host or component that says it does not support pings has answered: it is up.
@@ -101,7 +101,8 @@ export default defineCommand<{ jid: string }, PingOptions>({
     const times = replies.flatMap((reply) => (reply.timeMs === undefined ? [] : [reply.timeMs]));
     const received = times.length;
     const loss = Math.round(((count - received) / count) * 100);
-    const rtt = received ? { min: Math.min(...times), avg: times.reduce((sum, time) => sum + time, 0) / received, max: Math.max(...times) } : null;
+    const average = Math.round((times.reduce((sum, time) => sum + time, 0) / Math.max(received, 1)) * 1000) / 1000;
+    const rtt = received ? { min: Math.min(...times), avg: average, max: Math.max(...times) } : null;
     if (output.json) {
       output.jsonData({ target, sent: count, received, loss, rtt, answeredByServer: bareAccount, replies });
     } else {
