@@ -1,6 +1,7 @@
 // xmgr server version [HOST]: the server software, its version and OS (XEP-0092, mod_version).
 import { parseHost } from "../../jid.js";
 import { parseVersion, versionRequest } from "../../protocol/version.js";
+import { sanitize } from "../../output/sanitize.js";
 import { defineCommand } from "../define.js";
 
 export default defineCommand<{ host?: string }>({
@@ -22,6 +23,7 @@ export default defineCommand<{ host?: string }>({
       output.jsonData({ host: to, ...version });
       return;
     }
-    output.data(`${version.name} ${version.version}${version.os ? ` on ${version.os}` : ""}`);
+    // The server's own words: shown, never obeyed by the terminal.
+    output.data(sanitize(`${version.name} ${version.version}${version.os ? ` on ${version.os}` : ""}`));
   },
 });

@@ -6,6 +6,7 @@ import { XmgrError, usageError } from "../../errors.js";
 import { parseAddress } from "../../jid.js";
 import { lacksBoundSuffix, parsePingAnswer, pingRequest } from "../../protocol/ping.js";
 import type { StanzaErrorInfo } from "../../protocol/stanza-error.js";
+import { sanitize } from "../../output/sanitize.js";
 import { defineCommand } from "../define.js";
 import { sleep } from "../server/listener-check.js";
 
@@ -66,11 +67,13 @@ export default defineCommand<{ jid: string }, PingOptions>({
     const count = positive(options.count, 1, "--count", 1, 10_000);
     if (!Number.isInteger(count)) throw usageError(`Invalid --count ${JSON.stringify(options.count)}: give a whole number.`);
     const intervalMs = positive(options.interval, 1, "--interval", 0, 3600) * 1000;
+    // Lines like ping(8)'s, holding the target and the server's error text: shown, never obeyed.
+    const say = (line: string) => output.data(sanitize(line));
     const replies: Reply[] = [];
     let lastError: StanzaErrorInfo | undefined;
     const bareAccount = target.includes("@") && !target.includes("/");
     const hostTarget = !target.includes("@");
-    if (!output.json) output.data(`PING ${target}`);
+    if (!output.json) say(`PING ${target}`);
     await sessions.use(async ({ session }) => {
       for (let seq = 1; seq <= count; seq++) {
         if (seq > 1) await sleep(intervalMs);
@@ -93,9 +96,9 @@ export default defineCommand<{ jid: string }, PingOptions>({
         }
         replies.push(reply);
         if (output.json) continue;
-        if (reply.ok) output.data(`${reply.error ? `${reply.error} ` : ""}reply from ${target}: seq=${seq} time=${ms(reply.timeMs!)} ms`);
-        else if (reply.error === "timeout") output.data(`no answer from ${target}: seq=${seq}`);
-        else output.data(`error from ${target}: seq=${seq} ${reply.error}${reply.text ? ` (${reply.text})` : ""}`);
+        if (reply.ok) say(`${reply.error ? `${reply.error} ` : ""}reply from ${target}: seq=${seq} time=${ms(reply.timeMs!)} ms`);
+        else if (reply.error === "timeout") say(`no answer from ${target}: seq=${seq}`);
+        else say(`error from ${target}: seq=${seq} ${reply.error}${reply.text ? ` (${reply.text})` : ""}`);
       }
     });
     const times = replies.flatMap((reply) => (reply.timeMs === undefined ? [] : [reply.timeMs]));
@@ -106,9 +109,9 @@ export default defineCommand<{ jid: string }, PingOptions>({
     if (output.json) {
       output.jsonData({ target, sent: count, received, loss, rtt, answeredByServer: bareAccount, replies });
     } else {
-      output.data(`--- ${target} ping statistics ---`);
-      output.data(`${count} sent, ${received} received, ${loss}% loss`);
-      if (rtt) output.data(`rtt min/avg/max = ${ms(rtt.min)}/${ms(rtt.avg)}/${ms(rtt.max)} ms`);
+      say(`--- ${target} ping statistics ---`);
+      say(`${count} sent, ${received} received, ${loss}% loss`);
+      if (rtt) say(`rtt min/avg/max = ${ms(rtt.min)}/${ms(rtt.avg)}/${ms(rtt.max)} ms`);
     }
     if (received > 0) {
       if (replies.some((reply) => reply.ok && reply.error)) output.warn(`${target} is up, but it answers XMPP pings with an error: it does not support XEP-0199.`);
