@@ -91,6 +91,7 @@ describe("server version, uptime, info", () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toContain("conference/text (Prosody Chatrooms)");
     expect(text.stdout).toContain("http://jabber.org/protocol/muc");
+    expectCleanFailure(await xmgr(bob, ["server", "info", "nowhere.test"]), 4);
   });
 });
 
@@ -257,6 +258,16 @@ describe("xmpp ping", () => {
     const unbound = await xmgr(admin, ["xmpp", "ping", `alice@${tb.host}/phone`]);
     expect(unbound.code).toBe(4);
     expect(unbound.stderr).toContain("NAME~RANDOM");
+  });
+
+  test("a component that answers service-unavailable is up: exit 0 with a warning; a domain the server does not serve: exit 4", async () => {
+    const component = await xmgr(bob, ["xmpp", "ping", tb.mucHost]);
+    expect(component.code).toBe(0);
+    expect(component.stdout).toContain(`service-unavailable reply from ${tb.mucHost}: seq=1`);
+    expect(component.stderr).toContain("it does not support XEP-0199");
+    const nowhere = await xmgr(bob, ["xmpp", "ping", "nowhere.test"]);
+    expect(nowhere.code).toBe(4);
+    expect(nowhere.stderr).toContain("! nowhere.test is not reachable: not-allowed");
   });
 
   test("a bare account JID: the server answers, and xmgr says that proves nothing about the user", async () => {
