@@ -31,13 +31,16 @@ async function report(error: unknown, verbose: boolean): Promise<number> {
   return failure.exitCode;
 }
 
+/** A word as a POSIX shell reads it back: quoted when it holds anything but plain characters. */
+const shellQuoted = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`);
+
 /** Runs one command of the table: confirmation first if it is destructive, then its work. */
 async function runOnce(def: CommandDef, args: Values, options: Values, command: Command): Promise<number | void> {
   const [settings, output] = await context(command);
   const [{ terminalPrompts }, { oneShotSession }] = await Promise.all([import("./config/prompt.js"), import("./commands/xmpp-session.js")]);
   if (def.destructive) {
     const { confirmOrRefuse } = await import("./commands/confirm.js");
-    await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), terminalPrompts, `xmgr ${process.argv.slice(2).join(" ")}`);
+    await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), terminalPrompts, `xmgr ${process.argv.slice(2).map(shellQuoted).join(" ")}`);
   }
   return def.run({ settings, output, sessions: oneShotSession(settings, output), prompts: terminalPrompts, inShell: false }, args, options);
 }

@@ -6,15 +6,21 @@ import { argsByName, argsUsage, arity, optionKey, optionsOf, type BatchKind, typ
 
 export type Kind = BatchKind;
 
-/** The commands the shell offers: those with a section that do not say otherwise. */
-export const SHELL_COMMANDS = COMMANDS.filter((def): def is CommandDef & { section: string } => def.section !== undefined && def.inShell !== false);
-export const SECTIONS = [...new Set(SHELL_COMMANDS.map((def) => def.section))];
+/** The commands the shell offers: all but those that say otherwise (shell, completion, logout). */
+export const SHELL_COMMANDS = COMMANDS.filter((def) => def.inShell !== false);
+export const SECTIONS = [...new Set(SHELL_COMMANDS.flatMap((def) => (def.section ? [def.section] : [])))];
+/** Commands without a section (announce): their name is the first word. */
+export const TOP_LEVEL = SHELL_COMMANDS.filter((def) => !def.section).map((def) => def.name);
 export const BUILTINS = ["help", "quit", "exit"];
 
-export function findCommand(section: string, name: string): (CommandDef & { section: string }) | undefined {
+/** A command the shell offers: findCommand("user", "clients"), or findCommand(undefined, "announce"). */
+export function findCommand(section: string | undefined, name: string): CommandDef | undefined {
   const def = findInTable(section, name);
-  return def && SHELL_COMMANDS.includes(def as CommandDef & { section: string }) ? (def as CommandDef & { section: string }) : undefined;
+  return def && SHELL_COMMANDS.includes(def) ? def : undefined;
 }
+
+/** "user clients", "announce". */
+const pathOf = (def: CommandDef) => (def.section ? `${def.section} ${def.name}` : def.name);
 
 /** The option a word names ("--url", "-y"), if the command has it. */
 export function optionNamed(def: CommandDef, word: string): OptionSpec | undefined {
@@ -22,7 +28,7 @@ export function optionNamed(def: CommandDef, word: string): OptionSpec | undefin
 }
 
 export interface Resolved {
-  command: CommandDef & { section: string };
+  command: CommandDef;
   words: string[];
   args: Values;
   options: Values;
@@ -30,9 +36,11 @@ export interface Resolved {
 
 /** The command a statement's words name, with its arguments checked. Throws usage errors. */
 export function resolveCommand(words: string[]): Resolved {
+  const topLevel = findCommand(undefined, words[0]);
+  if (topLevel) return resolveArguments(topLevel, words.slice(1));
   const [section, name, ...rest] = words;
   if (!SECTIONS.includes(section)) {
-    throw usageError(`Unknown command: ${section}.`, `Sections: ${SECTIONS.join(", ")}. Type help for the commands.`);
+    throw usageError(`Unknown command: ${section}.`, `Sections: ${SECTIONS.join(", ")}; commands: ${TOP_LEVEL.join(", ")}. Type help for the commands.`);
   }
   const command = name === undefined ? undefined : findCommand(section, name);
   if (!command) {
@@ -42,6 +50,12 @@ export function resolveCommand(words: string[]): Resolved {
       `Commands in ${section}: ${names.join(", ")}. Type help ${section} for more.`,
     );
   }
+  return resolveArguments(command, rest);
+}
+
+/** A command's words after its name: options and arguments, checked. */
+function resolveArguments(command: CommandDef, rest: string[]): Resolved {
+  const path = pathOf(command);
   const positional: string[] = [];
   const options: Values = {};
   for (let index = 0; index < rest.length; index++) {
@@ -54,7 +68,7 @@ export function resolveCommand(words: string[]): Resolved {
     if ((word.startsWith("--") && word.length > 2) || (/^-\w$/.test(word) && optionNamed(command, word))) {
       const [flag, inline] = word.startsWith("--") && word.includes("=") ? [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)] : [word, undefined];
       const option = optionNamed(command, flag);
-      if (!option) throw usageError(`Unknown option ${flag} for ${section} ${command.name}.`, `Usage: ${usage(command)}`);
+      if (!option) throw usageError(`Unknown option ${flag} for ${path}.`, `Usage: ${usage(command)}`);
       const key = optionKey(option);
       if (!option.value) {
         if (inline !== undefined) throw usageError(`${flag} takes no value.`);
@@ -73,7 +87,7 @@ export function resolveCommand(words: string[]): Resolved {
     const quoting = max > min && positional.length > max ? " Quote an argument that holds spaces." : "";
     const count = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
     throw usageError(
-      `${section} ${command.name} takes ${count} argument${max === 1 ? "" : "s"}, not ${positional.length}.${quoting}`,
+      `${path} takes ${count} argument${max === 1 ? "" : "s"}, not ${positional.length}.${quoting}`,
       `Usage: ${usage(command)}`,
     );
   }
@@ -85,22 +99,23 @@ export function resolveCommand(words: string[]): Resolved {
   return { command, words: positional, args: argsByName(command, positional), options };
 }
 
-export function usage(command: CommandDef & { section: string }): string {
+export function usage(command: CommandDef): string {
   const options = optionsOf(command).map((option) => ` [${option.long}${option.value ? ` ${option.value}` : ""}]`);
-  return `${command.section} ${command.name}${options.join("")} ${argsUsage(command)}`.trimEnd();
+  return `${pathOf(command)}${options.join("")} ${argsUsage(command)}`.trimEnd();
 }
 
 /** help, help SECTION, help SECTION COMMAND. */
 export function helpText(topic: string[] = []): string {
   const [section, name] = topic;
-  if (section && !SECTIONS.includes(section)) {
-    throw usageError(`No help for ${section}.`, `Sections: ${SECTIONS.join(", ")}.`);
+  const topLevel = section === undefined ? undefined : findCommand(undefined, section);
+  if (section && !topLevel && !SECTIONS.includes(section)) {
+    throw usageError(`No help for ${section}.`, `Sections: ${SECTIONS.join(", ")}; commands: ${TOP_LEVEL.join(", ")}.`);
   }
-  if (section && name) {
-    const command = findCommand(section, name);
+  if (topLevel || (section && name)) {
+    const command = topLevel ?? findCommand(section, name);
     if (!command) throw usageError(`Unknown command: ${section} ${name}.`, `Type help ${section}.`);
     const options = optionsOf(command).map((option) => `  ${option.long}${option.value ? ` ${option.value}` : ""}  ${option.help}`);
-    const examples = command.examples.filter((line) => line.includes(`xmgr ${section} ${command.name}`) || line.includes(`xmgr ${section} `));
+    const examples = command.examples.filter((line) => line.includes(`xmgr ${pathOf(command)}`));
     return [
       usage(command),
       `  ${command.summary}`,
@@ -111,7 +126,7 @@ export function helpText(topic: string[] = []): string {
     ].join("\n") + "\n";
   }
   const shown = SHELL_COMMANDS.filter((command) => !section || command.section === section);
-  const rows = shown.map((command) => [`${command.section} ${command.name} ${argsUsage(command)}`.trimEnd(), command.summary]);
+  const rows = shown.map((command) => [`${pathOf(command)} ${argsUsage(command)}`.trimEnd(), command.summary]);
   if (!section) {
     rows.push(["help [SECTION [COMMAND]]", "this help"], ["quit, exit", "leave the shell (Ctrl-D does too)"]);
   }

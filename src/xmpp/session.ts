@@ -100,6 +100,12 @@ export class XmppSession {
     return this.entity.jid?.toString() ?? "";
   }
 
+  /** The address and port this session is connected to (for checking, e.g., that a server stopped listening). */
+  get peerAddress(): { host: string; port: number } | undefined {
+    const socket = tlsSocketOf(this.entity) as Socket | undefined;
+    return socket?.remoteAddress && socket.remotePort ? { host: socket.remoteAddress, port: socket.remotePort } : undefined;
+  }
+
   /** Sends a stanza that is not answered by id (presence, message). */
   async send(stanza: Element): Promise<void> {
     if (this.closed) throw this.closedError();

@@ -69,7 +69,7 @@ describe("xmgr completion", () => {
     expect(userCommands).toEqual(expect.arrayContaining(["clients", "revoke_client"]));
     expect(userCommands).not.toContain("kick");
     expect(await bashComplete("xmgr", "")).toEqual(expect.arrayContaining(["user", "muc", "adhoc", "logout", "shell", "completion"]));
-    expect(await bashComplete("xmgr", "--jid", "admin@example.com", "m")).toEqual(["muc"]);
+    expect(await bashComplete("xmgr", "--jid", "admin@example.com", "mu")).toEqual(["muc"]);
     expect(await bashComplete("xmgr", "muc", "k")).toEqual(["kick"]);
     expect(await bashComplete("xmgr", "completion", "")).toEqual(["bash", "zsh", "fish"]);
     expect(await bashComplete("xmgr", "user", "revoke-client", "--j")).toEqual(["--jid", "--json"]);

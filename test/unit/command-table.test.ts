@@ -58,17 +58,20 @@ describe.each(COMMANDS.map((def) => [commandPath(def), def] as const))("%s", (pa
     }
   });
 
-  if (def.section && def.inShell !== false) {
+  if (def.inShell !== false) {
     test("the shell completes, parses and explains it", () => {
-      const [section, name] = path.split(" ");
-      const [hits] = shellCompleter(() => [])(`${section} ${name.slice(0, -1)}`);
+      const words = path.split(" ");
+      const name = words[words.length - 1];
+      const [hits] = shellCompleter(() => [])([...words.slice(0, -1), name.slice(0, -1)].join(" "));
       expect(hits).toContain(hits.length === 1 ? `${name} ` : name);
-      expect(helpText([section])).toContain(`${section} ${name}`);
-      expect(helpText([section, name])).toContain(def.summary);
-      const callForm = shellCompleter(() => [])(`${section}:${name.slice(0, 2)}`)[0];
-      expect(callForm).toContain(`${section}:${name}(`);
-      const words = def.args.filter((arg) => !arg.optional).map((arg) => arg.choices?.[0] ?? "a@b.c");
-      expect(resolveCommand([section, name, ...words, ...(def.destructive ? ["--yes"] : [])]).command).toBe(def);
+      expect(helpText(def.section ? [def.section] : [])).toContain(path);
+      expect(helpText(words)).toContain(def.summary);
+      if (def.section) {
+        const callForm = shellCompleter(() => [])(`${def.section}:${name.slice(0, 2)}`)[0];
+        expect(callForm).toContain(`${def.section}:${name}(`);
+      }
+      const args = def.args.filter((arg) => !arg.optional).map((arg) => arg.choices?.[0] ?? "a@b.c");
+      expect(resolveCommand([...words, ...args, ...(def.destructive ? ["--yes"] : [])]).command).toBe(def);
     });
   }
 
