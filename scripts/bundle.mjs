@@ -34,7 +34,9 @@ const cliTable3Width = {
   },
 };
 
-const common = { bundle: true, format: "cjs", platform: "node", target: "node20", write: false, logLevel: "warning" };
+// import() becomes require(): src/start.ts compiles the bundles with vm.Script, where a real import()
+// fails ("A dynamic import callback was not specified"), e.g. prompt.ts's node:readline.
+const common = { bundle: true, format: "cjs", platform: "node", target: "node20", write: false, logLevel: "warning", supported: { "dynamic-import": false } };
 const bundles = {
   "xmgr.cjs": { entryPoints: ["dist/main.js"] },
   "cli.cjs": {
