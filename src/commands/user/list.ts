@@ -25,20 +25,20 @@ async function listJids(session: XmppSession, host: string, command: KnownComman
   return (checked.form ? (fieldValues(checked.form, resultVar) ?? []) : []).filter((jid) => jid !== "");
 }
 
-/** PATTERN as prosodyctl's user:list takes it loosely: a part of the name, * for any run of characters. */
+/** PATTERN: a part of the name; with a *, a glob for the whole name (test* = starting with test). */
 export function namePattern(pattern: string): RegExp {
   const escaped = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
-  return new RegExp(escaped, "i");
+  return new RegExp(pattern.includes("*") ? `^${escaped}$` : escaped, "i");
 }
 
 export default defineCommand<{ host?: string; pattern?: string }, { disabled?: boolean }>({
   section: "user",
   name: "list",
   summary: "list a host's accounts (default: your host), one JID a line",
-  details: `PATTERN keeps the accounts whose name contains it (* matches anything). Needs xmgr's module mod_admin_list_users on the server (${LIST_MODULE_SECTION}) and a server admin.`,
+  details: `PATTERN keeps the accounts whose name (the part before @) contains it; with a *, the whole name must match (test* = starting with test). Needs xmgr's module mod_admin_list_users on the server (${LIST_MODULE_SECTION}) and a server admin.`,
   args: [
     { name: "host", kind: "host", optional: true, help: "the host, e.g. example.com; default: your host" },
-    { name: "pattern", kind: "text", optional: true, help: "keep the names containing it; * matches anything" },
+    { name: "pattern", kind: "text", optional: true, help: "keep the names containing it; with *, names matching it (test*)" },
   ],
   options: [{ long: "--disabled", help: "only the disabled accounts" }],
   examples: ["xmgr user list", "xmgr user list example.com 'test*'", "xmgr user list --disabled", "xmgr --json user list | jq -r '.accounts[] | select(.disabled) | .jid'"],
