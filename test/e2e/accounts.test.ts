@@ -132,6 +132,16 @@ describe("xmgr user create", () => {
     expect(await serverAccounts()).not.toContain(jid("nopw"));
   });
 
+  test("no option takes the password itself: --new-password / --password are unknown (exit 2), not echoed, no account", async () => {
+    for (const option of ["--new-password", "--password"]) {
+      const result = await asAdmin(["user", "create", jid("argv"), option, "argv-secret-pw"]);
+      expectCleanFailure(result, 2);
+      expect(result.stderr).toMatch(/unknown option/);
+      expect(result.stderr).not.toContain("argv-secret-pw");
+    }
+    expect(await serverAccounts()).not.toContain(jid("argv"));
+  });
+
   test("a password file others can read is refused: no account", async () => {
     const file = join(user.home, "open.pw");
     await writeFile(file, "open-pw\n", { mode: 0o644 });
