@@ -1,5 +1,5 @@
 // xmgr muc kick ROOM NICK [REASON]: kick an occupant through mod_http_muc_kick.
-import { XmgrError, usageError } from "../../errors.js";
+import { ExitCode, XmgrError, usageError } from "../../errors.js";
 import { bare, parseBareJid } from "../../jid.js";
 import { checkKickAnswer, kickBody, type KickRequest } from "../../protocol/muc-kick.js";
 import type { Settings } from "../../config/settings.js";
@@ -69,7 +69,7 @@ export async function kick(settings: Settings, output: Output, roomText: string,
   }
   const connection = settings.connection();
   if (connection.insecure && url.protocol === "https:") output.warn("--insecure: the server's certificate is not verified.");
-  const authorization = await authorizationValue(settings, options);
+  const authorization = await authorizationValue(settings, options, url.toString());
   const { postJson } = await import("../../http/post.js");
   const answer = await postJson({
     url,
@@ -81,7 +81,13 @@ export async function kick(settings: Settings, output: Output, roomText: string,
     timeoutMs: connection.timeoutMs,
     trace: output.verbose ? (line) => output.trace(line) : undefined,
   });
-  checkKickAnswer(answer, request, url.toString());
+  try {
+    checkKickAnswer(answer, request, url.toString());
+  } catch (error) {
+    // A typed value the server refused is asked for again next time.
+    if (error instanceof XmgrError && error.exitCode === ExitCode.auth) typedAuthorization.delete(url.toString());
+    throw error;
+  }
   if (output.json) {
     output.jsonData({ room: request.muc, nickname: request.nickname, ...(request.reason && { reason: request.reason }), kicked: true });
     return;
@@ -89,10 +95,21 @@ export async function kick(settings: Settings, output: Output, roomText: string,
   output.ok(`Kicked ${request.nickname} from ${request.muc}`);
 }
 
-async function authorizationValue(settings: Settings, options: KickOptions): Promise<string> {
+/** Values typed at the prompt, per endpoint: `xmgr shell` asks once per shell, not once per kick. */
+const typedAuthorization = new Map<string, Promise<string>>();
+
+async function authorizationValue(settings: Settings, options: KickOptions, endpoint: string): Promise<string> {
   const value = settings.secret({ variable: "XMGR_MUC_KICK_AUTH", fileOption: options.authFile, key: "muc_kick_auth", fileKey: "muc_kick_auth_file" });
   if (value) return value;
-  if (canPrompt()) return promptSecret("Authorization header value (as in http_muc_kick_authorization_header): ");
+  if (canPrompt()) {
+    let typed = typedAuthorization.get(endpoint);
+    if (!typed) {
+      typed = promptSecret("Authorization header value (as in http_muc_kick_authorization_header): ");
+      typedAuthorization.set(endpoint, typed);
+      typed.catch(() => typedAuthorization.delete(endpoint));
+    }
+    return typed;
+  }
   throw new XmgrError(
     "usage",
     "No Authorization value for muc_kick.",
