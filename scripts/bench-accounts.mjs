@@ -143,7 +143,7 @@ try {
   const load = os.loadavg().map((value) => value.toFixed(1)).join(", ");
   const section = [
     BEGIN,
-    "### 9. Creating accounts: xmgr user create vs prosodyctl register (scripts/bench-accounts.mjs)",
+    "### 11. Creating accounts: xmgr user create vs prosodyctl register (scripts/bench-accounts.mjs)",
     "",
     markdownTable(["Command", "Runs", "Median", "p90", "Min", "Max"], [
       row("xmgr user create JID --new-password-file FILE (FAST login)", single.xmgr),
