@@ -117,6 +117,25 @@ describe("xmgr user create", () => {
     expect(await loginFailure("erin", created.password)).toBe("");
   });
 
+  test("on a terminal: typed twice without echo; the account logs in with it", async () => {
+    const term = new TmuxTerminal(user.home, user.env);
+    try {
+      await term.start([...loginArgs(tb, "admin"), "user", "create", jid("typist")], { XMGR_PASSWORD: ADMIN_PW });
+      await term.contains(`New password for ${jid("typist")}: `);
+      await term.type("typed-secret-pw");
+      await term.keys("Enter");
+      await term.contains("Type it again: ");
+      await term.type("typed-secret-pw");
+      await term.keys("Enter");
+      const screen = await term.contains("[exit 0]");
+      expect(screen).toContain(`OK: Created ${jid("typist")}`);
+      expect(screen).not.toContain("typed-secret-pw");
+    } finally {
+      await term.kill();
+    }
+    expect(await loginFailure("typist", "typed-secret-pw")).toBe("");
+  });
+
   test("an existing account: exit 1 with the server's text, its password unchanged", async () => {
     const file = await secretFile("other.pw", "another-password\n");
     const result = await asAdmin(["user", "create", jid("alice"), "--new-password-file", file]);
