@@ -540,3 +540,31 @@ describe("xmgr shell: accounts created in one session", () => {
     expect(await serverAccounts()).not.toContain(jid("b4"));
   });
 });
+
+describe("acting on xmgr's own login account (the server closes this session before it answers)", () => {
+  test("c2s close of the own account and a --random-password change of the own password still succeed", async () => {
+    const fresh = await xmgrUser(); // a profile of its own
+    try {
+      const own = (args: string[], password: string) => fresh.run([...loginArgs(tb, "admin"), ...args], { XMGR_PASSWORD: password });
+      const adminPeers = peers.filter((peer) => peer.jid.startsWith(`${jid("admin")}/`) && !peer.isClosed());
+      const closed = await own(["--json", "c2s", "close", jid("admin")], ADMIN_PW);
+      expect(closed.code).toBe(0);
+      const closedJids: string[] = JSON.parse(closed.stdout).closed;
+      expect(closedJids.filter((full) => !adminPeers.some((peer) => peer.jid === full))).toEqual([expect.stringMatching(/^admin@example\.test\/xmgr~/)]);
+      expect(closedJids).toHaveLength(adminPeers.length + 1);
+      await Promise.all(adminPeers.map((peer) => peer.closed));
+
+      const changed = await own(["--json", "user", "password", jid("admin"), "--random-password"], ADMIN_PW);
+      expect(changed.code).toBe(0);
+      const { password } = JSON.parse(changed.stdout);
+      expect(await loginFailure("admin", ADMIN_PW)).toMatch(/not-authorized/);
+      expect(await loginFailure("admin", password)).toBe("");
+      // Back to the password the other tests use.
+      const file = await secretFile("admin.pw", `${ADMIN_PW}\n`);
+      expect((await fresh.run([...loginArgs(tb, "admin"), "user", "password", jid("admin"), "--new-password-file", file], { XMGR_PASSWORD: password })).code).toBe(0);
+      expect(await loginFailure("admin", ADMIN_PW)).toBe("");
+    } finally {
+      await fresh.cleanup();
+    }
+  });
+});

@@ -3,11 +3,11 @@
 // for a resource it does not have (it needs the bound name with its ~suffix), so xmgr looks
 // first (admin#user-stats) and says "not connected" instead of a false success.
 import { XmgrError } from "../../errors.js";
-import { bare, parseJid } from "../../jid.js";
+import { bare, parseJid, sameBare } from "../../jid.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { infoText, runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
-import { succeededAccounts, userStats } from "../user/admin-accounts.js";
+import { closesOwnSession, succeededAccounts, userStats } from "../user/admin-accounts.js";
 
 export default defineCommand<{ jid: string }>({
   section: "c2s",
@@ -24,7 +24,7 @@ export default defineCommand<{ jid: string }>({
     const target = parseJid(jid, "JID");
     const account = bare(target);
     const full = target.resource === undefined ? undefined : `${account}/${target.resource}`;
-    const closed = await sessions.use(async ({ session }) => {
+    const closed = await sessions.use(async ({ session, login }) => {
       const stats = await userStats(session, target);
       const resources = stats.sessions.map((entry) => entry.resource);
       const closing = target.resource === undefined ? resources : resources.filter((resource) => resource === target.resource);
@@ -35,11 +35,15 @@ export default defineCommand<{ jid: string }>({
           full && resources.length > 0 ? `${account} is connected as: ${resources.join(", ")} (see xmgr c2s show ${account})` : undefined,
         );
       }
-      const answer = await runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.endUserSession, values: { accountjids: [full ?? account] } });
-      if (!succeededAccounts(infoText(answer)).has((full ?? account).toLowerCase())) {
-        throw new XmgrError("failure", `The server could not close ${full ?? account}: ${infoText(answer) || "it did not say why"}`);
-      }
-      return closing;
+      const close = async () => {
+        const answer = await runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.endUserSession, values: { accountjids: [full ?? account] } });
+        if (!succeededAccounts(infoText(answer)).has((full ?? account).toLowerCase())) {
+          throw new XmgrError("failure", `The server could not close ${full ?? account}: ${infoText(answer) || "it did not say why"}`);
+        }
+        return closing;
+      };
+      // Closing xmgr's own account (or its own session) closes this session before the answer.
+      return sameBare(target, login) ? closesOwnSession(close, closing) : close();
     });
     if (output.json) {
       output.jsonData({ jid: full ?? account, closed: closed.map((resource) => `${account}/${resource}`) });

@@ -2,10 +2,10 @@
 // command line, grouped by host (each host answers for its own accounts only), the reading of
 // "The following accounts were successfully …" notes, and the mapping of "User does not exist".
 import { XmgrError } from "../../errors.js";
-import { bare, parseBareJid, type Jid } from "../../jid.js";
+import { bare, parseBareJid, sameBare, type Jid } from "../../jid.js";
 import { KNOWN_COMMANDS, type KnownCommand } from "../../protocol/admin-forms.js";
 import { fieldValues } from "../../protocol/data-form.js";
-import type { XmppSession } from "../../xmpp/session.js";
+import { SessionClosedError, type XmppSession } from "../../xmpp/session.js";
 import type { Output } from "../../output/output.js";
 import { infoText, runAdhoc } from "../adhoc-call.js";
 import type { SessionSource } from "../xmpp-session.js";
@@ -69,13 +69,22 @@ export async function actOnAccounts(
   command: KnownCommand,
   words: { done: string; notDone: string },
 ): Promise<number> {
-  const hosts = byHost(parseAccounts(jids));
-  const outcomes = await sessions.use(async ({ session }) => {
+  const accounts = parseAccounts(jids);
+  const outcomes = await sessions.use(async ({ session, login }) => {
     const results: AccountOutcome[] = [];
-    for (const [host, accounts] of hosts) {
-      const answer = await runAdhoc(session, { to: host, ...command, values: { accountjids: accounts.map(bare) } });
+    // xmgr's own account goes last and alone: acting on it closes this session before the answer.
+    const own = accounts.find((jid) => sameBare(jid, login));
+    for (const [host, group] of byHost(accounts.filter((jid) => jid !== own))) {
+      const answer = await runAdhoc(session, { to: host, ...command, values: { accountjids: group.map(bare) } });
       const done = succeededAccounts(infoText(answer));
-      for (const jid of accounts) results.push({ account: bare(jid), ok: done.has(bare(jid).toLowerCase()) });
+      for (const jid of group) results.push({ account: bare(jid), ok: done.has(bare(jid).toLowerCase()) });
+    }
+    if (own) {
+      const ok = await closesOwnSession(async () => {
+        const answer = await runAdhoc(session, { to: own.domain, ...command, values: { accountjids: [bare(own)] } });
+        return succeededAccounts(infoText(answer)).has(bare(own).toLowerCase());
+      }, true);
+      results.push({ account: bare(own), ok });
     }
     return results;
   });
@@ -86,6 +95,20 @@ export async function actOnAccounts(
     else output.fail(new XmgrError("notFound", `${outcome.account} could not be ${words.notDone}: the server has no such account`));
   }
   return failed.length > 0 ? 4 : 0;
+}
+
+/**
+ * For a request on xmgr's own login account that makes Prosody close the account's sessions
+ * (password change, disable, delete, end-user-session): the server closing this session before
+ * it answers means the request was carried out. Gives `whenClosed` then.
+ */
+export async function closesOwnSession<T>(work: () => Promise<T>, whenClosed: T): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof SessionClosedError) return whenClosed;
+    throw error;
+  }
 }
 
 export interface UserStats {

@@ -1,10 +1,10 @@
 // xmgr user password JID: a new password for an account (admin#change-user-password). Prosody
 // then closes every session of the account.
-import { bare, parseBareJid } from "../../jid.js";
+import { bare, parseBareJid, sameBare } from "../../jid.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
-import { noSuchAccount } from "./admin-accounts.js";
+import { closesOwnSession, noSuchAccount } from "./admin-accounts.js";
 import { NEW_PASSWORD_OPTIONS, newPassword, type NewPasswordOptions } from "./new-password.js";
 
 export default defineCommand<{ jid: string }, NewPasswordOptions>({
@@ -23,9 +23,11 @@ export default defineCommand<{ jid: string }, NewPasswordOptions>({
     const target = parseBareJid(jid, "account JID");
     const account = bare(target);
     const { password, generated } = await newPassword(options, prompts, account, inShell);
-    await sessions.use(({ session }) =>
-      runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.changeUserPassword, values: { accountjid: [account], password: [password] }, errorNote: noSuchAccount(account) }),
-    );
+    await sessions.use(({ session, login }) => {
+      const change = () => runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.changeUserPassword, values: { accountjid: [account], password: [password] }, errorNote: noSuchAccount(account) });
+      // xmgr's own account: the server closes this session too, before it answers.
+      return sameBare(target, login) ? closesOwnSession(change, undefined) : change();
+    });
     if (output.json) {
       output.jsonData({ account, changed: true, sessionsClosed: true, ...(generated && { password }) });
       return;
