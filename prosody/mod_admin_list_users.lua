@@ -7,9 +7,11 @@
 --   http://jabber.org/protocol/admin#get-disabled-users-num     (disabledusersnum)
 --
 -- The list commands take XEP-0133's max_items (25 … 200, or "none"; any
--- positive number is accepted) and return the JIDs sorted, so that a
--- client can show the first page of a big host. No stock Prosody 13 module
--- answers these nodes.
+-- positive number is accepted) and return the JIDs sorted by name. An
+-- optional field of this module's own, "after" (a JID or user name), starts
+-- the list after that name: a client pages through a big host with max_items
+-- and the last JID of the page before (one answer for 200,000 accounts would
+-- be several megabytes). No stock Prosody 13 module answers these nodes.
 --
 -- Like mod_admin_adhoc's commands, each node has a permission of its own,
 -- "adhoc:<node>", given to prosody:admin by default. Grant it to other roles
@@ -20,6 +22,7 @@
 local usermanager = require "prosody.core.usermanager";
 local dataforms_new = require "prosody.util.dataforms".new;
 local jid_bare = require "prosody.util.jid".bare;
+local jid_node = require "prosody.util.jid".node;
 
 module:depends("adhoc");
 local adhoc_new = module:require "adhoc".new;
@@ -27,11 +30,13 @@ local adhoc_new = module:require "adhoc".new;
 local host = module.host;
 local xmlns_admin = "http://jabber.org/protocol/admin";
 
--- The host's usernames, sorted; with only_disabled, those of disabled accounts.
-local function usernames(only_disabled)
+-- The host's usernames, sorted; with only_disabled, those of disabled
+-- accounts; with after, only the names sorting after it.
+local function usernames(only_disabled, after)
 	local names = {};
 	for username in usermanager.users(host) do
-		if not only_disabled or usermanager.user_is_enabled(username, host) == false then
+		if (not after or username > after)
+			and (not only_disabled or usermanager.user_is_enabled(username, host) == false) then
 			names[#names + 1] = username;
 		end
 	end
@@ -56,6 +61,7 @@ local function list_command(name, node, result_var, result_label, only_disabled)
 		{ name = "FORM_TYPE", type = "hidden", value = xmlns_admin };
 		{ name = "max_items", type = "list-single", label = "Maximum number of items to show",
 			options = { "25", "50", "75", "100", "150", "200", "none" } };
+		{ name = "after", type = "text-single", label = "Start after this account (for the next page)" };
 	};
 	local result_layout = dataforms_new{
 		{ name = "FORM_TYPE", type = "hidden", value = xmlns_admin };
@@ -72,7 +78,8 @@ local function list_command(name, node, result_var, result_label, only_disabled)
 			for field, text in pairs(err) do messages[#messages + 1] = field .. ": " .. text; end
 			return { status = "completed", error = { message = table.concat(messages, "\n") } };
 		end
-		local names, max_items, jids = usernames(only_disabled), max_items_of(fields), {};
+		local after = fields.after and fields.after ~= "" and (jid_node(fields.after) or fields.after) or nil;
+		local names, max_items, jids = usernames(only_disabled, after), max_items_of(fields), {};
 		for i, username in ipairs(names) do
 			if max_items and i > max_items then break; end
 			jids[i] = username .. "@" .. host;

@@ -460,6 +460,18 @@ describe("xmgr user list (mod_admin_list_users)", () => {
     expect(disabled.stdout).toBe(`${jid("listdis")}\n${jid("trent")}\n`);
   });
 
+  test("page by page (--page-size 2): the same accounts, each once", async () => {
+    const expected = byName(await serverAccounts());
+    const paged = await asAdmin(["-v", "--json", "user", "list", "--page-size", "2"]);
+    expect(paged.code).toBe(0);
+    expect(JSON.parse(paged.stdout).accounts.map((a: { jid: string }) => a.jid)).toEqual(expected);
+    // One request per page of each list, and the last page holds fewer than 2 (maybe none).
+    const requests = paged.stderr.split("\n").filter((line) => line.startsWith("SEND") && line.includes("get-registered-users-list"));
+    expect(requests).toHaveLength(Math.floor(expected.length / 2) + 1);
+    const bad = await asAdmin(["user", "list", "--page-size", "0"]);
+    expectCleanFailure(bad, 2);
+  });
+
   test("the module answers XEP-0133 clients: counts, max_items, and a plain user is refused and not offered", async () => {
     const admin = await online("admin", ADMIN_PW);
     const bob = await online("bob", BOB_PW);
@@ -473,6 +485,8 @@ describe("xmgr user list (mod_admin_list_users)", () => {
     expect(value(await admin.iq(command("get-registered-users-num")), "registeredusersnum")).toEqual([String(accounts.length)]);
     expect(value(await admin.iq(command("get-disabled-users-num")), "disabledusersnum")).toEqual(["2"]);
     expect(value(await admin.iq(command("get-registered-users-list", { max_items: "2" })), "registereduserjids")).toEqual(accounts.slice(0, 2));
+    // The module's own "after" field: the next page starts after the given account.
+    expect(value(await admin.iq(command("get-registered-users-list", { max_items: "3", after: accounts[1] })), "registereduserjids")).toEqual(accounts.slice(2, 5));
     expect(value(await admin.iq(command("get-disabled-users-list", { max_items: "none" })), "disableduserjids")).toEqual([jid("listdis"), jid("trent")]);
 
     const refused = await bob.iq(command("get-registered-users-list"));
