@@ -22,11 +22,11 @@ export default defineCommand<{ jid: string }, NewPasswordOptions>({
   transport: "xmpp",
   batch: "write",
   async run({ sessions, output, prompts, inShell }, { jid }, options) {
-    const account = bare(parseBareJid(jid, "account JID"));
-    const host = parseBareJid(jid).domain;
+    const target = parseBareJid(jid, "account JID");
+    const account = bare(target);
     const { password, generated } = await newPassword(options, prompts, account, inShell);
     await sessions.use(({ session }) =>
-      runAdhoc(session, { to: host, ...KNOWN_COMMANDS.addUser, values: { accountjid: [account], password: [password], "password-verify": [password] } }),
+      runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.addUser, values: { accountjid: [account], password: [password], "password-verify": [password] } }),
     );
     if (output.json) {
       output.jsonData({ account, created: true, ...(generated && { password }) });
