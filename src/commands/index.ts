@@ -3,6 +3,19 @@
 import type { CommandDef } from "./define.js";
 import userClients from "./user/clients.js";
 import userRevokeClient from "./user/revoke-client.js";
+import userCreate from "./user/create.js";
+import userPassword from "./user/password.js";
+import userDelete from "./user/delete.js";
+import userDisable from "./user/disable.js";
+import userEnable from "./user/enable.js";
+import userInfo from "./user/info.js";
+import userList from "./user/list.js";
+import rosterShow from "./roster/show.js";
+import c2sShow from "./c2s/show.js";
+import c2sCount from "./c2s/count.js";
+import c2sClose from "./c2s/close.js";
+import inviteCreateAccount from "./invite/create-account.js";
+import inviteCreateReset from "./invite/create-reset.js";
 import mucKick from "./muc/kick.js";
 import adhocList from "./adhoc/list.js";
 import adhocRun from "./adhoc/run.js";
@@ -28,6 +41,19 @@ import completion from "./completion.js";
 export const COMMANDS: readonly CommandDef[] = [
   userClients,
   userRevokeClient,
+  userCreate,
+  userPassword,
+  userDelete,
+  userDisable,
+  userEnable,
+  userInfo,
+  userList,
+  rosterShow,
+  c2sShow,
+  c2sCount,
+  c2sClose,
+  inviteCreateAccount,
+  inviteCreateReset,
   mucKick,
   adhocList,
   adhocRun,
@@ -54,6 +80,9 @@ export const COMMANDS: readonly CommandDef[] = [
 /** Each section's line in --help. */
 export const SECTIONS: Record<string, string> = {
   user: "accounts and their clients",
+  roster: "contact lists of accounts",
+  c2s: "client sessions",
+  invite: "invites to register or reset a password",
   muc: "group chats",
   adhoc: "any ad-hoc command (XEP-0050) on any XMPP server",
   server: "the server: version, uptime, what it offers, shutdown",

@@ -36,6 +36,12 @@ export const KNOWN_COMMANDS = {
     { var: "max_items", type: "list-single", options: ["25", "50", "75", "100", "150", "200", "all"] },
     { var: "details", type: "boolean" },
   ]),
+  // Answered by xmgr's prosody/mod_admin_list_users.lua (no stock Prosody module has them). Its
+  // max_items takes any positive number (XEP-0133 offers 25 … 200 and none), and "after" is its own.
+  getRegisteredUsersList: admin("get-registered-users-list", [{ var: "max_items", type: "list-single" }, { var: "after", type: "text-single" }]),
+  getRegisteredUsersNum: { node: `${ADMIN}#get-registered-users-num`, fields: [] },
+  getDisabledUsersList: admin("get-disabled-users-list", [{ var: "max_items", type: "list-single" }, { var: "after", type: "text-single" }]),
+  getDisabledUsersNum: { node: `${ADMIN}#get-disabled-users-num`, fields: [] },
   announce: admin("announce", [{ var: "subject", type: "text-single" }, { var: "announcement", type: "text-multi", required: true }], true),
   shutdown: admin("shutdown", [{ var: "delay", type: "list-single", options: SHUTDOWN_DELAYS }, { var: "announcement", type: "text-multi" }]),
   modulesList: prosody("modules#list", "modules#list", []),

@@ -27,7 +27,7 @@ describe("shellCompleter", () => {
     expect(complete("user r")).toEqual([["revoke_client "], "r"]);
     expect(complete("muc k")).toEqual([["kick "], "k"]);
     expect(complete("help ")[0]).toEqual(expect.arrayContaining(["adhoc", "muc", "user"]));
-    expect(complete("help user c")).toEqual([["clients "], "c"]);
+    expect(complete("help user cl")).toEqual([["clients "], "cl"]);
   });
 
   test("JIDs seen where a command takes a JID, nowhere else", () => {
@@ -41,8 +41,8 @@ describe("shellCompleter", () => {
   });
 
   test("the call form", () => {
-    expect(complete("user:c")).toEqual([["user:clients("], "user:c"]);
-    expect(complete("user:")).toEqual([["user:clients(", "user:revoke_client("], "user:"]);
+    expect(complete("user:cl")).toEqual([["user:clients("], "user:cl"]);
+    expect(complete("user:")[0]).toEqual(expect.arrayContaining(["user:clients(", "user:revoke_client("]));
   });
 
   test("leaves quoted words alone", () => {

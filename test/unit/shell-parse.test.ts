@@ -112,7 +112,7 @@ describe("resolveCommand", () => {
   test("unknown sections and commands name what exists", () => {
     const section = usageFailure(() => resolveCommand(["usr", "clients"]));
     expect(section.message).toBe("Unknown command: usr.");
-    expect(section.hint).toMatch(/Sections: user, muc/);
+    expect(section.hint).toMatch(/Sections: user, .*\bmuc\b/);
     const command = usageFailure(() => resolveCommand(["user", "nope"]));
     expect(command.message).toBe("Unknown command: user nope.");
     expect(command.hint).toMatch(/clients, revoke_client/);

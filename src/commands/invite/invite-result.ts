@@ -1,0 +1,31 @@
+// What mod_invites_adhoc answers: the invite's xmpp: URI, its landing page (empty unless
+// mod_invites_page is set up) and its expiry.
+import { XmgrError } from "../../errors.js";
+import type { CommandAnswer } from "../../protocol/adhoc.js";
+import { fieldValues } from "../../protocol/data-form.js";
+import type { Output } from "../../output/output.js";
+
+export interface Invite {
+  uri: string;
+  landingUrl?: string;
+  expires?: string;
+}
+
+export function readInvite(answer: CommandAnswer): Invite {
+  const value = (name: string) => (answer.form ? fieldValues(answer.form, name)?.find((text) => text !== "") : undefined);
+  const uri = value("uri");
+  if (!uri?.startsWith("xmpp:")) throw new XmgrError("failure", "The server's answer holds no invite URI.");
+  const landingUrl = value("landing-url");
+  const expires = value("expire");
+  return { uri, ...(landingUrl && { landingUrl }), ...(expires && { expires }) };
+}
+
+export function printInvite(output: Output, invite: Invite, about: Record<string, string>, what: string): void {
+  if (output.json) {
+    output.jsonData({ ...about, ...invite });
+    return;
+  }
+  output.data(invite.uri);
+  if (invite.landingUrl) output.data(invite.landingUrl);
+  output.ok(`${what}${invite.expires ? `, valid until ${invite.expires}` : ""}`);
+}

@@ -1,0 +1,21 @@
+// xmgr user delete JID…: delete accounts and all their data (admin#delete-user).
+import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
+import { defineCommand } from "../define.js";
+import { actOnAccounts } from "./admin-accounts.js";
+
+export default defineCommand<{ jids: string[] }>({
+  section: "user",
+  name: "delete",
+  summary: "delete accounts and all their data",
+  details:
+    "Asks for confirmation on a terminal (type the account, or the number of accounts); without one, needs --yes. One line per account; an account the server could not delete (it does not exist) makes the exit status 4. Needs a server admin (mod_admin_adhoc).",
+  args: [{ name: "jids", kind: "account", variadic: true, help: "the accounts, e.g. alice@example.com" }],
+  examples: ["xmgr user delete alice@example.com", "xmgr user delete --yes alice@example.com bob@example.com"],
+  transport: "xmpp",
+  batch: "write",
+  destructive: ({ jids }) =>
+    jids.length === 1
+      ? { action: `Delete the account ${jids[0]} and all its data`, typeToConfirm: jids[0] }
+      : { action: `Delete ${jids.length} accounts (${jids.join(", ")}) and all their data`, typeToConfirm: String(jids.length) },
+  run: ({ sessions, output }, { jids }) => actOnAccounts(sessions, output, jids, KNOWN_COMMANDS.deleteUser, { done: "Deleted", notDone: "deleted" }),
+});

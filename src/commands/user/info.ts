@@ -1,0 +1,28 @@
+// xmgr user info JID: an account's roster size and online sessions with their IP addresses (admin#user-stats).
+import { parseBareJid } from "../../jid.js";
+import { renderTable } from "../../output/table.js";
+import { defineCommand } from "../define.js";
+import { userStats } from "./admin-accounts.js";
+
+export default defineCommand<{ jid: string }>({
+  section: "user",
+  name: "info",
+  summary: "show an account's roster size and online sessions with their IP addresses",
+  details: "An unknown account is exit 4. Needs a server admin (mod_admin_adhoc).",
+  args: [{ name: "jid", kind: "account", help: "the account, e.g. alice@example.com" }],
+  examples: ["xmgr user info alice@example.com", "xmgr --json user info alice@example.com | jq -r '.sessions[].ip'"],
+  transport: "xmpp",
+  batch: "read",
+  async run({ sessions, output }, { jid }) {
+    const target = parseBareJid(jid, "account JID");
+    const stats = await sessions.use(({ session }) => userStats(session, target));
+    if (output.json) {
+      output.jsonData(stats);
+      return;
+    }
+    output.data(`Account      ${stats.account}\nRoster size  ${stats.rosterSize}\nSessions     ${stats.sessions.length}`);
+    if (stats.sessions.length > 0) {
+      output.data(renderTable([{ title: "Resource", cell: (row) => row.resource }, { title: "IP address", cell: (row) => row.ip }], stats.sessions, output.paint));
+    }
+  },
+});
