@@ -4,6 +4,14 @@ import type { CommandDef } from "./define.js";
 import userClients from "./user/clients.js";
 import userRevokeClient from "./user/revoke-client.js";
 import mucKick from "./muc/kick.js";
+import mucList from "./muc/list.js";
+import mucInfo from "./muc/info.js";
+import mucAffiliations from "./muc/affiliations.js";
+import mucBan from "./muc/ban.js";
+import mucUnban from "./muc/unban.js";
+import mucAffiliation from "./muc/affiliation.js";
+import mucDestroy from "./muc/destroy.js";
+import mucCreate from "./muc/create.js";
 import adhocList from "./adhoc/list.js";
 import adhocRun from "./adhoc/run.js";
 import logout from "./logout.js";
@@ -14,6 +22,14 @@ export const COMMANDS: readonly CommandDef[] = [
   userClients,
   userRevokeClient,
   mucKick,
+  mucList,
+  mucInfo,
+  mucAffiliations,
+  mucBan,
+  mucUnban,
+  mucAffiliation,
+  mucDestroy,
+  mucCreate,
   adhocList,
   adhocRun,
   logout,
