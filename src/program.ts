@@ -30,8 +30,7 @@ export function buildProgram(runner?: Runner): Command {
     .addHelpText(
       "after",
       examplesText([
-        "xmgr --jid admin@example.com user clients alice@example.com",
-        ...COMMANDS.filter((def) => def.section).slice(1, 3).map((def) => def.examples[0]),
+        ...COMMANDS.filter((def) => def.section).slice(0, 3).map((def) => def.examples[0]),
         "",
         "Password: --password-file, XMGR_PASSWORD, the config file, or a prompt. See man xmgr.",
       ]),

@@ -50,7 +50,8 @@ export function resolveCommand(words: string[]): Resolved {
       positional.push(...rest.slice(index + 1));
       break;
     }
-    if (word.startsWith("-") && word.length > 1) {
+    // "--name" is always an option; "-x" only when it is one of the command's (a nickname may be -Bob).
+    if ((word.startsWith("--") && word.length > 2) || (/^-\w$/.test(word) && optionNamed(command, word))) {
       const [flag, inline] = word.startsWith("--") && word.includes("=") ? [word.slice(0, word.indexOf("=")), word.slice(word.indexOf("=") + 1)] : [word, undefined];
       const option = optionNamed(command, flag);
       if (!option) throw usageError(`Unknown option ${flag} for ${section} ${command.name}.`, `Usage: ${usage(command)}`);

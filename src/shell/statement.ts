@@ -48,6 +48,11 @@ export function prepare(text: string, line: number, env: ShellEnv): Prepared {
   } catch (error) {
     return failed(text, line, env, error);
   }
+  return prepareWords(words, text, line, env);
+}
+
+/** A statement already split into words (xmgr shell -- WORDS…: no quoting, no ";"). */
+export function prepareWords(words: string[], text: string, line: number, env: ShellEnv): Prepared {
   const [first, ...rest] = words;
   if (first === "help" || first === "?") {
     return alone(text, line, env, async (output) => {

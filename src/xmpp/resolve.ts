@@ -1,8 +1,9 @@
 // Where a domain's XMPP clients connect: its SRV records (direct TLS first), else DOMAIN:5222.
+// Static import: inside the bundle, import() works only for xmgr's own modules, not Node's.
+import { Resolver } from "node:dns/promises";
 import type { ServerAddress } from "../config/server-address.js";
 
 export async function resolveServer(domain: string, timeoutMs: number): Promise<ServerAddress> {
-  const { Resolver } = await import("node:dns/promises"); // loaded only when an address must be looked up
   const resolver = new Resolver({ timeout: Math.min(timeoutMs, 3000), tries: 1 });
   const lookup = (name: string) => resolver.resolveSrv(name).catch(() => []);
   const [direct, starttls] = await Promise.all([lookup(`_xmpps-client._tcp.${domain}`), lookup(`_xmpp-client._tcp.${domain}`)]);

@@ -26,7 +26,6 @@ import { registerMechanisms } from "./mechanisms.js";
 import { HashedTokenSha256None } from "./hashed-token.js";
 import { connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
-import { resolveServer } from "./resolve.js";
 import { capReceived, destroySocket, startStream, tlsSocketOf } from "./guard.js";
 
 export interface UserAgent {
@@ -92,31 +91,8 @@ export class XmppSession {
   request(iq: Element): Promise<Element> {
     const id = randomBytes(8).toString("hex");
     iq.attrs.id = id;
-    return new Promise((resolve, reject) => {
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.entity.off("element", onElement);
-        this.entity.off("disconnect", onClosed);
-      };
-      const onElement = (element: Element) => {
-        if (element.name !== "iq" || element.attrs.id !== id) return;
-        if (element.attrs.type !== "result" && element.attrs.type !== "error") return;
-        cleanup();
-        resolve(element);
-      };
-      const onClosed = () => {
-        cleanup();
-        reject(this.closedError());
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new XmgrError("timeout", `No answer from the server within ${this.timeoutMs / 1000} s.`, "Try again, or raise --timeout."));
-      }, this.timeoutMs);
-      this.entity.on("element", onElement);
-      this.entity.on("disconnect", onClosed);
-      if (this.closed) return onClosed();
-      this.entity.send(iq).catch(onClosed);
-    });
+    const answers = (element: Element) => element.name === "iq" && element.attrs.id === id && (element.attrs.type === "result" || element.attrs.type === "error");
+    return this.awaitElement(answers, "answer", () => this.entity.send(iq));
   }
 
   /** The full JID the server bound for this session (Prosody adds a ~suffix to the resource). */
@@ -135,6 +111,11 @@ export class XmppSession {
    * it in the timeout message. Start waiting before sending what it answers.
    */
   waitFor(match: (stanza: Element) => boolean, what: string): Promise<Element> {
+    return this.awaitElement(match, what);
+  }
+
+  /** Listens for a stanza, then runs `start` (which sends what it answers); rejects when the stream closes or time runs out. */
+  private awaitElement(match: (stanza: Element) => boolean, what: string, start?: () => Promise<unknown>): Promise<Element> {
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer);
@@ -156,7 +137,8 @@ export class XmppSession {
       }, this.timeoutMs);
       this.entity.on("element", onElement);
       this.entity.on("disconnect", onClosed);
-      if (this.closed) onClosed();
+      if (this.closed) return onClosed();
+      start?.().catch(onClosed);
     });
   }
 
@@ -191,7 +173,8 @@ export class XmppSession {
 
 export async function openSession(options: SessionOptions): Promise<XmppSession> {
   const { jid, timeoutMs } = options;
-  const address = options.server ?? (await resolveServer(jid.domain, timeoutMs));
+  // resolve.js (and Node's dns/promises with it) loads only when an address must be looked up.
+  const address = options.server ?? (await (await import("./resolve.js")).resolveServer(jid.domain, timeoutMs));
   const service = `${address.tls === "direct" ? "xmpps" : "xmpp"}://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}`;
   const entity = new Client({ domain: jid.domain, service, timeout: timeoutMs });
   capReceived(entity);

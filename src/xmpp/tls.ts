@@ -8,6 +8,7 @@ import xml from "@xmpp/xml";
 import type { Client } from "@xmpp/client-core";
 import { XmgrError } from "../errors.js";
 import { compileIPv6Check } from "../v8-tuning.js";
+import { secureContextFor } from "../tls-trust.js";
 
 const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 const NS_STREAMS = "http://etherx.jabber.org/streams";
@@ -22,9 +23,8 @@ function tlsOptions(policy: TlsPolicy): tls.ConnectionOptions {
   compileIPv6Check();
   return {
     servername: policy.domain,
-    ca: policy.ca ? [policy.ca] : undefined,
+    secureContext: secureContextFor(policy),
     rejectUnauthorized: !policy.insecure,
-    minVersion: "TLSv1.2",
   };
 }
 

@@ -2,7 +2,7 @@
 // XMPP: join the room as the admin, kick as a moderator, leave. Prosody takes a kick only from a
 // moderator who is in the room, and makes a server admin one only with
 // component_admins_as_room_owners; xmgr checks that before joining, so a refusal is not seen in the room.
-import { XmgrError, usageError } from "../../errors.js";
+import { ExitCode, XmgrError, usageError } from "../../errors.js";
 import { bare, parseBareJid } from "../../jid.js";
 import { checkKickAnswer, kickBody, type KickRequest } from "../../protocol/muc-kick.js";
 import type { Settings } from "../../config/settings.js";
@@ -79,7 +79,7 @@ export async function kick(settings: Settings, output: Output, roomText: string,
   }
   const connection = settings.connection();
   if (connection.insecure && url.protocol === "https:") output.warn("--insecure: the server's certificate is not verified.");
-  const authorization = await authorizationValue(settings, options);
+  const authorization = await authorizationValue(settings, options, url.toString());
   const { postJson } = await import("../../http/post.js");
   const answer = await postJson({
     url,
@@ -91,7 +91,13 @@ export async function kick(settings: Settings, output: Output, roomText: string,
     timeoutMs: connection.timeoutMs,
     trace: output.verbose ? (line) => output.trace(line) : undefined,
   });
-  checkKickAnswer(answer, request, url.toString());
+  try {
+    checkKickAnswer(answer, request, url.toString());
+  } catch (error) {
+    // A typed value the server refused is asked for again next time.
+    if (error instanceof XmgrError && error.exitCode === ExitCode.auth) typedAuthorization.delete(url.toString());
+    throw error;
+  }
   if (output.json) {
     output.jsonData({ room: request.muc, nickname: request.nickname, ...(request.reason && { reason: request.reason }), kicked: true, via: "http" });
     return;
@@ -99,10 +105,21 @@ export async function kick(settings: Settings, output: Output, roomText: string,
   output.ok(`Kicked ${request.nickname} from ${request.muc}`);
 }
 
-async function authorizationValue(settings: Settings, options: KickOptions): Promise<string> {
+/** Values typed at the prompt, per endpoint: `xmgr shell` asks once per shell, not once per kick. */
+const typedAuthorization = new Map<string, Promise<string>>();
+
+async function authorizationValue(settings: Settings, options: KickOptions, endpoint: string): Promise<string> {
   const value = settings.secret({ variable: "XMGR_MUC_KICK_AUTH", fileOption: options.authFile, key: "muc_kick_auth", fileKey: "muc_kick_auth_file" });
   if (value) return value;
-  if (canPrompt()) return promptSecret("Authorization header value (as in http_muc_kick_authorization_header): ");
+  if (canPrompt()) {
+    let typed = typedAuthorization.get(endpoint);
+    if (!typed) {
+      typed = promptSecret("Authorization header value (as in http_muc_kick_authorization_header): ");
+      typedAuthorization.set(endpoint, typed);
+      typed.catch(() => typedAuthorization.delete(endpoint));
+    }
+    return typed;
+  }
   throw new XmgrError(
     "usage",
     "No Authorization value for muc_kick.",
