@@ -305,6 +305,16 @@ describe("xmgr muc destroy", () => {
     expect(await exists(chat("noreason"))).toBe(false);
   });
 
+  test("a destroyed persistent room (Prosody keeps a tombstone): info says so (exit 4), list --all leaves it out", async () => {
+    await aliceCreates(chat("tombstone"), { persistent: true });
+    expect((await admin(["muc", "destroy", "--yes", chat("tombstone")])).code).toBe(0);
+    const info = await admin(["muc", "info", chat("tombstone")]);
+    expectCleanFailure(info, 4);
+    expect(info.stderr).toContain("was destroyed");
+    const listed = JSON.parse((await admin(["--json", "muc", "list", "--all", tb.mucHost])).stdout) as { rooms: { jid: string }[] };
+    expect(listed.rooms.map((room) => room.jid)).not.toContain(chat("tombstone"));
+  });
+
   test("an unknown room among others: the others are destroyed, exit 4 names it", async () => {
     await aliceCreates(chat("gone1"));
     const result = await admin(["muc", "destroy", "--yes", chat("gone1"), chat("neverwas")]);

@@ -40,12 +40,17 @@ async function allRooms(session: XmppSession, service: string): Promise<{ jid: s
   return destroyFormRooms(answer.form).map((jid) => ({ jid }));
 }
 
-async function roomInfos(session: XmppSession, jids: string[]): Promise<(RoomInfo | undefined)[]> {
-  const infos: (RoomInfo | undefined)[] = [];
+/** Each room's disco#info; "gone" for a destroyed room that Prosody keeps as a tombstone. */
+async function roomInfos(session: XmppSession, jids: string[]): Promise<(RoomInfo | "gone" | undefined)[]> {
+  const infos: (RoomInfo | "gone" | undefined)[] = [];
   for (let start = 0; start < jids.length; start += INFO_BATCH) {
     const answers = await Promise.all(jids.slice(start, start + INFO_BATCH).map((jid) => session.request(discoInfoRequest(jid))));
     // A room that went away in between, or that does not answer, is listed without details.
-    infos.push(...answers.map((answer) => (answer.attrs.type === "result" ? roomInfo(parseDiscoInfo(answer)) : undefined)));
+    infos.push(
+      ...answers.map((answer) =>
+        answer.attrs.type === "result" ? roomInfo(parseDiscoInfo(answer)) : readStanzaError(answer).condition === "gone" ? ("gone" as const) : undefined,
+      ),
+    );
   }
   return infos;
 }
@@ -57,6 +62,7 @@ export default defineCommand<{ service?: string }, { all?: boolean }>({
   details:
     "Without --all, only public rooms are listed: that is all a MUC service shows in disco#items, and Prosody 13 makes rooms hidden by default. " +
     "--all (server admins) takes every room, hidden ones too, from the room list of the service's muc#destroy ad-hoc command, which it cancels at once: nothing is destroyed. " +
+    "Destroyed rooms whose names Prosody keeps reserved (tombstones) are left out. " +
     "Without SERVICE, the one MUC service your server lists in disco#items is used (several: name one).",
   args: [{ name: "service", kind: "host", optional: true, help: "the MUC service, e.g. chat.example.com (default: the one your server lists)" }],
   options: [{ long: "--all", help: "every room, hidden ones too (server admins; read from the muc#destroy form, nothing is destroyed)" }],
@@ -68,15 +74,16 @@ export default defineCommand<{ service?: string }, { all?: boolean }>({
       const service = await mucService(session, serviceText, login.domain);
       const found: { jid: string; name?: string }[] = all ? await allRooms(session, service) : await publicRooms(session, service);
       const infos = await roomInfos(session, found.map((room) => room.jid));
-      const rooms: ListedRoom[] = found.map((room, index) => {
+      const rooms: ListedRoom[] = found.flatMap((room, index) => {
         const info = infos[index];
+        if (info === "gone") return [];
         const name = info?.name ?? room.name;
-        return {
+        return [{
           jid: room.jid,
           ...(name !== undefined && { name }),
           ...(info?.occupants !== undefined && { occupants: info.occupants }),
           ...(info && { public: info.public }),
-        };
+        }];
       });
       return { service, rooms };
     });

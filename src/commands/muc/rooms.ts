@@ -50,6 +50,8 @@ export function roomFailure(error: StanzaErrorInfo, room: string, refused: { mes
   switch (error.condition) {
     case "item-not-found":
       return new XmgrError("notFound", `There is no room ${room}${said}.`, `List the rooms with: xmgr muc list --all ${serviceOf(room)}`);
+    case "gone":
+      return roomGone(room);
     case "forbidden":
     case "not-authorized":
     case "not-allowed":
@@ -61,6 +63,15 @@ export function roomFailure(error: StanzaErrorInfo, room: string, refused: { mes
     default:
       return new XmgrError("failure", `${room} answered ${error.condition}${said}.`);
   }
+}
+
+/** A destroyed persistent room: Prosody keeps a tombstone under its name (muc_tombstones). */
+export function roomGone(room: string): XmgrError {
+  return new XmgrError(
+    "notFound",
+    `${room} was destroyed; Prosody keeps its name reserved for a while (muc_tombstone_expiry, 31 days by default).`,
+    "Choose another name for a new room.",
+  );
 }
 
 /** What an IQ error from the MUC service itself means. */
