@@ -9,6 +9,7 @@ import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginLegacy, stopAll, xml, type Peer, type XmlElement } from "../support/peers.js";
 import { loginArgs, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
 import { expectCleanFailure } from "../support/expect-failure.js";
+import { TmuxTerminal } from "../support/tmux.js";
 
 const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
 const NS_MUC_ADMIN = "http://jabber.org/protocol/muc#admin";
@@ -435,5 +436,41 @@ describe("xmgr muc create", () => {
     expectCleanFailure(result, 2);
     expect(result.stderr).toContain("--persistent");
     expect(await exists(chat("fleeting"))).toBe(false);
+  });
+});
+
+describe("on a terminal", () => {
+  test("muc destroy asks to type the room; typed, the room is destroyed", async () => {
+    await aliceCreates(chat("typed"));
+    const since = alice.received.length;
+    const term = new TmuxTerminal(adminUser.home, adminUser.env);
+    try {
+      await term.start([...loginArgs(tb, "admin"), "muc", "destroy", chat("typed")], { XMGR_PASSWORD: PW.admin });
+      await term.contains(`Type ${chat("typed")} to confirm: `);
+      expect(await exists(chat("typed"))).toBe(true);
+      await term.type(chat("typed"));
+      await term.keys("Enter");
+      const screen = await term.contains("[exit 0]");
+      expect(screen).toContain(`OK: Destroyed ${chat("typed")}`);
+    } finally {
+      await term.kill();
+    }
+    expect(mucUser(await removedFrom(alice, chat("typed"), "Alice", since))!.getChild("destroy")).toBeDefined();
+  });
+
+  test("the last-owner guard asks; no is no: exit 2 and the owner stays", async () => {
+    await aliceCreates(owners("asked"));
+    const term = new TmuxTerminal(adminUser.home, adminUser.env);
+    try {
+      await term.start([...loginArgs(tb, "admin"), "muc", "affiliation", owners("asked"), `alice@${tb.host}`, "none"], { XMGR_PASSWORD: PW.admin });
+      await term.contains("Go on? [y/N] ");
+      await term.type("n");
+      await term.keys("Enter");
+      const screen = await term.contains("[exit 2]");
+      expect(screen).toContain("Cancelled: nothing was changed.");
+    } finally {
+      await term.kill();
+    }
+    expect(await listAs(adminPeer, owners("asked"), "owner")).toEqual([`alice@${tb.host}`]);
   });
 });
