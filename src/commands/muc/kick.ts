@@ -15,7 +15,7 @@ import { readStanzaError } from "../../protocol/stanza-error.js";
 import type { SessionSource } from "../xmpp-session.js";
 import { defineCommand } from "../define.js";
 import { joinRoom, leaveRoom } from "./occupancy.js";
-import { adminsAsOwnersHint, roomFailure, serviceOf } from "./rooms.js";
+import { adminsAsOwnersHint, parseRoom, roomFailure, serviceOf } from "./rooms.js";
 
 export interface KickOptions {
   via?: string;
@@ -153,8 +153,7 @@ function notModerator(room: string, account: string, joined: boolean): XmgrError
 }
 
 export async function kickOverXmpp(sessions: SessionSource, output: Output, roomText: string, nickname: string, reasonText: string | undefined, nickOption: string | undefined): Promise<void> {
-  const room = parseBareJid(roomText, "room JID");
-  const roomJid = bare(room).toLowerCase();
+  const roomJid = parseRoom(roomText);
   const target = checkNickname(nickname);
   const reason = checkReason(reasonText);
   await sessions.use(async ({ session, login, account }) => {
