@@ -439,6 +439,31 @@ describe("xmgr muc create", () => {
   });
 });
 
+test("bad input is refused (exit 2) before anything is sent, for each command", async () => {
+  const cases: string[][] = [
+    ["muc", "info", "no-at-sign"],
+    ["muc", "ban", chat("lounge"), "bad@@jid"],
+    ["muc", "unban", `${chat("lounge")}/Nick`, `bob@${tb.host}`],
+    ["muc", "destroy", "--yes", "--alternate", "nope", chat("lounge")],
+    ["muc", "create", "--persistent", "--name", "bell\u0007", chat("bell")],
+    ["muc", "create", "--persistent", "x y@chat.example.test"],
+    ["muc", "kick", "--via", "smtp", chat("lounge"), "Bob"],
+    ["muc", "list", "bad host"],
+  ];
+  for (const args of cases) {
+    // No server at all: a refusal that needed one would be a connection failure (6), not 2.
+    const result = await adminUser.run(["--jid", `admin@${tb.host}`, "--server", "127.0.0.1:1", ...args], { XMGR_PASSWORD: PW.admin });
+    expectCleanFailure(result, 2);
+  }
+  // An affiliation outside the list is refused by the argument parser, also with exit 2.
+  for (const args of [["muc", "affiliations", chat("lounge"), "king"], ["muc", "affiliation", chat("lounge"), `bob@${tb.host}`, "king"]]) {
+    const result = await adminUser.run(["--jid", `admin@${tb.host}`, "--server", "127.0.0.1:1", ...args], { XMGR_PASSWORD: PW.admin });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("king");
+  }
+  expect(await exists(chat("lounge"))).toBe(true);
+});
+
 describe("on a terminal", () => {
   test("muc destroy asks to type the room; typed, the room is destroyed", async () => {
     await aliceCreates(chat("typed"));

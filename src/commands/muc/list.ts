@@ -2,6 +2,7 @@
 // only (rooms are hidden by default in Prosody 13); --all takes the room list of the service's
 // muc#destroy ad-hoc command form, which names every room, and cancels that command at once.
 import { XmgrError } from "../../errors.js";
+import { parseHost } from "../../jid.js";
 import { checkCommandAnswer, execute, parseCommandAnswer } from "../../protocol/adhoc.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { destroyFormRooms, discoInfoRequest, discoItemsRequest, parseDiscoInfo, parseDiscoItems, roomInfo, type RoomInfo } from "../../protocol/muc.js";
@@ -70,8 +71,9 @@ export default defineCommand<{ service?: string }, { all?: boolean }>({
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { service: serviceText }, { all = false }) {
+    const given = serviceText === undefined ? undefined : parseHost(serviceText, "MUC service");
     const { service, rooms } = await sessions.use(async ({ session, login }) => {
-      const service = await mucService(session, serviceText, login.domain);
+      const service = given ?? (await mucService(session, login.domain));
       const found: { jid: string; name?: string }[] = all ? await allRooms(session, service) : await publicRooms(session, service);
       const infos = await roomInfos(session, found.map((room) => room.jid));
       const rooms: ListedRoom[] = found.flatMap((room, index) => {

@@ -2,7 +2,7 @@
 // means on Prosody 13 (a server admin counts as a room owner only with
 // component_admins_as_room_owners), the MUC ad-hoc set-affiliation, and the last-owner guard.
 import { XmgrError, usageError } from "../../errors.js";
-import { parseBareJid, parseHost } from "../../jid.js";
+import { parseBareJid } from "../../jid.js";
 import { KNOWN_COMMANDS, MUC_AFFILIATIONS } from "../../protocol/admin-forms.js";
 import {
   AFFILIATION_LISTS,
@@ -86,9 +86,8 @@ function noSuchService(service: string, text?: string): XmgrError {
   return new XmgrError("notFound", `${service} is not a MUC service of this server${text ? ` (the server says: ${text})` : ""}.`, "Find them with: xmgr muc list");
 }
 
-/** The MUC service to use: the one given, else the only one the login's server lists in disco#items. */
-export async function mucService(session: XmppSession, given: string | undefined, host: string): Promise<string> {
-  if (given !== undefined) return parseHost(given, "MUC service");
+/** The only MUC service the login's server lists in disco#items. */
+export async function mucService(session: XmppSession, host: string): Promise<string> {
   const items = await session.request(discoItemsRequest(host));
   if (items.attrs.type === "error") throw new XmgrError("failure", `${host} did not list its services (${readStanzaError(items).condition}).`, "Name the MUC service, e.g. chat.example.com.");
   const candidates = parseDiscoItems(items).filter((item) => !item.jid.includes("@") && !item.jid.includes("/"));
