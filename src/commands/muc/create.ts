@@ -75,7 +75,7 @@ export default defineCommand<{ room: string }, CreateOptions>({
       const nick = login.local;
       const joined = await joinRoom(session, room, nick);
       try {
-        if (!joined.self.statuses.includes("201")) throw new XmgrError("failure", `${room} was created by someone else in the meantime; nothing was changed.`);
+        if (!joined.statuses.includes("201")) throw new XmgrError("failure", `${room} was created by someone else in the meantime; nothing was changed.`);
         const settings = { persistent: true, ...(name !== undefined && { name }), ...(options.membersOnly && { membersOnly: true }), ...(options.public && { public: true }) };
         const configured = await session.request(configSubmit(room, settings));
         if (configured.attrs.type === "error") {

@@ -168,7 +168,7 @@ export async function kickOverXmpp(sessions: SessionSource, output: Output, room
     }
     const joined = await joinRoom(session, roomJid, ownNick);
     try {
-      if (joined.self.role !== "moderator") throw notModerator(roomJid, account, true);
+      if (joined.role !== "moderator") throw notModerator(roomJid, account, true);
       const answer = await session.request(kickRequest(roomJid, target, reason));
       if (answer.attrs.type === "error") {
         const error = readStanzaError(answer);
