@@ -372,6 +372,18 @@ describe("xmgr muc kick over XMPP", () => {
     expect((await kicked).reason).toBe("via");
   });
 
+  test("in xmgr shell: the kick joins and leaves on the shell's session, and the next command runs on it", async () => {
+    await aliceCreates(owners("shellkick"), { public: true, name: "Shell Kick" });
+    await carol.joinRoom(owners("shellkick"), "Carol");
+    const kicked = carol.waitForKick(owners("shellkick"), "Carol");
+    const result = await admin(["shell", "-c", `muc kick ${owners("shellkick")} Carol 'from the shell'; muc info ${owners("shellkick")}`]);
+    expect(result.stderr).toContain(`OK: Kicked Carol from ${owners("shellkick")}`);
+    expect(result.code).toBe(0);
+    expect((await kicked).reason).toBe("from the shell");
+    // alice alone is left: the admin left the room before the next command.
+    expect(result.stdout).toMatch(/Occupants\s*│ 1 /);
+  });
+
   test("nobody with that nickname: exit 4", async () => {
     await aliceCreates(owners("kicknobody"));
     const result = await admin(["muc", "kick", owners("kicknobody"), "Nobody"]);
