@@ -23,12 +23,13 @@ export default defineCommand<{ room: string; jid: string }>({
     const jid = bare(parseBareJid(jidText, "JID to unban")).toLowerCase();
     await sessions.use(async ({ session, account }) => {
       const outcasts = await readAffiliations(session, room, ["outcast"]);
-      if (outcasts === "refused") {
-        output.warn(`Could not check that ${jid} was banned: the server does not show ${room}'s outcasts to ${account}. Its affiliation is none now, whatever it was.`);
-      } else if (!outcasts.some((item) => item.jid.toLowerCase() === jid)) {
+      if (outcasts !== "refused" && !outcasts.some((item) => item.jid.toLowerCase() === jid)) {
         throw new XmgrError("notFound", `${jid} is not banned from ${room}; nothing was changed.`, `See the bans with: xmgr muc affiliations ${room} outcast`);
       }
       await setAffiliation(session, room, jid, "none");
+      if (outcasts === "refused") {
+        output.warn(`Could not check that ${jid} was banned: the server does not show ${room}'s outcasts to ${account}. Its affiliation is none now, whatever it was.`);
+      }
     });
     if (output.json) {
       output.jsonData({ room, jid, affiliation: "none" });
