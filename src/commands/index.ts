@@ -17,6 +17,14 @@ import c2sClose from "./c2s/close.js";
 import inviteCreateAccount from "./invite/create-account.js";
 import inviteCreateReset from "./invite/create-reset.js";
 import mucKick from "./muc/kick.js";
+import mucList from "./muc/list.js";
+import mucInfo from "./muc/info.js";
+import mucAffiliations from "./muc/affiliations.js";
+import mucBan from "./muc/ban.js";
+import mucUnban from "./muc/unban.js";
+import mucAffiliation from "./muc/affiliation.js";
+import mucDestroy from "./muc/destroy.js";
+import mucCreate from "./muc/create.js";
 import adhocList from "./adhoc/list.js";
 import adhocRun from "./adhoc/run.js";
 import serverVersion from "./server/version.js";
@@ -55,6 +63,14 @@ export const COMMANDS: readonly CommandDef[] = [
   inviteCreateAccount,
   inviteCreateReset,
   mucKick,
+  mucList,
+  mucInfo,
+  mucAffiliations,
+  mucBan,
+  mucUnban,
+  mucAffiliation,
+  mucDestroy,
+  mucCreate,
   adhocList,
   adhocRun,
   serverVersion,

@@ -15,13 +15,16 @@ export interface Exchange {
   stanza: Element;
 }
 
+/** The MUC transcripts (30–39) that hold no ad-hoc command; 31, 37 and 38 are with the others. */
+export const mucTranscripts = join(repoRoot, "test", "fixtures", "muc-transcripts");
+
 /** Every stanza of every transcript file, each marked `<!-- who SEND|RECV t=… -->`. */
-export function exchanges(): Exchange[] {
-  return readdirSync(adminTranscripts)
+export function exchanges(dir = adminTranscripts): Exchange[] {
+  return readdirSync(dir)
     .filter((file) => file.endsWith(".xml"))
     .sort()
     .flatMap((file) => {
-      const text = readFileSync(join(adminTranscripts, file), "utf8");
+      const text = readFileSync(join(dir, file), "utf8");
       const marks = /<!-- (\S+) (SEND|RECV) t=[^>]*-->\n([\s\S]*?)(?=\n<!--|\n<\/transcript>)/g;
       return [...text.matchAll(marks)].map(([, who, direction, stanza]) => ({
         file,

@@ -106,7 +106,7 @@ describe("resolveCommand", () => {
     expect(usageFailure(() => resolveCommand(["user", "clients"])).message).toBe("user clients takes 1 argument, not 0.");
     const tooMany = usageFailure(() => resolveCommand(["muc", "kick", "r@c", "Bob", "spamming", "again"]));
     expect(tooMany.message).toMatch(/takes 2 to 3 arguments, not 4\. Quote an argument that holds spaces\./);
-    expect(tooMany.hint).toBe("Usage: muc kick [--url URL] [--http-server HOST[:PORT]] [--auth-file FILE] [--allow-plain-http] ROOM NICK [REASON]");
+    expect(tooMany.hint).toBe("Usage: muc kick [--via xmpp|http] [--nick NICK] [--url URL] [--http-server HOST[:PORT]] [--auth-file FILE] [--allow-plain-http] ROOM NICK [REASON]");
   });
 
   test("unknown sections and commands name what exists", () => {
@@ -135,7 +135,7 @@ describe("resolveCommand", () => {
     for (const line of ["user clients JID", "user revoke_client JID SELECTOR", "muc kick ROOM NICK [REASON]", "quit, exit"]) expect(all).toContain(line);
     expect(all).toContain('user:clients("alice@example.com")');
     expect(helpText(["muc"])).not.toContain("user clients");
-    expect(helpText(["muc", "kick"])).toMatch(/^muc kick \[--url URL\]/);
+    expect(helpText(["muc", "kick"])).toMatch(/^muc kick \[--via xmpp\|http\] \[--nick NICK\] \[--url URL\]/);
     expect(usageFailure(() => helpText(["nope"])).message).toBe("No help for nope.");
   });
 });

@@ -1,4 +1,7 @@
-// xmgr muc kick ROOM NICK [REASON]: kick an occupant through mod_http_muc_kick.
+// xmgr muc kick ROOM NICK [REASON]: kick an occupant, over HTTP through mod_http_muc_kick, or over
+// XMPP: join the room as the admin, kick as a moderator, leave. Prosody takes a kick only from a
+// moderator who is in the room, and makes a server admin one only with
+// component_admins_as_room_owners; xmgr checks that before joining, so a refusal is not seen in the room.
 import { ExitCode, XmgrError, usageError } from "../../errors.js";
 import { bare, parseBareJid } from "../../jid.js";
 import { checkKickAnswer, kickBody, type KickRequest } from "../../protocol/muc-kick.js";
@@ -7,9 +10,16 @@ import { canPrompt, promptSecret } from "../../config/prompt.js";
 import { isLoopback, parseHostPort } from "../../config/server-address.js";
 import type { Output } from "../../output/output.js";
 import { NOT_IN_XML } from "../../protocol/xml-chars.js";
+import { affiliationListRequest, kickRequest } from "../../protocol/muc.js";
+import { readStanzaError } from "../../protocol/stanza-error.js";
+import type { SessionSource } from "../xmpp-session.js";
 import { defineCommand } from "../define.js";
+import { joinRoom, leaveRoom } from "./occupancy.js";
+import { adminsAsOwnersHint, parseRoom, roomFailure, serviceOf } from "./rooms.js";
 
 export interface KickOptions {
+  via?: string;
+  nick?: string;
   url?: string;
   httpServer?: string;
   authFile?: string;
@@ -89,7 +99,7 @@ export async function kick(settings: Settings, output: Output, roomText: string,
     throw error;
   }
   if (output.json) {
-    output.jsonData({ room: request.muc, nickname: request.nickname, ...(request.reason && { reason: request.reason }), kicked: true });
+    output.jsonData({ room: request.muc, nickname: request.nickname, ...(request.reason && { reason: request.reason }), kicked: true, via: "http" });
     return;
   }
   output.ok(`Kicked ${request.nickname} from ${request.muc}`);
@@ -117,26 +127,98 @@ async function authorizationValue(settings: Settings, options: KickOptions, endp
   );
 }
 
+/** HTTP when asked for, or when any muc_kick setting (URL, server, Authorization value) is configured; else XMPP. */
+export function kickVia(settings: Settings, options: KickOptions): "xmpp" | "http" {
+  if (options.via !== undefined) {
+    if (options.via !== "xmpp" && options.via !== "http") throw usageError(`Invalid --via ${JSON.stringify(options.via)}: use xmpp or http.`);
+    return options.via;
+  }
+  const configured =
+    settings.pick(options.url, "XMGR_MUC_KICK_URL", "muc_kick_url") ??
+    settings.pick(options.httpServer, "XMGR_MUC_KICK_SERVER", "muc_kick_server") ??
+    options.authFile ??
+    settings.pick(undefined, "XMGR_MUC_KICK_AUTH", "muc_kick_auth") ??
+    settings.pick(undefined, "XMGR_MUC_KICK_AUTH", "muc_kick_auth_file");
+  return configured === undefined ? "xmpp" : "http";
+}
+
+/** Not a moderator there: what the server needs, and what works instead. */
+function notModerator(room: string, account: string, joined: boolean): XmgrError {
+  return new XmgrError(
+    "refused",
+    `${account} is not a moderator in ${room}, and Prosody takes a kick only from a moderator in the room${joined ? "" : " (xmgr did not join)"}. ` +
+      `A server admin joins as an owner only where the MUC component sets component_admins_as_room_owners = true; without it, ban instead: xmgr muc ban ${room} JID (status 301, works without it).`,
+    adminsAsOwnersHint(serviceOf(room)),
+  );
+}
+
+export async function kickOverXmpp(sessions: SessionSource, output: Output, roomText: string, nickname: string, reasonText: string | undefined, nickOption: string | undefined): Promise<void> {
+  const roomJid = parseRoom(roomText);
+  const target = checkNickname(nickname);
+  const reason = checkReason(reasonText);
+  await sessions.use(async ({ session, login, account }) => {
+    const ownNick = checkNickname(nickOption ?? login.local);
+    if (ownNick === target) throw usageError(`${target} is the nickname xmgr would join with.`, "Choose another one for xmgr with --nick.");
+    // Whoever may read the admin list is an owner or admin there, so a moderator once joined: ask before being seen.
+    const probe = await session.request(affiliationListRequest(roomJid, "admin"));
+    if (probe.attrs.type === "error") {
+      const error = readStanzaError(probe);
+      if (error.condition === "forbidden") throw notModerator(roomJid, account, false);
+      throw roomFailure(error, roomJid, { message: `${roomJid} refused to show its admins` });
+    }
+    const joined = await joinRoom(session, roomJid, ownNick);
+    try {
+      if (joined.role !== "moderator") throw notModerator(roomJid, account, true);
+      const answer = await session.request(kickRequest(roomJid, target, reason));
+      if (answer.attrs.type === "error") {
+        const error = readStanzaError(answer);
+        if (error.condition === "item-not-found") throw new XmgrError("notFound", `Nobody with the nickname ${target} is in ${roomJid}.`, "Nicknames are case-sensitive.");
+        if (error.condition === "not-allowed") {
+          throw new XmgrError("refused", `${roomJid} did not let ${account} kick ${target} (not-allowed): Prosody does not let a moderator kick an owner or admin of the room.`);
+        }
+        throw roomFailure(error, roomJid, { message: `${roomJid} refused the kick` });
+      }
+    } finally {
+      await leaveRoom(session, roomJid, ownNick);
+    }
+  });
+  if (output.json) {
+    output.jsonData({ room: roomJid, nickname: target, ...(reason && { reason }), kicked: true, via: "xmpp" });
+    return;
+  }
+  output.ok(`Kicked ${target} from ${roomJid}`);
+}
+
 export default defineCommand<{ room: string; nick: string; reason?: string }, KickOptions>({
   section: "muc",
   name: "kick",
-  summary: "kick an occupant out of a room (mod_http_muc_kick over HTTP)",
+  summary: "kick an occupant out of a room (over XMPP, or mod_http_muc_kick over HTTP)",
+  details:
+    "Over XMPP (the default when no muc_kick setting is configured, or --via xmpp), xmgr joins the room as your account, kicks the occupant as a moderator and leaves: " +
+    "everyone in the room sees you join and leave. The occupant gets status 307 with your nickname and the reason. " +
+    "Prosody allows that only where your account is a moderator in the room: a server admin is one only where the MUC component sets component_admins_as_room_owners = true. " +
+    "Elsewhere xmgr refuses without joining; muc ban works there. " +
+    "Over HTTP (--via http, or whenever --url, --http-server, --auth-file or their settings are configured) it POSTs to mod_http_muc_kick: no XMPP login and no join.",
   args: [
     { name: "room", kind: "room", help: "the room's JID, e.g. room@chat.example.com" },
     { name: "nick", kind: "nick", help: "the occupant's nickname" },
     { name: "reason", kind: "text", optional: true, help: "why; the occupant sees it" },
   ],
   options: [
+    { long: "--via", value: "xmpp|http", help: "how: join and kick over XMPP, or mod_http_muc_kick over HTTP (default: http when a muc_kick setting is configured, else xmpp)" },
+    { long: "--nick", value: "NICK", help: "over XMPP: the nickname xmgr joins with (default: your account's user part)" },
     { long: "--url", value: "URL", help: "the muc_kick endpoint (default https://ROOM-DOMAIN:5281/muc_kick; env XMGR_MUC_KICK_URL)" },
     { long: "--http-server", value: "HOST[:PORT]", help: "connect here instead of the URL's host; Host and certificate name still come from the URL (env XMGR_MUC_KICK_SERVER)" },
     { long: "--auth-file", value: "FILE", file: true, help: "read the Authorization value from the first line of FILE (mode 600; env XMGR_MUC_KICK_AUTH holds it directly)" },
     { long: "--allow-plain-http", help: "allow sending the Authorization value over http:// to a host that is not loopback" },
   ],
   examples: [
+    "xmgr muc kick room@rooms.example.com Bob 'Spamming'",
     "XMGR_MUC_KICK_AUTH='Basic YWRtaW46czNjcmV0' xmgr muc kick room@chat.example.com Bob 'Spamming'",
-    "xmgr muc kick --url https://example.com/ --auth-file ~/.config/xmgr/kick-auth room@chat.example.com Bob",
+    "xmgr muc kick --via http --url https://example.com/ --auth-file ~/.config/xmgr/kick-auth room@chat.example.com Bob",
   ],
-  transport: "http",
+  transport: "xmpp",
   batch: "alone",
-  run: ({ settings, output }, { room, nick, reason }, options) => kick(settings, output, room, nick, reason, options),
+  run: ({ settings, output, sessions }, { room, nick, reason }, options) =>
+    kickVia(settings, options) === "http" ? kick(settings, output, room, nick, reason, options) : kickOverXmpp(sessions, output, room, nick, reason, options.nick),
 });

@@ -1,0 +1,116 @@
+// xmgr muc list [SERVICE] [--all]: the rooms of a MUC service. disco#items lists public rooms
+// only (rooms are hidden by default in Prosody 13); --all takes the room list of the service's
+// muc#destroy ad-hoc command form, which names every room, and cancels that command at once.
+import { XmgrError } from "../../errors.js";
+import { parseHost } from "../../jid.js";
+import { checkCommandAnswer, execute, parseCommandAnswer } from "../../protocol/adhoc.js";
+import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
+import { destroyFormRooms, discoInfoRequest, discoItemsRequest, parseDiscoInfo, parseDiscoItems, roomInfo, type RoomInfo } from "../../protocol/muc.js";
+import { readStanzaError } from "../../protocol/stanza-error.js";
+import { renderTable } from "../../output/table.js";
+import type { XmppSession } from "../../xmpp/session.js";
+import { cancelQuietly } from "../adhoc-call.js";
+import { defineCommand } from "../define.js";
+import { mucService, serviceFailure } from "./rooms.js";
+
+interface ListedRoom {
+  jid: string;
+  name?: string;
+  occupants?: number;
+  public?: boolean;
+}
+
+/** disco#info requests in flight at once: enough to hide the round trips, few enough for a big service. */
+const INFO_BATCH = 32;
+
+async function publicRooms(session: XmppSession, service: string): Promise<{ jid: string; name?: string }[]> {
+  const answer = await session.request(discoItemsRequest(service));
+  if (answer.attrs.type === "error") throw serviceFailure(readStanzaError(answer), service);
+  return parseDiscoItems(answer).filter((item) => item.jid.includes("@"));
+}
+
+/** Every room, from the muc#destroy form's options; the command is cancelled, never submitted. */
+async function allRooms(session: XmppSession, service: string): Promise<{ jid: string }[]> {
+  const { node } = KNOWN_COMMANDS.mucDestroy;
+  const context = { to: service, node, forbidden: `${service} shows every room (hidden ones too) only to server admins: --all reads the room list of its muc#destroy command, destroying nothing.` };
+  const answer = checkCommandAnswer(parseCommandAnswer(await session.request(execute(service, node))), context);
+  await cancelQuietly(session, service, node, answer.sessionid);
+  if (answer.status !== "executing" || !answer.form) {
+    throw new XmgrError("failure", `${service} answered its muc#destroy command without the form that lists the rooms.`);
+  }
+  return destroyFormRooms(answer.form).map((jid) => ({ jid }));
+}
+
+/** Each room's disco#info; "gone" for a destroyed room that Prosody keeps as a tombstone. */
+async function roomInfos(session: XmppSession, jids: string[]): Promise<(RoomInfo | "gone" | undefined)[]> {
+  const infos: (RoomInfo | "gone" | undefined)[] = [];
+  for (let start = 0; start < jids.length; start += INFO_BATCH) {
+    const answers = await Promise.all(jids.slice(start, start + INFO_BATCH).map((jid) => session.request(discoInfoRequest(jid))));
+    // A room that went away in between, or that does not answer, is listed without details.
+    infos.push(
+      ...answers.map((answer) =>
+        answer.attrs.type === "result" ? roomInfo(parseDiscoInfo(answer)) : readStanzaError(answer).condition === "gone" ? ("gone" as const) : undefined,
+      ),
+    );
+  }
+  return infos;
+}
+
+export default defineCommand<{ service?: string }, { all?: boolean }>({
+  section: "muc",
+  name: "list",
+  summary: "list the rooms of a MUC service (public ones; --all for every room)",
+  details:
+    "Without --all, only public rooms are listed: that is all a MUC service shows in disco#items, and Prosody 13 makes rooms hidden by default. " +
+    "--all (server admins) takes every room, hidden ones too, from the room list of the service's muc#destroy ad-hoc command, which it cancels at once: nothing is destroyed. " +
+    "Destroyed rooms whose names Prosody keeps reserved (tombstones) are left out. " +
+    "Without SERVICE, the one MUC service your server lists in disco#items is used (several: name one).",
+  args: [{ name: "service", kind: "host", optional: true, help: "the MUC service, e.g. chat.example.com (default: the one your server lists)" }],
+  options: [{ long: "--all", help: "every room, hidden ones too (server admins; read from the muc#destroy form, nothing is destroyed)" }],
+  examples: ["xmgr muc list", "xmgr muc list --all chat.example.com", "xmgr --json muc list --all chat.example.com | jq -r '.rooms[].jid'"],
+  transport: "xmpp",
+  batch: "read",
+  async run({ sessions, output }, { service: serviceText }, { all = false }) {
+    const given = serviceText === undefined ? undefined : parseHost(serviceText, "MUC service");
+    const { service, rooms } = await sessions.use(async ({ session, login }) => {
+      const service = given ?? (await mucService(session, login.domain));
+      const found: { jid: string; name?: string }[] = all ? await allRooms(session, service) : await publicRooms(session, service);
+      const infos = await roomInfos(session, found.map((room) => room.jid));
+      const rooms: ListedRoom[] = found.flatMap((room, index) => {
+        const info = infos[index];
+        if (info === "gone") return [];
+        const name = info?.name ?? room.name;
+        return [{
+          jid: room.jid,
+          ...(name !== undefined && { name }),
+          ...(info?.occupants !== undefined && { occupants: info.occupants }),
+          ...(info && { public: info.public }),
+        }];
+      });
+      return { service, rooms };
+    });
+    if (output.json) {
+      output.jsonData({ service, all, rooms });
+      return;
+    }
+    const what = all ? "room" : "public room";
+    const note = all ? "" : " (hidden rooms are not shown; --all lists every room)";
+    if (rooms.length === 0) {
+      output.ok(`No ${what}s on ${service}${note}`);
+      return;
+    }
+    output.data(
+      renderTable(
+        [
+          { title: "Room", cell: (room: ListedRoom) => room.jid },
+          { title: "Name", cell: (room: ListedRoom) => room.name ?? "" },
+          { title: "Occupants", cell: (room: ListedRoom) => (room.occupants === undefined ? "" : String(room.occupants)) },
+          ...(all ? [{ title: "Public", cell: (room: ListedRoom) => (room.public === undefined ? "" : room.public ? "yes" : "no") }] : []),
+        ],
+        rooms,
+        output.paint,
+      ),
+    );
+    output.ok(`${rooms.length} ${what}${rooms.length === 1 ? "" : "s"} on ${service}${note}`);
+  },
+});
