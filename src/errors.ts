@@ -33,6 +33,11 @@ export function asXmgrError(error: unknown): XmgrError {
   return new XmgrError("failure", `Internal error: ${(error as Error)?.message ?? String(error)}`, "Please report this, with the output of -v.");
 }
 
+/** The name of an exit code (the kind an XmgrError with that code was made with). */
+export function exitKind(code: number): ExitCodeName {
+  return (Object.keys(ExitCode) as ExitCodeName[]).find((name) => ExitCode[name] === code) ?? "failure";
+}
+
 export const usageError = (message: string, hint?: string) => new XmgrError("usage", message, hint);
 
 /** What to do about a certificate xmgr does not trust (XMPP and HTTPS alike). */

@@ -13,6 +13,13 @@ export interface LoggedIn {
   login: Jid;
   account: string;
   clientId: string;
+  /** The settings it logged in with (to log in again, e.g. to invalidate its own FAST token). */
+  xmpp: XmppSettings;
+}
+
+export interface LoginOptions {
+  /** Log in with the saved FAST token only, and have the server delete it (see SessionOptions). */
+  invalidateFastToken?: boolean;
 }
 
 /** Where a command gets its logged-in session from: one per command, or one a shell keeps open. */
@@ -25,8 +32,8 @@ export function oneShotSession(settings: Settings, output: Output): SessionSourc
   return { use: (work) => withXmppSession(settings.xmpp(), output, work) };
 }
 
-export async function withXmppSession<T>(xmpp: XmppSettings, output: Output, work: (login: LoggedIn) => Promise<T>): Promise<T> {
-  const login = await openLoggedIn(xmpp, output);
+export async function withXmppSession<T>(xmpp: XmppSettings, output: Output, work: (login: LoggedIn) => Promise<T>, options: LoginOptions = {}): Promise<T> {
+  const login = await openLoggedIn(xmpp, output, options);
   try {
     return await work(login);
   } finally {
@@ -35,7 +42,7 @@ export async function withXmppSession<T>(xmpp: XmppSettings, output: Output, wor
 }
 
 /** Logs in as the configured account; the caller closes `session`. */
-export async function openLoggedIn(xmpp: XmppSettings, output: Output): Promise<LoggedIn> {
+export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: LoginOptions = {}): Promise<LoggedIn> {
   if (xmpp.insecure) output.warn("--insecure: the server's certificate is not verified; anyone on the path can read this session.");
   const { openSession } = await import("../xmpp/session.js");
   const state = new ProfileState(xmpp.profile);
@@ -48,8 +55,9 @@ export async function openLoggedIn(xmpp: XmppSettings, output: Output): Promise<
       read: () => state.readFastToken(account),
       save: (token) => state.saveFastToken(account, token),
       delete: () => state.deleteFastToken(account),
+      invalidate: options.invalidateFastToken,
     },
     trace: output.verbose ? (line) => output.trace(line) : undefined,
   });
-  return { session, login: xmpp.jid, account, clientId };
+  return { session, login: xmpp.jid, account, clientId, xmpp };
 }

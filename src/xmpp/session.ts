@@ -48,6 +48,12 @@ export interface SessionOptions {
     read(): FastToken | undefined;
     save(token: FastToken): void;
     delete(): void;
+    /**
+     * Log in with the saved token and have the server delete it (XEP-0484 `invalidate`): no new
+     * token is asked for and no password is used. A token the server refuses, or a server that
+     * offers no FAST, fails the login with FastTokenUnusable.
+     */
+    invalidate?: boolean;
   };
   trace?: (line: string) => void;
 }
@@ -63,6 +69,16 @@ export class SessionClosedError extends XmgrError {
   }
 }
 
+/** An invalidating FAST login could not use the token: refused (it no longer logs in) or FAST not offered. */
+export class FastTokenUnusable extends XmgrError {
+  constructor(readonly refused: boolean) {
+    super(
+      "auth",
+      refused ? "The server refuses the saved FAST token: it no longer logs in." : "The server offers no FAST login now, so the saved token cannot be used or invalidated.",
+    );
+  }
+}
+
 export class XmppSession {
   private closed = false;
   /** The first thing that went wrong on the stream (socket error, stream error, unreadable XML, size cap). */
@@ -72,9 +88,14 @@ export class XmppSession {
     private readonly entity: Client,
     private readonly timeoutMs: number,
     private readonly explain: (error: unknown) => XmgrError = () => new SessionClosedError(),
+    /** Whether this session logged in with a FAST token. */
+    readonly loggedInWithFast = false,
   ) {
     entity.on("error", (error: unknown) => (this.fault ??= error));
     entity.on("disconnect", () => (this.closed = true));
+    // The server closed the stream (</stream:stream>): answer at once. Prosody counts the session
+    // as connected until the client answers or 5 s pass, and a revoke sent meanwhile only disconnects.
+    entity.on("close", () => void this.close());
     // Concurrent requests (xmgr shell pipelines them) each listen for their own answer.
     (entity as unknown as NodeJS.EventEmitter).setMaxListeners(0);
   }
@@ -181,8 +202,10 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
     xml("software", { version: options.userAgent.version }, options.userAgent.software),
     xml("device", {}, options.userAgent.device),
   );
+  const invalidate = options.fastTokens?.invalidate === true;
   const onAuthenticate = async (done: Function, mechanisms: string[], fast: unknown) => {
     if (!entity.isSecure()) throw noTlsOffered(service);
+    if (invalidate && !fast) throw new FastTokenUnusable(false);
     if (mechanisms.length === 0) {
       throw new XmgrError("auth", "The server offers no login mechanism xmgr supports.");
     }
@@ -195,6 +218,11 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   fast.saslFactory.use("HT-SHA-256-NONE", HashedTokenSha256None);
   fast.saveToken = async (token) => options.fastTokens?.save(token as FastToken);
   fast.deleteToken = async () => options.fastTokens?.delete();
+  let loggedInWithFast = false;
+  fast.auth = async (request) => {
+    loggedInWithFast = await fastLogin(fast, request, invalidate);
+    return loggedInWithFast;
+  };
   bind2({ sasl2: saslTwo, entity }, "xmgr");
   sasl({ streamFeatures: features, saslFactory }, onAuthenticate);
   resourceBinding({ streamFeatures: features, iqCaller: iqCaller({ middleware: mw, entity }) }, `xmgr-${options.userAgent.id.slice(0, 8)}`);
@@ -223,8 +251,52 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   } finally {
     clearTimeout(timer);
   }
-  return new XmppSession(entity, timeoutMs, (error) => classify(error, service, bare(jid)));
+  return new XmppSession(entity, timeoutMs, (error) => classify(error, service, bare(jid)), loggedInWithFast);
 }
+
+type FastFeature = ReturnType<typeof fastFeature>;
+type FastAuthRequest = Parameters<FastFeature["auth"]>[0];
+
+/**
+ * A FAST login with the saved token (XEP-0484), or false to go on with the password. Unlike
+ * @xmpp's own, it can ask the server to delete the token it logs in with (`invalidate`), and then
+ * never asks for a new token nor falls back to the password.
+ */
+async function fastLogin(fast: FastFeature, request: FastAuthRequest, invalidate: boolean): Promise<boolean> {
+  const { authenticate, credentials, streamFeatures } = request;
+  const token = credentials.token as FastToken | undefined;
+  const askForToken = () => {
+    if (!invalidate) streamFeatures.push(xml("request-token", { xmlns: NS_FAST, mechanism: fast.mechanism }));
+  };
+  if (!fast.mechanism) {
+    if (invalidate) throw new FastTokenUnusable(false);
+    return false;
+  }
+  if (!token || !fast.mechanisms.includes(token.mechanism) || !(new Date(token.expiry) > new Date())) {
+    if (invalidate) throw new FastTokenUnusable(!token || fast.mechanisms.includes(token.mechanism));
+    askForToken();
+    return false;
+  }
+  try {
+    await authenticate({
+      ...request,
+      saslFactory: fast.saslFactory,
+      mechanism: token.mechanism,
+      credentials: { ...credentials, password: token.token },
+      streamFeatures: [...streamFeatures, xml("fast", { xmlns: NS_FAST, ...(invalidate && { invalidate: "true" }) })],
+    });
+    return true;
+  } catch (error) {
+    const condition = (error as { name?: string; condition?: string }).condition;
+    if ((error as Error).name !== "SASLError" || (condition !== "not-authorized" && condition !== "credentials-expired")) throw error;
+    await fast.delete();
+    if (invalidate) throw new FastTokenUnusable(true);
+    askForToken();
+    return false;
+  }
+}
+
+const NS_FAST = "urn:xmpp:fast:0";
 
 function askOnce(password: () => Promise<string>): () => Promise<string> {
   let answer: Promise<string> | undefined;
