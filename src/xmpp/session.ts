@@ -23,7 +23,7 @@ import type { ServerAddress } from "../config/server-address.js";
 import type { FastToken } from "../config/state.js";
 import { acknowledgeTickets, directTlsTransport, noTlsOffered, refusePlaintext, startTlsFeature } from "./tls.js";
 import { registerMechanisms } from "./mechanisms.js";
-import { HashedTokenSha256None } from "./hashed-token.js";
+import { bindingAvailable, HASHED_TOKEN_MECHANISMS, hashedTokenMechanism } from "./hashed-token.js";
 import { connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
 import { resolveServer } from "./resolve.js";
@@ -215,12 +215,12 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   const saslTwo = sasl2({ streamFeatures: features, saslFactory }, onAuthenticate);
   const fast = fastFeature({ sasl2: saslTwo, entity });
   saslTwo.setup({ fast });
-  fast.saslFactory.use("HT-SHA-256-NONE", HashedTokenSha256None);
+  for (const { name } of HASHED_TOKEN_MECHANISMS) fast.saslFactory.use(name, hashedTokenMechanism(name, () => tlsSocketOf(entity)));
   fast.saveToken = async (token) => options.fastTokens?.save(token as FastToken);
   fast.deleteToken = async () => options.fastTokens?.delete();
   let loggedInWithFast = false;
   fast.auth = async (request) => {
-    loggedInWithFast = await fastLogin(fast, request, invalidate);
+    loggedInWithFast = await fastLogin(fast, request, invalidate, tlsSocketOf(entity));
     return loggedInWithFast;
   };
   bind2({ sasl2: saslTwo, entity }, "xmgr");
@@ -259,12 +259,17 @@ type FastAuthRequest = Parameters<FastFeature["auth"]>[0];
 
 /**
  * A FAST login with the saved token (XEP-0484), or false to go on with the password. Unlike
- * @xmpp's own, it can ask the server to delete the token it logs in with (`invalidate`), and then
- * never asks for a new token nor falls back to the password.
+ * @xmpp's own, it binds the token to the TLS channel whenever the server offers a bound
+ * mechanism this connection can compute (-EXPR, -UNIQ, -ENDP; -NONE only when none is), and it
+ * can ask the server to delete the token it logs in with (`invalidate`), then never asking for a
+ * new token nor falling back to the password.
  */
-async function fastLogin(fast: FastFeature, request: FastAuthRequest, invalidate: boolean): Promise<boolean> {
+async function fastLogin(fast: FastFeature, request: FastAuthRequest, invalidate: boolean, socket: unknown): Promise<boolean> {
   const { authenticate, credentials, streamFeatures } = request;
   const token = credentials.token as FastToken | undefined;
+  const usable = fast.mechanisms.filter((name) => bindingAvailable(name, socket));
+  // The mechanism a new token is asked for, and saved with (@xmpp saves fast.mechanism).
+  fast.mechanism = usable[0] ?? null;
   const askForToken = () => {
     if (!invalidate) streamFeatures.push(xml("request-token", { xmlns: NS_FAST, mechanism: fast.mechanism }));
   };
@@ -272,8 +277,10 @@ async function fastLogin(fast: FastFeature, request: FastAuthRequest, invalidate
     if (invalidate) throw new FastTokenUnusable(false);
     return false;
   }
-  if (!token || !fast.mechanisms.includes(token.mechanism) || !(new Date(token.expiry) > new Date())) {
-    if (invalidate) throw new FastTokenUnusable(!token || fast.mechanisms.includes(token.mechanism));
+  // A token is bound to the mechanism it was issued for: an unbound one is not used where a bound one can be had.
+  const weaker = token?.mechanism === "HT-SHA-256-NONE" && fast.mechanism !== "HT-SHA-256-NONE";
+  if (!token || !usable.includes(token.mechanism) || (weaker && !invalidate) || !(new Date(token.expiry) > new Date())) {
+    if (invalidate) throw new FastTokenUnusable(!token || usable.includes(token.mechanism));
     askForToken();
     return false;
   }

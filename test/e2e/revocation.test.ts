@@ -61,13 +61,21 @@ async function aliceClients(): Promise<Listed[]> {
   return (JSON.parse(result.stdout) as { clients: Listed[] }).clients;
 }
 
-/** Whether `token` still logs in as client `id` (a FAST login by a real client; the password given is wrong). */
+/**
+ * Whether `token` still logs in as client `id`: a FAST login by a real client (the password it
+ * would fall back to is wrong). Fails the test if the client did not even try the token.
+ */
 async function tokenLogsIn(id: string, token: FastToken): Promise<boolean> {
+  let tried = false;
+  const onSend = (el: XmlElement) => {
+    if (el.name === "authenticate" && el.attrs.mechanism === token.mechanism && el.getChild("fast", "urn:xmpp:fast:0")) tried = true;
+  };
   try {
-    const peer = await loginSasl2(tb, { username: alice.username, password: "not-the-password", userAgent: { id }, fastToken: token });
+    const peer = await loginSasl2(tb, { username: alice.username, password: "not-the-password", userAgent: { id }, fastToken: token, onSend });
     await peer.stop();
     return true;
   } catch {
+    expect(tried).toBe(true);
     return false;
   }
 }
