@@ -7,6 +7,11 @@ import type { Settings, XmppSettings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
 import { VERSION } from "../version.js";
 import type { XmppSession } from "../xmpp/session.js";
+import { strongest, type LoginOffer } from "../xmpp/login-pin.js";
+
+/** What --insecure really risks, said at every use. */
+export const INSECURE_WARNING =
+  "--insecure: the server's certificate is not verified, so anyone on the network path can pose as the server: it can read and change this session and capture the password (sent as is with PLAIN) or a reusable FAST login proof (an unbound -NONE one). Use --ca FILE instead.";
 
 export interface LoggedIn {
   session: XmppSession;
@@ -43,11 +48,12 @@ export async function withXmppSession<T>(xmpp: XmppSettings, output: Output, wor
 
 /** Logs in as the configured account; the caller closes `session`. */
 export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: LoginOptions = {}): Promise<LoggedIn> {
-  if (xmpp.insecure) output.warn("--insecure: the server's certificate is not verified; anyone on the path can read this session.");
+  if (xmpp.insecure) output.warn(INSECURE_WARNING);
   const { openSession } = await import("../xmpp/session.js");
   const state = new ProfileState(xmpp.profile);
   const account = bare(xmpp.jid);
   const clientId = state.clientId();
+  const pin = state.readPin(account);
   const session = await openSession({
     ...xmpp,
     userAgent: { id: clientId, software: "xmgr", version: VERSION, device: hostname() },
@@ -58,6 +64,15 @@ export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: 
       invalidate: options.invalidateFastToken,
     },
     trace: output.verbose ? (line) => output.trace(line) : undefined,
+    pin: { offer: pin, file: state.pinPath(account), tokenFile: state.tokenPath(account) },
   });
+  const stronger = strongest(pin, session.offered);
+  if (!pin || Object.keys(stronger).some((key) => stronger[key as keyof LoginOffer] !== pin[key as keyof LoginOffer])) {
+    try {
+      state.savePin(account, stronger);
+    } catch (error) {
+      output.warn(`Could not keep the login pin in ${state.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): a later downgrade of this login would go unnoticed.`);
+    }
+  }
   return { session, login: xmpp.jid, account, clientId, xmpp };
 }

@@ -6,6 +6,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { assertPrivate, writePrivateFile } from "./private-file.js";
 import { registerSecret } from "../output/secrets.js";
+import type { LoginOffer } from "../xmpp/login-pin.js";
 
 export interface FastToken {
   mechanism: string;
@@ -33,7 +34,7 @@ export class ProfileState {
     return id;
   }
 
-  private tokenPath(account: string): string {
+  tokenPath(account: string): string {
     return join(this.dir, `fast-token-${account.replace(/[^\w.@-]/g, "_")}.json`);
   }
 
@@ -54,6 +55,29 @@ export class ProfileState {
   saveFastToken(account: string, token: FastToken): void {
     registerSecret(token.token);
     writePrivateFile(this.tokenPath(account), `${JSON.stringify(token)}\n`);
+  }
+
+  /** Where the downgrade pin of `account` is kept: deleting the file resets it. */
+  pinPath(account: string): string {
+    return join(this.dir, `login-pin-${account.replace(/[^\w.@-]/g, "_")}.json`);
+  }
+
+  /** The strongest login the server offered `account` so far (xmpp/login-pin.ts), if any was seen. */
+  readPin(account: string): LoginOffer | undefined {
+    const path = this.pinPath(account);
+    if (!existsSync(path)) return undefined;
+    assertPrivate(path, "login pin file");
+    try {
+      const pin = JSON.parse(readFileSync(path, "utf8")) as Partial<LoginOffer>;
+      return { sasl2: pin.sasl2 === true, scramPlus: pin.scramPlus === true, fastBound: pin.fastBound === true };
+    } catch {
+      // Unreadable: the strongest pin, so that a damaged file cannot lower it; rm resets it.
+      return { sasl2: true, scramPlus: true, fastBound: true };
+    }
+  }
+
+  savePin(account: string, pin: LoginOffer): void {
+    writePrivateFile(this.pinPath(account), `${JSON.stringify(pin)}\n`);
   }
 
   /** Whether there was one. */

@@ -27,6 +27,7 @@ import { bindingAvailable, HASHED_TOKEN_MECHANISMS, hashedTokenMechanism } from 
 import { connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
 import { resolveServer } from "./resolve.js";
+import { checkOffer, plainRefused, type LoginOffer } from "./login-pin.js";
 import { capReceived, destroySocket, startStream, tlsSocketOf } from "./guard.js";
 
 export interface UserAgent {
@@ -56,6 +57,8 @@ export interface SessionOptions {
     invalidate?: boolean;
   };
   trace?: (line: string) => void;
+  /** Downgrade pin: the strongest login offered before (login-pin.ts); `file` is named in a refusal. */
+  pin?: { offer?: LoginOffer; file: string; tokenFile: string };
 }
 
 export class SessionClosedError extends XmgrError {
@@ -90,6 +93,8 @@ export class XmppSession {
     private readonly explain: (error: unknown) => XmgrError = () => new SessionClosedError(),
     /** Whether this session logged in with a FAST token. */
     readonly loggedInWithFast = false,
+    /** What the server offered for this login (for the downgrade pin). */
+    readonly offered: LoginOffer = { sasl2: false, scramPlus: false, fastBound: false },
   ) {
     entity.on("error", (error: unknown) => (this.fault ??= error));
     entity.on("disconnect", () => (this.closed = true));
@@ -203,16 +208,27 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
     xml("device", {}, options.userAgent.device),
   );
   const invalidate = options.fastTokens?.invalidate === true;
-  const onAuthenticate = async (done: Function, mechanisms: string[], fast: unknown) => {
+  let offered: LoginOffer = { sasl2: false, scramPlus: false, fastBound: false };
+  const onAuthenticate = async (done: Function, mechanisms: string[], fast: FastFeature | null, viaSasl2: boolean) => {
     if (!entity.isSecure()) throw noTlsOffered(service);
+    const socket = tlsSocketOf(entity);
+    offered = {
+      sasl2: viaSasl2,
+      scramPlus: mechanisms.some((name) => name.endsWith("-PLUS")),
+      fastBound: Boolean(fast?.mechanisms.some((name) => name !== "HT-SHA-256-NONE" && bindingAvailable(name, socket))),
+    };
+    if (options.pin) checkOffer({ pin: options.pin.offer, offer: offered, account: bare(jid), service, pinFile: options.pin.file });
+    const hadToken = options.fastTokens?.read() !== undefined;
     if (invalidate && !fast) throw new FastTokenUnusable(false);
     if (mechanisms.length === 0) {
       throw new XmgrError("auth", "The server offers no login mechanism xmgr supports.");
     }
     const token = fast ? options.fastTokens?.read() : undefined;
-    await done({ username: jid.local, password: askOnce(options.password), token }, mechanisms[0], userAgent);
+    // Never the password with PLAIN where a FAST token is kept: asked for only if FAST did not log in.
+    const password = hadToken && mechanisms[0] === "PLAIN" ? () => Promise.reject(plainRefused(service, options.pin?.tokenFile ?? "")) : askOnce(options.password);
+    await done({ username: jid.local, password, token }, mechanisms[0], userAgent);
   };
-  const saslTwo = sasl2({ streamFeatures: features, saslFactory }, onAuthenticate);
+  const saslTwo = sasl2({ streamFeatures: features, saslFactory }, (done, mechanisms, fast) => onAuthenticate(done, mechanisms, fast as FastFeature | null, true));
   const fast = fastFeature({ sasl2: saslTwo, entity });
   saslTwo.setup({ fast });
   for (const { name } of HASHED_TOKEN_MECHANISMS) fast.saslFactory.use(name, hashedTokenMechanism(name, () => tlsSocketOf(entity)));
@@ -224,7 +240,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
     return loggedInWithFast;
   };
   bind2({ sasl2: saslTwo, entity }, "xmgr");
-  sasl({ streamFeatures: features, saslFactory }, onAuthenticate);
+  sasl({ streamFeatures: features, saslFactory }, (done, mechanisms) => onAuthenticate(done, mechanisms, null, false));
   resourceBinding({ streamFeatures: features, iqCaller: iqCaller({ middleware: mw, entity }) }, `xmgr-${options.userAgent.id.slice(0, 8)}`);
 
   if (options.trace) {
@@ -251,7 +267,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   } finally {
     clearTimeout(timer);
   }
-  return new XmppSession(entity, timeoutMs, (error) => classify(error, service, bare(jid)), loggedInWithFast);
+  return new XmppSession(entity, timeoutMs, (error) => classify(error, service, bare(jid)), loggedInWithFast, offered);
 }
 
 type FastFeature = ReturnType<typeof fastFeature>;

@@ -3,16 +3,19 @@
  * proxy, a stolen CA key) between xmgr and a real Prosody 13 (issue 11):
  * - FAST is bound to the TLS channel (HT-SHA-256-EXPR): the proof xmgr sends through the relay,
  *   which the relay passes on over its own connection to the real server, does not log in.
+ * - downgrade pinning: a relay that strips SCRAM-PLUS and FAST (offering PLAIN only) after xmgr
+ *   has seen them gets no password, and xmgr exits 7 naming the pin file to reset.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { mkdtemp, rm } from "node:fs/promises";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { makeCertificate, type Certificate } from "../support/hostile.js";
 import { tlsRelay } from "../support/relay.js";
 import { loginArgs, xmgrUser, type XmgrUser } from "../support/xmgr.js";
+import { expectCleanFailure } from "../support/expect-failure.js";
 
 const PASSWORD = "relay-must-never-log-in-9";
 
@@ -72,5 +75,74 @@ describe("FAST bound to the channel", () => {
     expect(relayed.fromServer()).toMatch(/<failure xmlns=['"]urn:xmpp:sasl:2['"]><not-authorized/);
     expect(relayed.fromServer()).not.toMatch(/<success xmlns=['"]urn:xmpp:sasl:2/);
     expect(result.stdout).toBe("");
+  });
+});
+
+/** The relay's rewrite of an interceptor that wants the password: PLAIN only, no FAST. */
+const plainOnly = (text: string) =>
+  text.replace(/<mechanism>(?!PLAIN<)[^<]*<\/mechanism>/g, "").replace(/<fast xmlns=['"]urn:xmpp:fast:0['"]>.*?<\/fast>/g, "");
+
+describe("downgrade pinning", () => {
+  const loginArgsAlice = () => loginArgs(tb, "alice", true);
+  const pinFile = (user: XmgrUser) => join(user.stateDir, "default", `login-pin-alice@${tb.host}.json`);
+  const tokenFile = (user: XmgrUser) => join(user.stateDir, "default", `fast-token-alice@${tb.host}.json`);
+  const passwordSent = (text: string) =>
+    text.includes(PASSWORD) || text.includes(Buffer.from(`\0alice\0${PASSWORD}`).toString("base64")) || /<auth(enticate)? [^>]*mechanism="PLAIN"/.test(text);
+
+  test("control: with nothing pinned, the relay that offers PLAIN only gets the password (what the pin prevents)", async () => {
+    const user = await freshUser();
+    const relayed = await relay(plainOnly);
+    const result = await user.run([...throughRelay(relayed.port), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD });
+    expect(result.code).toBe(0);
+    expect(passwordSent(relayed.fromClient())).toBe(true);
+  });
+
+  test("after xmgr has seen SCRAM-PLUS, SASL2 and bound FAST, a relay offering PLAIN only gets no password: exit 7, the message says what changed and how to reset the pin", async () => {
+    const user = await freshUser();
+    expect((await user.run([...loginArgsAlice(), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD })).code).toBe(0);
+    expect(JSON.parse(readFileSync(pinFile(user), "utf8"))).toEqual({ sasl2: true, scramPlus: true, fastBound: true });
+    rmSync(tokenFile(user)); // the pin alone must hold
+
+    const relayed = await relay(plainOnly);
+    const result = await user.run([...throughRelay(relayed.port), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD });
+    expectCleanFailure(result, 7);
+    expect(result.stderr).toMatch(/no longer offers SCRAM with channel binding \(-PLUS\), FAST with channel binding/);
+    expect(result.stderr).toContain(`rm '${pinFile(user)}'`);
+    expect(passwordSent(relayed.fromClient())).toBe(false);
+    expect(relayed.fromClient()).not.toMatch(/<auth(enticate)? /);
+  });
+
+  test("with a FAST token kept (and no pin), PLAIN gets no password either: exit 7", async () => {
+    const user = await freshUser();
+    expect((await user.run([...loginArgsAlice(), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD })).code).toBe(0);
+    rmSync(pinFile(user));
+    expect(existsSync(tokenFile(user))).toBe(true);
+
+    const relayed = await relay(plainOnly);
+    const result = await user.run([...throughRelay(relayed.port), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD });
+    expectCleanFailure(result, 7);
+    expect(result.stderr).toMatch(/PLAIN/);
+    expect(result.stderr).toContain("xmgr logout");
+    expect(passwordSent(relayed.fromClient())).toBe(false);
+  });
+
+  test("deleting the pin file resets it: the next login is allowed again and pins afresh", async () => {
+    const user = await freshUser();
+    expect((await user.run([...loginArgsAlice(), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD })).code).toBe(0);
+    rmSync(pinFile(user));
+    rmSync(tokenFile(user));
+    const relayed = await relay(plainOnly);
+    const result = await user.run([...throughRelay(relayed.port), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(readFileSync(pinFile(user), "utf8"))).toEqual({ sasl2: true, scramPlus: false, fastBound: false });
+  });
+});
+
+describe("--insecure", () => {
+  test("its warning says what it risks: the password and a reusable login proof, to anyone who poses as the server", async () => {
+    const user = await freshUser();
+    const relayed = await relay();
+    const result = await user.run(["--jid", `alice@${tb.host}`, "--server", `xmpps://127.0.0.1:${relayed.port}`, "--insecure", "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD });
+    expect(result.stderr).toMatch(/^warning: --insecure: .*pose as the server.*password.*reusable FAST login proof/m);
   });
 });

@@ -67,7 +67,7 @@ export async function kick(settings: Settings, output: Output, roomText: string,
     );
   }
   const connection = settings.connection();
-  if (connection.insecure && url.protocol === "https:") output.warn("--insecure: the server's certificate is not verified.");
+  if (connection.insecure && url.protocol === "https:") output.warn("--insecure: the server's certificate is not verified, so anyone on the network path can pose as the server and take the Authorization value, which stays valid. Use --ca FILE instead.");
   const authorization = await authorizationValue(settings, options);
   const { postJson } = await import("../../http/post.js");
   const answer = await postJson({
