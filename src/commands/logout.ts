@@ -7,30 +7,36 @@ import type { Output } from "../output/output.js";
 import { bare } from "../jid.js";
 import { XmgrError, exitKind } from "../errors.js";
 import { invalidateOwnToken } from "./revocation.js";
+import { stateKeeper } from "./xmpp-session.js";
 
 export async function logout(settings: Settings, output: Output): Promise<void> {
   const xmpp = settings.xmpp();
   const account = bare(xmpp.jid);
   const state = new ProfileState(xmpp.profile);
-  if (!state.readFastToken(account)) {
+  const keep = stateKeeper(output, state.dir);
+  if (!keep("could not read the FAST token", () => state.readFastToken(account), () => undefined)) {
     if (output.json) output.jsonData({ account, profile: xmpp.profile, tokenDeleted: false, serverRevoked: false });
     else output.ok(`No saved login for ${account} in profile ${xmpp.profile}`);
     return;
   }
-  const clientId = state.clientId();
+  const clientId = keep("could not read xmgr's client id", () => state.clientId(), () => "ID");
   const outcome = await invalidateOwnToken(xmpp, output);
   const left = outcome.left ?? [];
   const serverRevoked = outcome.tokenRefused && !left.includes("fast");
-  if (output.json) output.jsonData({ account, profile: xmpp.profile, tokenDeleted: true, serverRevoked, left });
-  if (serverRevoked) {
+  const { tokenDeleted } = outcome;
+  if (output.json) output.jsonData({ account, profile: xmpp.profile, tokenDeleted, serverRevoked, left });
+  if (serverRevoked && tokenDeleted) {
     output.ok(`Logged out ${account}: the saved FAST token is deleted here and the server no longer accepts it`);
     return;
+  }
+  if (serverRevoked) {
+    throw new XmgrError("failure", "The server no longer accepts the saved FAST token, but its file could not be deleted (see the warning above).", `Delete it: rm '${state.tokenPath(account)}'`);
   }
   const revokeElsewhere = `From another client (e.g. xmgr with another --profile), run: xmgr user revoke_client ${account} client/${clientId}`;
   if (outcome.problem) {
     throw new XmgrError(
       exitKind(outcome.problem.exitCode),
-      `The saved FAST token is deleted here, but the server was not told (${outcome.problem.message}): the token stays valid on the server until it expires.`,
+      `The saved FAST token is ${outcome.tokenDeleted ? "deleted here" : "not deleted here either"}, but the server was not told (${outcome.problem.message}): the token stays valid on the server until it expires.`,
       revokeElsewhere,
     );
   }

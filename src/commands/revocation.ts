@@ -11,7 +11,7 @@ import type { XmppSettings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
 import { FastTokenUnusable, type XmppSession } from "../xmpp/session.js";
 import { refusal } from "./user/refusals.js";
-import { withXmppSession } from "./xmpp-session.js";
+import { stateKeeper, withXmppSession } from "./xmpp-session.js";
 
 /** Access that revoking takes away; a password login keeps working until the password changes. */
 const REVOCABLE: readonly AuthKind[] = ["fast", "grant"];
@@ -51,6 +51,8 @@ export interface OwnTokenOutcome {
   left?: AuthKind[];
   /** Why the server could not be asked (connection, TLS, ...), if so. */
   problem?: XmgrError;
+  /** Whether the token file is gone now. */
+  tokenDeleted: boolean;
 }
 
 /**
@@ -61,8 +63,9 @@ export interface OwnTokenOutcome {
 export async function invalidateOwnToken(xmpp: XmppSettings, output: Output): Promise<OwnTokenOutcome> {
   const state = new ProfileState(xmpp.profile);
   const account = bare(xmpp.jid);
-  if (!state.readFastToken(account)) return { hadToken: false, tokenRefused: false };
-  const outcome: OwnTokenOutcome = { hadToken: true, tokenRefused: false };
+  const keep = stateKeeper(output, state.dir);
+  if (!keep("could not read the FAST token", () => state.readFastToken(account), () => undefined)) return { hadToken: false, tokenRefused: false, tokenDeleted: false };
+  const outcome: OwnTokenOutcome = { hadToken: true, tokenRefused: false, tokenDeleted: false };
   try {
     await withXmppSession(
       xmpp,
@@ -83,7 +86,8 @@ export async function invalidateOwnToken(xmpp: XmppSettings, output: Output): Pr
     else if (error instanceof XmgrError) outcome.problem = error;
     else throw error;
   } finally {
-    state.deleteFastToken(account);
+    keep("could not delete the FAST token file", () => state.deleteFastToken(account), () => undefined, true);
+    outcome.tokenDeleted = keep("could not read the FAST token", () => state.readFastToken(account), () => undefined) === undefined;
   }
   return outcome;
 }

@@ -1,6 +1,8 @@
 // Opens the admin's XMPP session for a command: stable client identity per profile, FAST token
 // kept per profile and account, -v tracing, and a close that always runs.
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { XmgrError } from "../errors.js";
 import { bare, type Jid } from "../jid.js";
 import { ProfileState } from "../config/state.js";
 import type { Settings, XmppSettings } from "../config/settings.js";
@@ -52,15 +54,16 @@ export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: 
   const { openSession } = await import("../xmpp/session.js");
   const state = new ProfileState(xmpp.profile);
   const account = bare(xmpp.jid);
-  const clientId = state.clientId();
-  const pin = state.readPin(account);
+  const keep = stateKeeper(output, state.dir);
+  const clientId = keep("could not keep xmgr's client id, so this run is a new client to the server", () => state.clientId(), () => randomUUID());
+  const pin = keep("could not read the login pin", () => state.readPin(account), () => undefined);
   const session = await openSession({
     ...xmpp,
     userAgent: { id: clientId, software: "xmgr", version: VERSION, device: hostname() },
     fastTokens: {
-      read: () => state.readFastToken(account),
-      save: (token) => state.saveFastToken(account, token),
-      delete: () => state.deleteFastToken(account),
+      read: () => keep("could not read the FAST token", () => state.readFastToken(account), () => undefined),
+      save: (token) => keep("could not save the FAST token: the next run needs the password again", () => state.saveFastToken(account, token), () => undefined, true),
+      delete: () => keep("could not delete the FAST token the server refused", () => state.deleteFastToken(account), () => undefined, true),
       invalidate: options.invalidateFastToken,
     },
     trace: output.verbose ? (line) => output.trace(line) : undefined,
@@ -68,11 +71,29 @@ export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: 
   });
   const stronger = strongest(pin, session.offered);
   if (!pin || Object.keys(stronger).some((key) => stronger[key as keyof LoginOffer] !== pin[key as keyof LoginOffer])) {
-    try {
-      state.savePin(account, stronger);
-    } catch (error) {
-      output.warn(`Could not keep the login pin in ${state.dir} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): a later downgrade of this login would go unnoticed.`);
-    }
+    keep("could not keep the login pin: a later downgrade of this login would go unnoticed", () => state.savePin(account, stronger), () => undefined, true);
   }
   return { session, login: xmpp.jid, account, clientId, xmpp };
+}
+
+/**
+ * State that cannot be kept (read-only or full disk, a folder where a file should be) costs a
+ * one-line warning, never the command: `work`'s failure gives `fallback()`. Unsafe state (another
+ * owner, a symbolic link, open permissions: an XmgrError) stays an error, unless `always`.
+ * Each warning is said once.
+ */
+export function stateKeeper(output: Output, dir: string): <T>(what: string, work: () => T, fallback: () => T, always?: boolean) => T {
+  const said = new Set<string>();
+  return (what, work, fallback, always = false) => {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof XmgrError && !always) throw error;
+      const why = error instanceof XmgrError ? error.message : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+      const line = `State folder ${dir}: ${what} (${why}).`;
+      if (!said.has(line)) output.warn(line);
+      said.add(line);
+      return fallback();
+    }
+  };
 }
