@@ -3,6 +3,7 @@
 // redirects, a deadline for the whole exchange and a cap on the answer's size.
 import { Agent, buildConnector } from "undici";
 import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
+import { clip } from "../output/secrets.js";
 import { compileIPv6Check, withBaselineWasm } from "../v8-tuning.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { HttpAnswer } from "../protocol/muc-kick.js";
@@ -48,7 +49,7 @@ export async function postJson(options: PostOptions): Promise<HttpAnswer> {
       const body = await readCapped(response.body);
       const contentType = String(response.headers["content-type"] ?? "");
       const location = response.headers.location;
-      trace?.(`HTTP ${response.statusCode} ${contentType}${location ? ` Location: ${location}` : ""} ${body.slice(0, 2000)}`);
+      trace?.(`HTTP ${response.statusCode} ${contentType}${location ? ` Location: ${location}` : ""} ${clip(body, 2000)}`);
       return { status: response.statusCode, contentType, body, ...(typeof location === "string" && { location }) };
     });
   } catch (error) {

@@ -1,8 +1,9 @@
 // Where everything a command says goes: data (tables, JSON) on stdout, status and errors on
 // stderr, colour only where that stream is a terminal and neither NO_COLOR nor --no-color is set
 // (paint.ts).
-// Nothing is written without its secrets redacted (secrets.ts) and, except data, made safe for a
-// terminal (sanitize.ts; tables sanitize their cells, JSON escapes what could act on a terminal).
+// Messages and traces are written with their secrets redacted (secrets.ts) and made safe for a
+// terminal (sanitize.ts). Data (tables, JSON) is never rewritten: tables sanitize their cells,
+// JSON escapes what could act on a terminal, and commands put no secret into data.
 import type { XmgrError } from "../errors.js";
 import { NO_COLOR_ANYWHERE, type Paint, type Painters } from "./paint.js";
 import { sanitize, escapeInJson } from "./sanitize.js";
@@ -35,9 +36,9 @@ export class Output {
     this.paintErr = this.painters.err;
   }
 
+  /** Data is printed as it is: never rewritten by redaction (tables sanitize their cells, JSON escapes). */
   data(text: string): void {
-    const safe = redactSecrets(text);
-    this.stdout.write(safe.endsWith("\n") ? safe : `${safe}\n`);
+    this.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   }
 
   jsonData(value: unknown): void {

@@ -26,6 +26,7 @@ import { registerMechanisms } from "./mechanisms.js";
 import { bindingAvailable, HASHED_TOKEN_MECHANISMS, hashedTokenMechanism } from "./hashed-token.js";
 import { connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
+import { clip } from "../output/secrets.js";
 import { resolveServer } from "./resolve.js";
 import { checkOffer, plainRefused, type LoginOffer } from "./login-pin.js";
 import { capReceived, destroySocket, startStream, tlsSocketOf } from "./guard.js";
@@ -149,7 +150,7 @@ export class XmppSession {
   private closedError(): XmgrError {
     const fault = this.fault as { name?: string; condition?: string; text?: string } | undefined;
     if (!fault) return new SessionClosedError();
-    if (fault.name === "StreamError") return new SessionClosedError(`${fault.condition}${fault.text ? `, "${fault.text.slice(0, 300)}"` : ""}`);
+    if (fault.name === "StreamError") return new SessionClosedError(`${fault.condition}${fault.text ? `, "${clip(fault.text, 300)}"` : ""}`);
     return this.explain(fault);
   }
 
