@@ -1,6 +1,7 @@
 // One HTTPS (or loopback HTTP) POST with undici: the CA from --ca, an optional address to connect
 // to instead of the URL's host (Host header and certificate name still come from the URL), no
 // redirects, a deadline for the whole exchange and a cap on the answer's size.
+import { isIP } from "node:net";
 import { Agent, buildConnector } from "undici";
 import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
 import { clip } from "../output/secrets.js";
@@ -29,7 +30,7 @@ export async function postJson(options: PostOptions): Promise<HttpAnswer> {
   const dispatcher = new Agent({
     connect: (connectOptions, callback) =>
       connector(
-        connectTo ? { ...connectOptions, hostname: connectTo.host, port: String(connectTo.port), servername: url.hostname } : connectOptions,
+        connectTo ? { ...connectOptions, hostname: connectTo.host, port: String(connectTo.port), ...(!isIP(url.hostname.replace(/^\[|\]$/g, "")) && { servername: url.hostname }) } : connectOptions,
         callback,
       ),
   });

@@ -69,3 +69,21 @@ export class Output {
 
 /** A message as it may reach the terminal: secrets redacted, control characters escaped. */
 export const safe = (text: string) => sanitize(redactSecrets(text));
+
+/** The longest line of a command-line parser message: it may repeat an argument of any length. */
+const USAGE_LINE_MAX = 300;
+
+/**
+ * A message of the command-line parser (commander's "error: unknown option '…'"), which repeats
+ * arguments as typed: made safe like any message, each line cut at USAGE_LINE_MAX characters.
+ * For cli.ts: program.configureOutput({ outputError: (text, write) => write(usageText(text)) }).
+ */
+export function usageText(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      const clean = safe(line);
+      return clean.length > USAGE_LINE_MAX ? `${clean.slice(0, USAGE_LINE_MAX)}… (${clean.length} characters)` : clean;
+    })
+    .join("\n");
+}

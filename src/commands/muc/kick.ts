@@ -1,5 +1,5 @@
 // xmgr muc kick ROOM NICK [REASON]: kick an occupant through mod_http_muc_kick.
-import { XmgrError, usageError } from "../../errors.js";
+import { XmgrError, usageError, quoted } from "../../errors.js";
 import { bare, parseBareJid } from "../../jid.js";
 import { checkKickAnswer, kickBody, type KickRequest } from "../../protocol/muc-kick.js";
 import type { Settings } from "../../config/settings.js";
@@ -19,7 +19,7 @@ const PROSODY_HTTPS_PORT = 5281;
 
 export function checkNickname(nickname: string): string {
   if (nickname === "" || nickname.length > 1023 || /\p{Cc}/u.test(nickname) || NOT_IN_XML.test(nickname)) {
-    throw usageError(`Invalid nickname ${JSON.stringify(nickname)}: it must be 1 to 1023 characters without control characters or characters XML cannot carry.`);
+    throw usageError(`Invalid nickname ${quoted(nickname)}: it must be 1 to 1023 characters without control characters or characters XML cannot carry.`);
   }
   return nickname;
 }
@@ -39,17 +39,16 @@ export function kickUrl(configured: string | undefined, roomDomain: string): URL
   try {
     url = new URL(configured);
   } catch {
-    throw usageError(`Invalid URL ${JSON.stringify(configured)}.`, "Example: --url https://chat.example.com:5281/muc_kick");
+    throw usageError(`Invalid URL ${quoted(configured)}.`, "Example: --url https://chat.example.com:5281/muc_kick");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw usageError(`Invalid URL ${JSON.stringify(configured)}: use https:// (or http:// on loopback).`);
+    throw usageError(`Invalid URL ${quoted(configured)}: use https:// (or http:// on loopback).`);
   }
   if (url.username || url.password) {
     throw usageError("Put no credentials in the URL: give the Authorization value through XMGR_MUC_KICK_AUTH or --auth-file.");
   }
-  if (!url.pathname.endsWith("/muc_kick")) {
-    url.pathname = `${url.pathname.replace(/\/+$/, "")}/muc_kick`;
-  }
+  const path = url.pathname.replace(/\/+$/, ""); // ".../muc_kick/" is the endpoint too, not a base URL
+  url.pathname = path.endsWith("/muc_kick") ? path : `${path}/muc_kick`;
   return url;
 }
 
@@ -88,10 +87,22 @@ export async function kick(settings: Settings, output: Output, roomText: string,
   output.ok(`Kicked ${request.nickname} from ${request.muc}`);
 }
 
+/**
+ * An HTTP header value is Latin-1 without control characters (a CR or LF would start another
+ * header): anything else is refused before a connection is made. The value is not repeated.
+ */
+function checkHeaderValue(value: string): string {
+  const bad = /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value) ? "a control character (such as a line break)" : /[^\u0000-\u00ff]/.test(value) ? "a character outside Latin-1" : undefined;
+  if (bad) {
+    throw new XmgrError("usage", `The Authorization value holds ${bad}, which an HTTP header cannot carry.`, "Give the value exactly as http_muc_kick_authorization_header has it (e.g. Basic dXNlcjpwYXNz).");
+  }
+  return value;
+}
+
 async function authorizationValue(settings: Settings, options: KickOptions): Promise<string> {
   const value = settings.secret({ variable: "XMGR_MUC_KICK_AUTH", fileOption: options.authFile, key: "muc_kick_auth", fileKey: "muc_kick_auth_file" });
-  if (value) return value;
-  if (canPrompt()) return promptSecret("Authorization header value (as in http_muc_kick_authorization_header): ");
+  if (value) return checkHeaderValue(value);
+  if (canPrompt()) return checkHeaderValue(await promptSecret("Authorization header value (as in http_muc_kick_authorization_header): "));
   throw new XmgrError(
     "usage",
     "No Authorization value for muc_kick.",

@@ -1,5 +1,5 @@
 // xmgr user revoke_client JID SELECTOR: take a client's access to an account away.
-import { XmgrError, exitKind, usageError } from "../../errors.js";
+import { XmgrError, exitKind, usageError, quoted } from "../../errors.js";
 import { bare, parseBareJid, sameBare } from "../../jid.js";
 import { passwordResetRequired, readStanzaError, revokeRequest, type AuthKind, type Client, type StanzaErrorInfo } from "../../protocol/manage-clients.js";
 import type { Output } from "../../output/output.js";
@@ -14,7 +14,7 @@ const SELECTOR = /^(?:(?:client|grant)\/[^\s/][^\s]*|software\/[^\s/]+(?:\/[^\s/
 export function checkSelector(selector: string): string {
   if (!SELECTOR.test(selector) || selector.length > 1023 || /\p{Cc}/u.test(selector) || NOT_IN_XML.test(selector)) {
     throw usageError(
-      `Invalid client selector ${JSON.stringify(selector)}.`,
+      `Invalid client selector ${quoted(selector)}.`,
       "Use client/ID or grant/ID as listed by 'xmgr user clients', or software/NAME[/VERSION].",
     );
   }
