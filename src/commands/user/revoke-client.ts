@@ -44,16 +44,23 @@ export async function revokeClient(sessions: SessionSource, output: Output, jidT
     };
     let answer = await ask(selector);
     if (answer === undefined) return revokeOwnClient(login, selector, output, ownHad, true);
-    if (answer.attrs.type === "error" && client && ONLY_DISCONNECTED.has(readStanzaError(answer).condition)) {
-      // Prosody's stock module closes a connected client's session and revokes nothing: once the
-      // client is gone from the server, the same revoke takes its tokens and grant.
-      if ((await list()).find((entry) => entry.id === client)?.connected) {
-        if (!(await waitUntilDisconnected(list, client, Math.max(login.xmpp.timeoutMs, 6_000)))) {
-          throw new XmgrError("failure", `The server disconnected ${client} but kept its session open, so nothing was revoked yet.`, "Run the command again in a few seconds.");
-        }
-        answer = await ask(client);
-        if (answer === undefined) return revokeOwnClient(login, selector, output, ownHad, true);
+    // Prosody's stock module closes a connected client's session and revokes nothing: once the
+    // client is gone from the server, the same revoke takes its tokens and grant. A client that
+    // logs straight back in (with the token it still has) is caught again, a few times.
+    for (let attempt = 0; attempt < RETRIES && answer.attrs.type === "error" && client && ONLY_DISCONNECTED.has(readStanzaError(answer).condition); attempt++) {
+      if (!(await list()).find((entry) => entry.id === client)?.connected) break;
+      if (!(await waitUntilDisconnected(list, client, Math.max(login.xmpp.timeoutMs, 6_000)))) {
+        throw new XmgrError("failure", `The server disconnected ${client} but kept its session open, so nothing was revoked yet.`, "Run the command again in a few seconds.");
       }
+      answer = await ask(client);
+      if (answer === undefined) return revokeOwnClient(login, selector, output, ownHad, true);
+    }
+    if (answer.attrs.type === "error" && client && ONLY_DISCONNECTED.has(readStanzaError(answer).condition) && (await list()).find((entry) => entry.id === client)?.connected) {
+      throw new XmgrError(
+        "failure",
+        `The server only disconnected ${client}, which logged in again each time before it could be revoked: its access is not revoked.`,
+        `Stop that client first (or change ${targetText}'s password), then run the command again.`,
+      );
     }
     const passwordKept = answer.attrs.type === "error" && passwordResetRequired(answer);
     if (answer.attrs.type === "error" && !passwordKept) throw failureOf(readStanzaError(answer), selector, targetText, login.account, own);
@@ -80,6 +87,9 @@ interface Outcome {
   /** The server revoked tokens and grants but the client logged in with the password, which keeps working. */
   passwordKept: boolean;
 }
+
+/** How often a revoke is sent again to a client that logged straight back in. */
+const RETRIES = 3;
 
 /** Errors of a revoke that only disconnected a connected client (account itself; through mod_admin_manage_clients). */
 const ONLY_DISCONNECTED = new Set(["undefined-condition", "internal-server-error"]);
