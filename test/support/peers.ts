@@ -23,7 +23,6 @@ import { client as xmppClient, xml as xmppXml } from "@xmpp/client";
 import { readFileSync } from "node:fs";
 import { randomUUID, randomBytes } from "node:crypto";
 import type { Testbed } from "./testbed.js";
-import { hashedTokenMechanism } from "../../src/xmpp/hashed-token.js";
 
 /** The part of @xmpp/xml's (ltx) Element these helpers use. */
 export interface XmlElement {
@@ -54,9 +53,11 @@ export interface PeerOptions {
   userAgent?: { id?: string; software?: string; device?: string };
   /** SASL2 only: ask for a FAST token (<request-token>); it lands in peer.fastToken. */
   requestFastToken?: boolean;
-  /** SASL2 only: log in with this FAST token instead of the password (needs the same userAgent.id).
-   *  Channel-bound tokens (HT-SHA-256-EXPR/-UNIQ/-ENDP) are bound to this peer's TLS connection. */
+  /** SASL2 only: log in with this FAST token instead of the password (needs the same userAgent.id). */
   fastToken?: FastToken;
+  /** The SASL mechanism class for fastToken's mechanism, when @xmpp/client lacks it (it has only
+   *  HT-SHA-256-NONE): made with a getter of this peer's TLS socket, for channel binding. */
+  fastMechanism?: (getSocket: () => unknown) => unknown;
   /** Every element the peer sends, also during login (e.g. to see which mechanism it used). */
   onSend?: (el: XmlElement) => void;
   /** Send initial presence after login (default false). */
@@ -127,9 +128,8 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
   });
   xmpp.reconnect.stop();
   if (opts.onSend) xmpp.on("send", opts.onSend);
-  if (opts.fastToken && opts.fastToken.mechanism !== "HT-SHA-256-NONE") {
-    // @xmpp/client knows only -NONE; xmgr's own mechanisms (src/xmpp/hashed-token.ts) do the bound ones.
-    xmpp.fast.saslFactory.use(opts.fastToken.mechanism, hashedTokenMechanism(opts.fastToken.mechanism, () => xmpp.socket?.socket));
+  if (opts.fastToken && opts.fastMechanism) {
+    xmpp.fast.saslFactory.use(opts.fastToken.mechanism, opts.fastMechanism(() => xmpp.socket?.socket));
   }
   // Trust only the testbed's certificate; name the virtual host for SNI and verification.
   const baseParams = xmpp.socketParameters.bind(xmpp);
