@@ -60,9 +60,11 @@ export function readPrivateFile(path: string, what: string): string {
 
 /**
  * A file xmgr keeps in its own folders (token, client id, pin): read without following a symbolic
- * link, only if private and the user's; undefined when there is none.
+ * link, only if private and the user's; undefined when there is none. `repair`: a file of the
+ * user's that others can access is made 0600 instead of refused (for what holds no secret xmgr
+ * relies on, the shell history).
  */
-export function readStateFile(path: string, what: string): string | undefined {
+export function readStateFile(path: string, what: string, repair = false): string | undefined {
   let fd: number;
   try {
     fd = openSync(path, O_RDONLY | O_NOFOLLOW);
@@ -76,7 +78,8 @@ export function readStateFile(path: string, what: string): string | undefined {
     const stats = fstatSync(fd);
     // Odd, not unsafe (only the user can put things in these folders): the caller may go on without it.
     if (!stats.isFile()) throw Object.assign(new Error(`the ${what} ${path} is not a file`), { code: stats.isDirectory() ? "EISDIR" : "EINVAL" });
-    checkPrivateStats(path, what, stats);
+    if (repair && !notMine(stats) && (stats.mode & 0o077) !== 0) fchmodSync(fd, 0o600);
+    else checkPrivateStats(path, what, stats);
     return readFileSync(fd, "utf8");
   } finally {
     closeSync(fd);

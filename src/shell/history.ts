@@ -30,7 +30,7 @@ export class History {
 
   private load(): string[] {
     try {
-      const text = readStateFile(this.path, "history file");
+      const text = readStateFile(this.path, "history file", true);
       if (text === undefined) return [];
       const lines = text.split("\n").filter((line) => line.trim() !== "");
       const kept = lines.slice(-this.size);
