@@ -92,8 +92,6 @@ export class XmppSession {
     private readonly entity: Client,
     private readonly timeoutMs: number,
     private readonly explain: (error: unknown) => XmgrError = () => new SessionClosedError(),
-    /** Whether this session logged in with a FAST token. */
-    readonly loggedInWithFast = false,
     /** What the server offered for this login (for the downgrade pin). */
     readonly offered: LoginOffer = { sasl2: false, scramPlus: false, fastBound: false },
   ) {
@@ -235,11 +233,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   for (const { name } of HASHED_TOKEN_MECHANISMS) fast.saslFactory.use(name, hashedTokenMechanism(name, () => tlsSocketOf(entity)));
   fast.saveToken = async (token) => options.fastTokens?.save(token as FastToken);
   fast.deleteToken = async () => options.fastTokens?.delete();
-  let loggedInWithFast = false;
-  fast.auth = async (request) => {
-    loggedInWithFast = await fastLogin(fast, request, invalidate, tlsSocketOf(entity));
-    return loggedInWithFast;
-  };
+  fast.auth = (request) => fastLogin(fast, request, invalidate, tlsSocketOf(entity));
   bind2({ sasl2: saslTwo, entity }, "xmgr");
   sasl({ streamFeatures: features, saslFactory }, (done, mechanisms) => onAuthenticate(done, mechanisms, null, false));
   resourceBinding({ streamFeatures: features, iqCaller: iqCaller({ middleware: mw, entity }) }, `xmgr-${options.userAgent.id.slice(0, 8)}`);
@@ -268,7 +262,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   } finally {
     clearTimeout(timer);
   }
-  return new XmppSession(entity, timeoutMs, (error) => classify(error, service, bare(jid)), loggedInWithFast, offered);
+  return new XmppSession(entity, timeoutMs, (error) => classify(error, service, bare(jid)), offered);
 }
 
 type FastFeature = ReturnType<typeof fastFeature>;

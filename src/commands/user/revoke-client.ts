@@ -48,7 +48,6 @@ export async function revokeClient(sessions: SessionSource, output: Output, jidT
     // client is gone from the server, the same revoke takes its tokens and grant. A client that
     // logs straight back in (with the token it still has) is caught again, a few times.
     for (let attempt = 0; attempt < RETRIES && answer.attrs.type === "error" && client && ONLY_DISCONNECTED.has(readStanzaError(answer).condition); attempt++) {
-      if (!(await list()).find((entry) => entry.id === client)?.connected) break;
       if (!(await waitUntilDisconnected(list, client, Math.max(login.xmpp.timeoutMs, 6_000)))) {
         throw new XmgrError("failure", `The server disconnected ${client} but kept its session open, so nothing was revoked yet.`, "Run the command again in a few seconds.");
       }
