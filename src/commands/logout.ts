@@ -24,7 +24,8 @@ export async function logout(settings: Settings, output: Output): Promise<void> 
   const left = outcome.left ?? [];
   const serverRevoked = outcome.tokenRefused && !left.includes("fast");
   const { tokenDeleted } = outcome;
-  if (output.json) output.jsonData({ account, profile: xmpp.profile, tokenDeleted, serverRevoked, left });
+  // `left` only when the server's list was read: unknown is not "nothing".
+  if (output.json) output.jsonData({ account, profile: xmpp.profile, tokenDeleted, serverRevoked, ...(outcome.left && { left }) });
   if (serverRevoked && tokenDeleted) {
     output.ok(`Logged out ${account}: the saved FAST token is deleted here and the server no longer accepts it`);
     return;
