@@ -141,7 +141,7 @@ async function ensureAdmin(tb, password) {
  * times one `xmgr shell` revoking all of them from stdin. With accounts = 1 the account revokes
  * its own grants; with more, the test bed's admin revokes them (mod_admin_manage_clients).
  */
-export async function benchShell({ tb, revocations = 1000, accounts = 50, maxInFlight, progress = () => {} } = {}) {
+export async function benchShell({ tb, revocations = 1000, accounts = 50, maxInFlight, progress = () => {}, env: callerEnv = {} } = {}) {
   let own;
   if (!tb) {
     const { startTestbed } = await import(join(root, "build", "support", "testbed.js"));
@@ -165,6 +165,7 @@ export async function benchShell({ tb, revocations = 1000, accounts = 50, maxInF
     const grantSetupMs = Number(process.hrtime.bigint() - setupStart) / 1e6;
 
     const env = {
+      ...callerEnv, // the environment scripts/bench.mjs runs this round in (its TLS and Node variables)
       PATH: `${dirname(process.execPath)}:${process.env.PATH ?? "/usr/bin:/bin"}`, // bin/xmgr runs the node in PATH
       HOME: home,
       XDG_CONFIG_HOME: join(home, "config"),

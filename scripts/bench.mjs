@@ -14,7 +14,10 @@
 // (for information); 2 user clients (FAST login) vs prosodyctl; 3 xmgr vs @xmpp/client with its
 // defaults; 4 muc kick vs curl; 5 --help vs node -e 0; 6 parse + render 1,000 / 10,000 clients
 // in-process; 7 1,000 revocations in one `xmgr shell` (skipped while `xmgr shell --help` does not
-// print the shell's usage); 8 where the time of one xmgr run goes (phases, for information).
+// print the shell's usage); 8 where the time of one xmgr run goes (phases, for information);
+// 9 user clients (FAST login, STARTTLS) vs prosodyctl and 10 the same vs node -e 0 (issue 12).
+// Every pair runs in the minimal environment and in the caller's (npm's own variables removed);
+// 9, 10 and 8 also in the caller's with NODE_EXTRA_CA_CERTS the other way (removed, or set).
 // With --only, BENCHMARKS.md is written only if --out is given.
 import { spawn, execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -157,7 +160,7 @@ async function runPair(side1, side2, runs) {
 }
 
 function printPair(pair) {
-  const lines = [`\n${pair.id}. ${pair.title}`];
+  const lines = [`\n${pair.id}. ${pair.title} [${currentEnv.label}]`];
   if (pair.error) {
     lines.push(`   FAILED: ${pair.error}`);
   } else {
@@ -205,7 +208,7 @@ function machine(tb) {
 const started = new Date();
 const loadBefore = os.loadavg();
 const home = mkdtempSync(join(os.tmpdir(), "xmgr-bench-"));
-const baseEnv = {
+const minimalEnv = {
   // bin/xmgr starts the node found in PATH: this one.
   PATH: `${dirname(NODE)}:${process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin"}`,
   HOME: home,
@@ -213,6 +216,36 @@ const baseEnv = {
   XDG_CONFIG_HOME: join(home, "config"), // empty: no config file
   XDG_CACHE_HOME: join(home, "cache"), // xmgr's code cache: made by the warm-up, kept for the timed runs
 };
+/** The variables of the caller's environment that change how TLS and Node start (reported in BENCHMARKS.md). */
+const TLS_VARIABLES = ["SSL_CERT_FILE", "SSL_CERT_DIR", "NODE_EXTRA_CA_CERTS", "NODE_OPTIONS"];
+const SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
+/**
+ * The caller's environment as a user's shell has it: without what npm run adds (npm_* variables,
+ * node_modules/.bin in PATH) and without XMGR_* settings; HOME and the XDG folders are the bench's.
+ */
+function callerEnvironment() {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([name]) => !/^(npm_|XMGR_|BENCH_)/i.test(name) && !["INIT_CWD", "NODE", "XDG_STATE_HOME"].includes(name)),
+  );
+  const path = (process.env.PATH ?? "").split(":").filter((dir) => dir && !dir.includes("node_modules/.bin") && !dir.includes("node-gyp-bin"));
+  return { ...env, ...minimalEnv, PATH: [dirname(NODE), ...path].join(":"), LANG: process.env.LANG ?? minimalEnv.LANG };
+}
+const callerEnv = callerEnvironment();
+/** The caller's environment with NODE_EXTRA_CA_CERTS the other way: removed, or (when the caller has none) set to the system bundle. */
+const toggledEnv = { ...callerEnv };
+if (callerEnv.NODE_EXTRA_CA_CERTS) delete toggledEnv.NODE_EXTRA_CA_CERTS;
+else if (existsSync(SYSTEM_BUNDLE)) toggledEnv.NODE_EXTRA_CA_CERTS = SYSTEM_BUNDLE;
+const ENVIRONMENTS = [
+  { key: "minimal", label: "minimal environment", env: minimalEnv, all: true },
+  { key: "caller", label: `caller's environment (${callerEnv.NODE_EXTRA_CA_CERTS ? "with" : "without"} NODE_EXTRA_CA_CERTS)`, env: callerEnv, all: true },
+  ...(toggledEnv.NODE_EXTRA_CA_CERTS !== callerEnv.NODE_EXTRA_CA_CERTS
+    ? [{ key: "toggled", label: `caller's environment ${toggledEnv.NODE_EXTRA_CA_CERTS ? `with NODE_EXTRA_CA_CERTS=${SYSTEM_BUNDLE}` : "without NODE_EXTRA_CA_CERTS"}`, env: toggledEnv, all: false }]
+    : []),
+];
+/** The environment of the round being run: every pair runs in each of ENVIRONMENTS (the toggled one: only pairs 9, 10 and 8). */
+let baseEnv = minimalEnv;
+const TOGGLED_PAIRS = ["9", "10", "8"];
+let currentEnv = ENVIRONMENTS[0];
 const pairs = [];
 const peers = [];
 let tb;
@@ -297,257 +330,291 @@ try {
     return kickContext;
   };
 
-  // 1. password login vs prosodyctl
-  await pair("1", "xmgr user clients (password login, direct TLS) vs prosodyctl shell user list", async () => {
-    const sides = await runPair(passwordSide(direct, "xmgr user clients (password, direct TLS)"), prosodyctl, RUNS);
-    return ratioVerdict(sides, 2);
-  });
+  for (const environment of ENVIRONMENTS) {
+    baseEnv = environment.env;
+    currentEnv = environment;
+    console.log(`\n=== ${environment.label}`);
+    const everyPair = environment.all;
+    // 1. password login vs prosodyctl
+    await pair("1", "xmgr user clients (password login, direct TLS) vs prosodyctl shell user list", async () => {
+      const sides = await runPair(passwordSide(direct, "xmgr user clients (password, direct TLS)"), prosodyctl, RUNS);
+      return ratioVerdict(sides, 2);
+    });
 
-  // 1s. the same over STARTTLS, for information
-  await pair("1s", "xmgr user clients (password login, STARTTLS) vs prosodyctl shell user list", async () => {
-    const sides = await runPair(passwordSide(starttls, "xmgr user clients (password, STARTTLS)"), prosodyctl, RUNS);
-    return { ...ratioVerdict(sides, 2), met: undefined, target: "— (direct TLS is the measured setup)" };
-  });
+    // 1s. the same over STARTTLS, for information
+    await pair("1s", "xmgr user clients (password login, STARTTLS) vs prosodyctl shell user list", async () => {
+      const sides = await runPair(passwordSide(starttls, "xmgr user clients (password, STARTTLS)"), prosodyctl, RUNS);
+      return { ...ratioVerdict(sides, 2), met: undefined, target: "— (direct TLS is the measured setup)" };
+    });
 
-  // 2. FAST login vs prosodyctl
-  await pair("2", "xmgr user clients (FAST login, direct TLS) vs prosodyctl shell user list", async () => {
-    const state = join(home, "state-fast");
-    const env = { ...baseEnv, XDG_STATE_HOME: state, XMGR_PASSWORD: PASSWORDS.alice };
-    const args = [...login(alice, direct), "user", "clients", alice];
-    const first = await captured({ cmd: XMGR, args: ["-v", ...args], env });
-    if (first.code !== 0 || !/^SEND <authenticate\b.*<request-token\b/m.test(first.stderr)) {
-      throw new Error(`the first (password) run asked for no FAST token: ${exitText(first)} ${tail(first.stderr)}`);
-    }
-    const fastCheck = (r) => listed(r) ?? (mechanism(r)?.startsWith("HT-") ? undefined : `logged in with ${mechanism(r)}, not a FAST token`);
-    let warmups = 0;
-    const fast = {
-      label: "xmgr user clients (FAST token, direct TLS)",
-      prepare: () => ({ cmd: XMGR, args: [...(warmups++ < WARMUP ? ["-v"] : []), ...args], env }),
-      check: fastCheck,
-    };
-    const sides = await runPair(fast, prosodyctl, RUNS);
-    const last = await captured({ cmd: XMGR, args: ["-v", ...args], env });
-    const problem = last.code !== 0 ? exitText(last) : fastCheck(last);
-    if (problem) throw new Error(`after the timed runs, FAST no longer works: ${problem}`);
-    return ratioVerdict(sides, 2);
-  });
-
-  // 3. the library-default baseline vs xmgr
-  await pair("3", "xmgr user clients (password login) vs the same listing with @xmpp/client 0.14 defaults", async () => {
-    const baseline = {
-      label: "@xmpp/client 0.14 defaults (SCRAM-SHA-1 in JS)",
-      prepare: () => ({ cmd: NODE, args: [BASELINE, direct, tb.host, "alice", tb.caFile], env: { ...baseEnv, BASELINE_PASSWORD: PASSWORDS.alice } }),
-      check: (r) => (/^\d+ clients$/m.test(r.stdout) ? undefined : `unexpected output: ${tail(r.stdout + r.stderr)}`),
-    };
-    const [xmgr, library] = await runPair(passwordSide(direct, "xmgr user clients (password, direct TLS)"), baseline, BASELINE_RUNS);
-    const speedup = library.stats.median / xmgr.stats.median;
-    return { sides: [xmgr, library], result: `xmgr is ${times(speedup)} faster`, figure: times(speedup), target: "≥ 15× faster", met: speedup >= 15 };
-  });
-
-  // 4. muc kick vs curl
-  await pair("4", "xmgr muc kick vs curl sending the same POST", async () => {
-    const { room, url, reason, rejoin, kicked, kickInvocation } = await kickSetup();
-    const xmgr = {
-      label: "xmgr muc kick (HTTPS)",
-      prepare: async () => {
-        await rejoin();
-        return kickInvocation();
-      },
-      check: (r) => (r.stderr.includes("OK: Kicked Bob") ? undefined : `unexpected output: ${tail(r.stdout + r.stderr)}`),
-      after: kicked,
-    };
-    const body = JSON.stringify({ nickname: "Bob", muc: room, reason });
-    const curl = {
-      label: "curl (the same POST)",
-      prepare: async () => {
-        await rejoin();
-        return {
-          cmd: "curl",
-          args: [
-            "--silent", "--show-error", "--fail", "--output", "/dev/null",
-            "--resolve", `${tb.mucHost}:${tb.httpsPort}:127.0.0.1`, "--cacert", tb.caFile,
-            "--header", "content-type: application/json", "--header", `authorization: ${tb.mucKickAuth}`, "--header", "user-agent: xmgr",
-            "--data-binary", body, url,
-          ],
-          env: baseEnv,
-        };
-      },
-      after: kicked,
-    };
-    const sides = await runPair(xmgr, curl, RUNS);
-    const difference = sides[0].stats.median - sides[1].stats.median;
-    return { sides, result: `${signedMs(difference)} (${times(sides[0].stats.median / sides[1].stats.median)})`, figure: signedMs(difference), target: "≤ curl + 150 ms", met: difference <= 150 };
-  });
-
-  // 5. --help vs node -e 0
-  await pair("5", "xmgr --help vs node -e 0", async () => {
-    const sides = await runPair(
-      {
-        label: "xmgr --help",
-        prepare: () => ({ cmd: XMGR, args: ["--help"], env: baseEnv }),
-        check: (r) => (r.stdout.startsWith("Usage: xmgr") ? undefined : `unexpected output: ${tail(r.stdout + r.stderr)}`),
-      },
-      { label: "node -e 0", prepare: () => ({ cmd: NODE, args: ["-e", "0"], env: baseEnv }) },
-      RUNS,
-    );
-    const difference = sides[0].stats.median - sides[1].stats.median;
-    return { sides, result: `${signedMs(difference)} (${times(sides[0].stats.median / sides[1].stats.median)})`, figure: signedMs(difference), target: "≤ node -e 0 + 80 ms", met: difference <= 80 };
-  });
-
-  // 6. parse and render big <clients/> answers in-process
-  if (wanted("6")) {
-    const sizes = [1000, 10000];
-    const outputs = ["table", "json"];
-    const samples = new Map(sizes.flatMap((size) => outputs.map((output) => [`${size} ${output}`, []])));
-    let error;
-    try {
-      const files = new Map();
-      for (const size of sizes) {
-        files.set(size, join(home, `clients-${size}.xml`));
-        const made = await captured({ cmd: NODE, args: [INPROC, "generate", String(size), files.get(size)], env: baseEnv });
-        if (made.code !== 0) throw new Error(`generating ${size} clients: ${exitText(made)} ${tail(made.stderr)}`);
+    // 2. FAST login vs prosodyctl
+    await pair("2", "xmgr user clients (FAST login, direct TLS) vs prosodyctl shell user list", async () => {
+      const state = join(home, "state-fast");
+      const env = { ...baseEnv, XDG_STATE_HOME: state, XMGR_PASSWORD: PASSWORDS.alice };
+      const args = [...login(alice, direct), "user", "clients", alice];
+      const first = await captured({ cmd: XMGR, args: ["-v", ...args], env });
+      if (first.code !== 0 || !/^SEND <authenticate\b.*<request-token\b/m.test(first.stderr)) {
+        throw new Error(`the first (password) run asked for no FAST token: ${exitText(first)} ${tail(first.stderr)}`);
       }
-      for (let sample = 0; sample < INPROC_SAMPLES; sample++) {
+      const fastCheck = (r) => listed(r) ?? (mechanism(r)?.startsWith("HT-") ? undefined : `logged in with ${mechanism(r)}, not a FAST token`);
+      let warmups = 0;
+      const fast = {
+        label: "xmgr user clients (FAST token, direct TLS)",
+        prepare: () => ({ cmd: XMGR, args: [...(warmups++ < WARMUP ? ["-v"] : []), ...args], env }),
+        check: fastCheck,
+      };
+      const sides = await runPair(fast, prosodyctl, RUNS);
+      const last = await captured({ cmd: XMGR, args: ["-v", ...args], env });
+      const problem = last.code !== 0 ? exitText(last) : fastCheck(last);
+      if (problem) throw new Error(`after the timed runs, FAST no longer works: ${problem}`);
+      return ratioVerdict(sides, 2);
+    });
+
+    // 3. the library-default baseline vs xmgr
+    await pair("3", "xmgr user clients (password login) vs the same listing with @xmpp/client 0.14 defaults", async () => {
+      const baseline = {
+        label: "@xmpp/client 0.14 defaults (SCRAM-SHA-1 in JS)",
+        prepare: () => ({ cmd: NODE, args: [BASELINE, direct, tb.host, "alice", tb.caFile], env: { ...baseEnv, BASELINE_PASSWORD: PASSWORDS.alice } }),
+        check: (r) => (/^\d+ clients$/m.test(r.stdout) ? undefined : `unexpected output: ${tail(r.stdout + r.stderr)}`),
+      };
+      const [xmgr, library] = await runPair(passwordSide(direct, "xmgr user clients (password, direct TLS)"), baseline, BASELINE_RUNS);
+      const speedup = library.stats.median / xmgr.stats.median;
+      return { sides: [xmgr, library], result: `xmgr is ${times(speedup)} faster`, figure: times(speedup), target: "≥ 15× faster", met: speedup >= 15 };
+    });
+
+    // 4. muc kick vs curl
+    await pair("4", "xmgr muc kick vs curl sending the same POST", async () => {
+      const { room, url, reason, rejoin, kicked, kickInvocation } = await kickSetup();
+      const xmgr = {
+        label: "xmgr muc kick (HTTPS)",
+        prepare: async () => {
+          await rejoin();
+          return kickInvocation();
+        },
+        check: (r) => (r.stderr.includes("OK: Kicked Bob") ? undefined : `unexpected output: ${tail(r.stdout + r.stderr)}`),
+        after: kicked,
+      };
+      const body = JSON.stringify({ nickname: "Bob", muc: room, reason });
+      const curl = {
+        label: "curl (the same POST)",
+        prepare: async () => {
+          await rejoin();
+          return {
+            cmd: "curl",
+            args: [
+              "--silent", "--show-error", "--fail", "--output", "/dev/null",
+              "--resolve", `${tb.mucHost}:${tb.httpsPort}:127.0.0.1`, "--cacert", tb.caFile,
+              "--header", "content-type: application/json", "--header", `authorization: ${tb.mucKickAuth}`, "--header", "user-agent: xmgr",
+              "--data-binary", body, url,
+            ],
+            env: baseEnv,
+          };
+        },
+        after: kicked,
+      };
+      const sides = await runPair(xmgr, curl, RUNS);
+      const difference = sides[0].stats.median - sides[1].stats.median;
+      return { sides, result: `${signedMs(difference)} (${times(sides[0].stats.median / sides[1].stats.median)})`, figure: signedMs(difference), target: "≤ curl + 150 ms", met: difference <= 150 };
+    });
+
+    // 5. --help vs node -e 0
+    await pair("5", "xmgr --help vs node -e 0", async () => {
+      const sides = await runPair(
+        {
+          label: "xmgr --help",
+          prepare: () => ({ cmd: XMGR, args: ["--help"], env: baseEnv }),
+          check: (r) => (r.stdout.startsWith("Usage: xmgr") ? undefined : `unexpected output: ${tail(r.stdout + r.stderr)}`),
+        },
+        { label: "node -e 0", prepare: () => ({ cmd: NODE, args: ["-e", "0"], env: baseEnv }) },
+        RUNS,
+      );
+      const difference = sides[0].stats.median - sides[1].stats.median;
+      return { sides, result: `${signedMs(difference)} (${times(sides[0].stats.median / sides[1].stats.median)})`, figure: signedMs(difference), target: "≤ node -e 0 + 80 ms", met: difference <= 80 };
+    });
+
+    // 9. the issue 12 setup: FAST login over STARTTLS vs prosodyctl; 10. the same vs node -e 0 (xmgr's own share)
+    const fastStarttls = () => {
+      const env = { ...baseEnv, XDG_STATE_HOME: join(home, "state-fast-starttls"), XMGR_PASSWORD: PASSWORDS.alice };
+      const args = [...login(alice, starttls), "user", "clients", alice];
+      let warmups = 0;
+      return {
+        label: "xmgr user clients (FAST token, STARTTLS)",
+        // The first warm-up saves the token (password login); later runs must use it.
+        prepare: () => ({ cmd: XMGR, args: [...(warmups++ < WARMUP ? ["-v"] : []), ...args], env }),
+        check: (r, round) => listed(r) ?? (round === 0 || mechanism(r)?.startsWith("HT-") ? undefined : `logged in with ${mechanism(r)}, not a FAST token`),
+      };
+    };
+    await pair("9", "xmgr user clients (FAST login, STARTTLS) vs prosodyctl shell user list", async () => {
+      const sides = await runPair(fastStarttls(), prosodyctl, RUNS);
+      return ratioVerdict(sides, 2);
+    });
+    await pair("10", "xmgr user clients (FAST login, STARTTLS) vs node -e 0: xmgr's own share", async () => {
+      const sides = await runPair(fastStarttls(), { label: "node -e 0", prepare: () => ({ cmd: NODE, args: ["-e", "0"], env: baseEnv }) }, RUNS);
+      const difference = sides[0].stats.median - sides[1].stats.median;
+      // The target (≤ 25 ms plus the network exchange) is checked against §8's phases of the same environment, in renderReport.
+      return { sides, share: difference, result: `${signedMs(difference)}`, figure: signedMs(difference), target: "≤ 25 ms + the exchange (§8)" };
+    });
+
+    // 6. parse and render big <clients/> answers in-process
+    if (wanted("6") && everyPair) {
+      const sizes = [1000, 10000];
+      const outputs = ["table", "json"];
+      const samples = new Map(sizes.flatMap((size) => outputs.map((output) => [`${size} ${output}`, []])));
+      let error;
+      try {
+        const files = new Map();
         for (const size of sizes) {
-          for (const output of outputs) {
-            const r = await captured({ cmd: NODE, args: ["--expose-gc", INPROC, "measure", files.get(size), output], env: baseEnv });
-            if (r.code !== 0) throw new Error(`${size} clients, ${output}: ${exitText(r)} ${tail(r.stderr)}`);
-            const measured = JSON.parse(r.stdout);
-            if (measured.count !== size) throw new Error(`${size} clients, ${output}: parseClients returned ${measured.count}`);
-            samples.get(`${size} ${output}`).push(measured);
+          files.set(size, join(home, `clients-${size}.xml`));
+          const made = await captured({ cmd: NODE, args: [INPROC, "generate", String(size), files.get(size)], env: baseEnv });
+          if (made.code !== 0) throw new Error(`generating ${size} clients: ${exitText(made)} ${tail(made.stderr)}`);
+        }
+        for (let sample = 0; sample < INPROC_SAMPLES; sample++) {
+          for (const size of sizes) {
+            for (const output of outputs) {
+              const r = await captured({ cmd: NODE, args: ["--expose-gc", INPROC, "measure", files.get(size), output], env: baseEnv });
+              if (r.code !== 0) throw new Error(`${size} clients, ${output}: ${exitText(r)} ${tail(r.stderr)}`);
+              const measured = JSON.parse(r.stdout);
+              if (measured.count !== size) throw new Error(`${size} clients, ${output}: parseClients returned ${measured.count}`);
+              samples.get(`${size} ${output}`).push(measured);
+            }
           }
         }
+      } catch (failure) {
+        error = failure.message;
       }
-    } catch (failure) {
-      error = failure.message;
+      const rows = error
+        ? []
+        : sizes.map((size) => {
+            const paths = Object.fromEntries(
+              outputs.map((output) => {
+                const runs = samples.get(`${size} ${output}`);
+                const median = (key) => summary(runs.map(key)).median;
+                return [
+                  output,
+                  {
+                    n: runs.length,
+                    parse: median((r) => r.parseMs),
+                    model: median((r) => r.modelMs),
+                    output: median((r) => r.outputMs),
+                    total: summary(runs.map((r) => r.parseMs + r.modelMs + r.outputMs)),
+                    peak: Math.max(...runs.map((r) => r.maxRss)),
+                    rssBefore: median((r) => r.rssBefore),
+                    heapGrowth: median((r) => r.heapAfter - r.heapBefore),
+                    replacementChars: Math.max(...runs.map((r) => r.replacementChars)),
+                  },
+                ];
+              }),
+            );
+            const { table, json } = paths;
+            const worst = Math.max(table.total.median, json.total.median);
+            const peak = Math.max(table.peak, json.peak);
+            return {
+              size,
+              xmlBytes: samples.get(`${size} table`)[0].xmlBytes,
+              table,
+              json,
+              worst,
+              peak,
+              met: size === 10000 ? worst <= 300 && peak <= 150 * 1024 * 1024 : undefined,
+            };
+          });
+      pairs.push({ id: "6", env: currentEnv.key, title: "In-process: parse and render a `<clients/>` answer of 1,000 and 10,000 clients", inproc: rows, error });
+      printInproc(pairs.at(-1));
     }
-    const rows = error
-      ? []
-      : sizes.map((size) => {
-          const paths = Object.fromEntries(
-            outputs.map((output) => {
-              const runs = samples.get(`${size} ${output}`);
-              const median = (key) => summary(runs.map(key)).median;
-              return [
-                output,
-                {
-                  n: runs.length,
-                  parse: median((r) => r.parseMs),
-                  model: median((r) => r.modelMs),
-                  output: median((r) => r.outputMs),
-                  total: summary(runs.map((r) => r.parseMs + r.modelMs + r.outputMs)),
-                  peak: Math.max(...runs.map((r) => r.maxRss)),
-                  rssBefore: median((r) => r.rssBefore),
-                  heapGrowth: median((r) => r.heapAfter - r.heapBefore),
-                  replacementChars: Math.max(...runs.map((r) => r.replacementChars)),
-                },
-              ];
-            }),
-          );
-          const { table, json } = paths;
-          const worst = Math.max(table.total.median, json.total.median);
-          const peak = Math.max(table.peak, json.peak);
-          return {
-            size,
-            xmlBytes: samples.get(`${size} table`)[0].xmlBytes,
-            table,
-            json,
-            worst,
-            peak,
-            met: size === 10000 ? worst <= 300 && peak <= 150 * 1024 * 1024 : undefined,
-          };
-        });
-    pairs.push({ id: "6", title: "In-process: parse and render a `<clients/>` answer of 1,000 and 10,000 clients", inproc: rows, error });
-    printInproc(pairs.at(-1));
-  }
 
-  // 8. where the time of one run goes (information; numbered after the issue's pairs, run before 7,
-  //    which leaves the server busy with 1,000 grants)
-  if (wanted("8")) {
-    const entry = { id: "8", title: "Where the time goes in one xmgr run (information)" };
-    try {
-      const marksFile = join(home, "phases.json");
-      const preload = { NODE_OPTIONS: `--import ${PHASES}` };
-      const fastState = join(home, "state-phases");
-      const listArgs = [...login(alice, direct), "user", "clients", alice];
-      const { rejoin, kicked, kickInvocation } = await kickSetup();
-      const commands = [
-        { label: "xmgr user clients (FAST token)", invocation: () => ({ cmd: XMGR, args: listArgs, env: { ...baseEnv, ...preload, XDG_STATE_HOME: fastState, XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }) },
-        {
-          label: "xmgr user clients (FAST token, no code cache)",
-          invocation: () => ({ cmd: XMGR, args: listArgs, env: { ...baseEnv, ...preload, XDG_CACHE_HOME: mkdtempSync(join(home, "cache-")), XDG_STATE_HOME: fastState, XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }),
-        },
-        { label: "xmgr user clients (password)", fresh: true, invocation: () => ({ cmd: XMGR, args: listArgs, env: { ...baseEnv, ...preload, XDG_STATE_HOME: mkdtempSync(join(home, "state-")), XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }) },
-        { label: "xmgr muc kick", before: rejoin, after: kicked, invocation: () => kickInvocation({ ...preload, BENCH_PHASES_FILE: marksFile }) },
-      ];
-      // One untimed run each first (the FAST run saves its token there).
-      for (const command of commands) {
-        await command.before?.();
-        const r = await captured(command.invocation());
-        if (r.code !== 0) throw new Error(`${command.label}: ${exitText(r)} ${tail(r.stderr)}`);
-        await command.after?.();
-      }
-      const runs = new Map(commands.map((command) => [command.label, []]));
-      for (let run = 0; run < Math.min(RUNS, 10); run++) {
+    // 8. where the time of one run goes (information; numbered after the issue's pairs, run before 7,
+    //    which leaves the server busy with 1,000 grants)
+    if (wanted("8")) {
+      const entry = { id: "8", env: currentEnv.key, title: "Where the time goes in one xmgr run (information)" };
+      try {
+        const marksFile = join(home, "phases.json");
+        const preload = { NODE_OPTIONS: `${baseEnv.NODE_OPTIONS ? `${baseEnv.NODE_OPTIONS} ` : ""}--import ${PHASES}` };
+        const fastState = join(home, "state-phases");
+        const listArgs = [...login(alice, direct), "user", "clients", alice];
+        const { rejoin, kicked, kickInvocation } = await kickSetup();
+        const fastStarttlsState = join(home, "state-phases-starttls");
+        const commands = [
+          {
+            label: "xmgr user clients (FAST token, STARTTLS)",
+            invocation: () => ({ cmd: XMGR, args: [...login(alice, starttls), "user", "clients", alice], env: { ...baseEnv, ...preload, XDG_STATE_HOME: fastStarttlsState, XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }),
+          },
+          { label: "xmgr user clients (FAST token)", invocation: () => ({ cmd: XMGR, args: listArgs, env: { ...baseEnv, ...preload, XDG_STATE_HOME: fastState, XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }) },
+          {
+            label: "xmgr user clients (FAST token, no code cache)",
+            invocation: () => ({ cmd: XMGR, args: listArgs, env: { ...baseEnv, ...preload, XDG_CACHE_HOME: mkdtempSync(join(home, "cache-")), XDG_STATE_HOME: fastState, XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }),
+          },
+          { label: "xmgr user clients (password)", fresh: true, invocation: () => ({ cmd: XMGR, args: listArgs, env: { ...baseEnv, ...preload, XDG_STATE_HOME: mkdtempSync(join(home, "state-")), XMGR_PASSWORD: PASSWORDS.alice, BENCH_PHASES_FILE: marksFile } }) },
+          { label: "xmgr muc kick", before: rejoin, after: kicked, invocation: () => kickInvocation({ ...preload, BENCH_PHASES_FILE: marksFile }) },
+        ];
+        // One untimed run each first (the FAST run saves its token there).
         for (const command of commands) {
           await command.before?.();
-          rmSync(marksFile, { force: true });
-          const invocation = command.invocation();
-          const r = await timed(invocation);
-          if (r.code !== 0) throw new Error(`${command.label}: ${exitText(r)}`);
-          if (command.fresh) rmSync(invocation.env.XDG_STATE_HOME, { recursive: true, force: true });
+          const r = await captured(command.invocation());
+          if (r.code !== 0) throw new Error(`${command.label}: ${exitText(r)} ${tail(r.stderr)}`);
           await command.after?.();
-          const m = JSON.parse(readFileSync(marksFile, "utf8"));
-          runs.get(command.label).push({
-            node: m.preload,
-            startup: m.socketCreated - m.preload,
-            secureContext: m.secureContextMs,
-            connect: m.tlsDone - m.socketCreated,
-            serverFirst: m.firstData - m.firstWrite,
-            exchange: m.lastClose - m.firstData + (m.firstWrite - m.tlsDone),
-            shutdown: m.exit - m.lastClose,
-            teardown: r.ms - m.exit,
-            total: r.ms,
-          });
         }
+        const runs = new Map(commands.map((command) => [command.label, []]));
+        for (let run = 0; run < Math.min(RUNS, 10); run++) {
+          for (const command of commands) {
+            await command.before?.();
+            rmSync(marksFile, { force: true });
+            const invocation = command.invocation();
+            const r = await timed(invocation);
+            if (r.code !== 0) throw new Error(`${command.label}: ${exitText(r)}`);
+            if (command.fresh) rmSync(invocation.env.XDG_STATE_HOME, { recursive: true, force: true });
+            await command.after?.();
+            const m = JSON.parse(readFileSync(marksFile, "utf8"));
+            runs.get(command.label).push({
+              node: m.preload,
+              startup: m.socketCreated - m.preload,
+              secureContext: m.secureContextMs,
+              connect: m.tlsDone - m.socketCreated,
+              serverFirst: m.firstData - m.firstWrite,
+              exchange: m.lastClose - m.firstData + (m.firstWrite - m.tlsDone),
+              shutdown: m.exit - m.lastClose,
+              teardown: r.ms - m.exit,
+              total: r.ms,
+            });
+          }
+        }
+        entry.phases = commands.map((command) => {
+          const list = runs.get(command.label);
+          const median = (key) => summary(list.map((r) => r[key])).median;
+          return { label: command.label, n: list.length, ...Object.fromEntries(PHASE_KEYS.map(([key]) => [key, median(key)])) };
+        });
+      } catch (failure) {
+        entry.error = failure.message;
       }
-      entry.phases = commands.map((command) => {
-        const list = runs.get(command.label);
-        const median = (key) => summary(list.map((r) => r[key])).median;
-        return { label: command.label, n: list.length, ...Object.fromEntries(PHASE_KEYS.map(([key]) => [key, median(key)])) };
-      });
-    } catch (failure) {
-      entry.error = failure.message;
+      pairs.push(entry);
+      const lines = [`\n8. ${entry.title}`];
+      if (entry.error) lines.push(`   FAILED: ${entry.error}`);
+      for (const row of entry.phases ?? []) {
+        lines.push(`   ${row.label.padEnd(32)} ${PHASE_KEYS.map(([key, name]) => `${name} ${ms(row[key])}`).join(", ")}`);
+      }
+      console.log(lines.join("\n"));
     }
-    pairs.push(entry);
-    const lines = [`\n8. ${entry.title}`];
-    if (entry.error) lines.push(`   FAILED: ${entry.error}`);
-    for (const row of entry.phases ?? []) {
-      lines.push(`   ${row.label.padEnd(32)} ${PHASE_KEYS.map(([key, name]) => `${name} ${ms(row[key])}`).join(", ")}`);
-    }
-    console.log(lines.join("\n"));
-  }
 
-  // 7. 1,000 revocations in one xmgr shell session (issue 5)
-  if (wanted("7")) {
-    const entry = { id: "7", title: `${SHELL_REVOCATIONS} revocations in one xmgr shell session` };
-    pairs.push(entry);
-    try {
-      const probe = await captured({ cmd: XMGR, args: ["shell", "--help"], env: baseEnv });
-      if (probe.code !== 0 || !/^Usage: xmgr shell\b/m.test(probe.stdout)) {
-        entry.skipped = "skipped: xmgr shell not available";
-      } else if (existsSync(BENCH_SHELL)) {
-        // The shell's own benchmark (issue 5) knows its options; it runs against this test bed.
-        const { benchShell } = await import(BENCH_SHELL);
-        const r = await benchShell({ tb, revocations: SHELL_REVOCATIONS });
-        Object.assign(entry, { ms: r.ms, revoked: r.revocations, accounts: r.accounts, serverMs: r.serverMs, grantSetupMs: r.grantSetupMs, met: r.ms < 5000, via: "scripts/bench-shell.mjs" });
-      } else {
-        Object.assign(entry, await shellRevocations(tb, login));
+    // 7. 1,000 revocations in one xmgr shell session (issue 5)
+    if (wanted("7") && everyPair) {
+      const entry = { id: "7", env: currentEnv.key, title: `${SHELL_REVOCATIONS} revocations in one xmgr shell session` };
+      pairs.push(entry);
+      try {
+        const probe = await captured({ cmd: XMGR, args: ["shell", "--help"], env: baseEnv });
+        if (probe.code !== 0 || !/^Usage: xmgr shell\b/m.test(probe.stdout)) {
+          entry.skipped = "skipped: xmgr shell not available";
+        } else if (existsSync(BENCH_SHELL)) {
+          // The shell's own benchmark (issue 5) knows its options; it runs against this test bed.
+          const { benchShell } = await import(BENCH_SHELL);
+          const r = await benchShell({ tb, revocations: SHELL_REVOCATIONS, env: baseEnv });
+          Object.assign(entry, { ms: r.ms, revoked: r.revocations, accounts: r.accounts, serverMs: r.serverMs, grantSetupMs: r.grantSetupMs, met: r.ms < 5000, via: "scripts/bench-shell.mjs" });
+        } else {
+          Object.assign(entry, await shellRevocations(tb, login));
+        }
+      } catch (failure) {
+        entry.error = failure.message;
       }
-    } catch (failure) {
-      entry.error = failure.message;
+      console.log(`\n7. ${entry.title}\n   ${entry.skipped ?? entry.error ?? `${ms(entry.ms)} for ${entry.revoked} revocations (${entry.grantSetupMs ? `set-up: ${ms(entry.grantSetupMs)} to create the grants` : ""}); target < 5 s: ${entry.met ? "met" : "NOT met"}`}`);
     }
-    console.log(`\n7. ${entry.title}\n   ${entry.skipped ?? entry.error ?? `${ms(entry.ms)} for ${entry.revoked} revocations (${entry.grantSetupMs ? `set-up: ${ms(entry.grantSetupMs)} to create the grants` : ""}); target < 5 s: ${entry.met ? "met" : "NOT met"}`}`);
   }
 } catch (failure) {
   console.error(`\nbenchmark aborted: ${failure.stack ?? failure}`);
@@ -576,8 +643,8 @@ if (pairs.some((p) => p.error)) process.exitCode = 1;
 // ---------------------------------------------------------------------------------------------
 
 async function pair(id, title, body) {
-  if (!wanted(id)) return;
-  const entry = { id, title };
+  if (!wanted(id) || (!currentEnv.all && !TOGGLED_PAIRS.includes(id))) return;
+  const entry = { id, title, env: currentEnv.key };
   pairs.push(entry);
   try {
     Object.assign(entry, await body());
@@ -644,17 +711,29 @@ async function shellRevocations(tb, login) {
 
 function renderReport() {
   const loadAfter = os.loadavg();
-  const order = ["1", "1s", "2", "3", "4", "5", "6", "7", "8"];
-  pairs.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id));
+  const order = ["1", "1s", "2", "9", "10", "3", "4", "5", "6", "7", "8"];
+  const envOrder = ENVIRONMENTS.map((environment) => environment.key);
+  pairs.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id) || envOrder.indexOf(a.env) - envOrder.indexOf(b.env));
+  const envName = (key) => ENVIRONMENTS.find((environment) => environment.key === key)?.label ?? key;
+  // Pair 10's target: xmgr's own share ≤ 25 ms plus the time on the wire (§8's STARTTLS FAST row, same environment).
+  for (const entry of pairs.filter((p) => p.id === "10" && p.sides)) {
+    const row = pairs.find((p) => p.id === "8" && p.env === entry.env)?.phases?.find((r) => r.label === "xmgr user clients (FAST token, STARTTLS)");
+    if (!row) continue;
+    entry.exchange = row.connect + row.serverFirst + row.exchange;
+    entry.target = `≤ 25 ms + exchange ${ms(entry.exchange)} = ${ms(25 + entry.exchange)}`;
+    entry.met = entry.share <= 25 + entry.exchange;
+    entry.figure = signedMs(entry.share);
+  }
   const summaryRows = [];
   for (const entry of pairs) {
     if (entry.inproc) {
-      if (entry.error) summaryRows.push([entry.id, entry.title, "failed", entry.error, "", ""]);
+      if (entry.error) summaryRows.push([entry.id, entry.title, envName(entry.env), "failed", entry.error, "", ""]);
       for (const row of entry.inproc) {
         const figure = `${ms(row.worst)}, ${mb(row.peak)}`;
         summaryRows.push([
           entry.id,
           `parse + render ${row.size.toLocaleString("en")} clients: table / --json`,
+          envName(entry.env),
           `${ms(row.table.total.median)} / ${ms(row.json.total.median)}`,
           `peak RSS ${mb(row.table.peak)} / ${mb(row.json.peak)}`,
           row.met === undefined ? "—" : "≤ 300 ms, ≤ 150 MB",
@@ -662,26 +741,45 @@ function renderReport() {
         ]);
       }
     } else if (entry.phases || (entry.id === "8" && entry.error)) {
-      summaryRows.push([entry.id, entry.title, entry.error ? "failed" : "see below", entry.error ?? "", "—", "—"]);
+      summaryRows.push([entry.id, entry.title, envName(entry.env), entry.error ? "failed" : "see below", entry.error ?? "", "—", "—"]);
     } else if (entry.sides) {
       const [a, b] = entry.sides;
       summaryRows.push([
         entry.id,
         `${a.label} vs ${b.label}`,
+        envName(entry.env),
         `${ms(a.stats.median)} vs ${ms(b.stats.median)}`,
         entry.result,
         entry.target,
         entry.met === undefined ? "—" : `${entry.met ? "yes" : "no"} (${entry.figure})`,
       ]);
     } else {
-      summaryRows.push([entry.id, entry.title, entry.skipped ?? (entry.error ? "failed" : ms(entry.ms)), entry.error ?? "", entry.id === "7" ? "< 5 s (issue 5)" : "", entry.met === undefined ? "—" : `${entry.met ? "yes" : "no"} (${ms(entry.ms)})`]);
+      summaryRows.push([entry.id, entry.title, envName(entry.env), entry.skipped ?? (entry.error ? "failed" : ms(entry.ms)), entry.error ?? "", entry.id === "7" ? "< 5 s (issue 5)" : "", entry.met === undefined ? "—" : `${entry.met ? "yes" : "no"} (${ms(entry.ms)})`]);
     }
   }
-  const summaryTable = markdownTable(["#", "Pair (A vs B)", "Medians A vs B", "Result", "Target", "Met"], summaryRows);
+  const summaryTable = markdownTable(["#", "Pair (A vs B)", "Environment", "Medians A vs B", "Result", "Target", "Met"], summaryRows);
+  // The same pairs side by side: one column per environment.
+  const sideBySideRows = order
+    .filter((id) => pairs.some((p) => p.id === id && p.sides))
+    .map((id) => {
+      const first = pairs.find((p) => p.id === id && p.sides);
+      return [
+        id,
+        `${first.sides[0].label} vs ${first.sides[1].label}`,
+        ...ENVIRONMENTS.map((environment) => {
+          const entry = pairs.find((p) => p.id === id && p.env === environment.key);
+          if (!entry) return "—";
+          if (entry.error) return "failed";
+          const met = entry.met === undefined ? "" : entry.met ? " ✓" : " ✗";
+          return `${ms(entry.sides[0].stats.median)} vs ${ms(entry.sides[1].stats.median)}: ${entry.result}${met}`;
+        }),
+      ];
+    });
+  const sideBySide = markdownTable(["#", "Pair (A vs B)", ...ENVIRONMENTS.map((environment) => environment.label)], sideBySideRows);
 
   const details = [];
   for (const entry of pairs) {
-    details.push(`### ${entry.id}. ${entry.title}\n`);
+    details.push(`### ${entry.id}. ${entry.title} — ${envName(entry.env)}\n`);
     if (entry.error) details.push(`Failed: ${entry.error}\n`);
     if (entry.sides) {
       details.push(
@@ -745,7 +843,7 @@ function renderReport() {
 
   const markdown = `# Benchmarks
 
-Written by \`npm run bench\` (scripts/bench.mjs) on ${started.toISOString().replace(/\.\d+Z$/, "Z")}. The targets are those of issue 4.
+Written by \`npm run bench\` (scripts/bench.mjs) on ${started.toISOString().replace(/\.\d+Z$/, "Z")}. The targets are those of issue 4, and for pairs 9 and 10 of issue 12.
 
 ## Machine
 
@@ -759,6 +857,7 @@ Written by \`npm run bench\` (scripts/bench.mjs) on ${started.toISOString().repl
         `absolute figures are higher than on an idle machine, ratios less so (A and B alternate).`
       : ""
   }
+- The caller's environment (what \`npm run bench\` was started with) had: ${TLS_VARIABLES.map((name) => `${name}=${callerEnv[name] === undefined ? "(unset)" : `\`${callerEnv[name]}\``}`).join(", ")}
 
 ## Method
 
@@ -766,8 +865,10 @@ Written by \`npm run bench\` (scripts/bench.mjs) on ${started.toISOString().repl
   alice has a connected SASL2 client (Gajim), an OAuth2 grant and xmgr's own client entries.
 - Each pair runs alternately, A B A B …: ${WARMUP} warm-up round${WARMUP === 1 ? "" : "s"} whose output is checked (the listing, the login mechanism
   from \`-v\`, the kick arriving at the occupant), then ${RUNS} timed runs of each (${BASELINE_RUNS} for the @xmpp/client baseline, which takes seconds).
-- Every timed run is a child process started with \`child_process.spawn\` (stdio ignored, the same minimal environment: PATH, HOME, LANG,
-  an empty XDG_CONFIG_HOME, XDG_CACHE_HOME), timed with \`process.hrtime.bigint()\` from spawn to exit. xmgr is \`bin/xmgr …\` (read by sh, which runs
+- Every pair runs in each environment, one after the other: the **minimal environment** (PATH, HOME, LANG, an empty XDG_CONFIG_HOME,
+  XDG_CACHE_HOME, nothing else) and the **caller's environment** (the one \`npm run bench\` got, less npm's own variables and XMGR_*, with
+  the bench's HOME and XDG folders; its TLS and Node variables are listed under Machine)${ENVIRONMENTS.length > 2 ? `; pairs 9, 10 and 8 also in the ${ENVIRONMENTS[2].label}` : ""}.
+- Every timed run is a child process started with \`child_process.spawn\` (stdio ignored, the round's environment), timed with \`process.hrtime.bigint()\` from spawn to exit. xmgr is \`bin/xmgr …\` (read by sh, which runs
   node --use-openssl-ca on it), with its code cache in an XDG_CACHE_HOME the warm-up fills; prosodyctl is
   \`prosodyctl --config <test bed config> shell user list ${tb?.host ?? "example.test"}\`.
 - Password login: a fresh XDG_STATE_HOME every run (no FAST token), holding only a fixed client id so that the listing does not grow.
@@ -787,10 +888,18 @@ Written by \`npm run bench\` (scripts/bench.mjs) on ${started.toISOString().repl
 
 ## Results
 
+Side by side (medians A vs B: result; ✓ target met, ✗ not met):
+
+${sideBySide}
+
+Pair 9 is issue 12's setup (FAST login over STARTTLS, as a user runs it after the first login) against prosodyctl; pair 10 is the
+same xmgr run against \`node -e 0\` in the same environment: xmgr's own share, whose target is 25 ms plus the time on the wire
+(§8's "xmgr user clients (FAST token, STARTTLS)" row: TCP + TLS handshake, wait for the server's first byte, rest of the exchange).
+
 ${summaryTable}
 
 ## Details
 
 ${details.join("\n")}`;
-  return { markdown, summary: summaryTable };
+  return { markdown, summary: `${sideBySide}\n\n${summaryTable}` };
 }

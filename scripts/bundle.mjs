@@ -3,12 +3,15 @@
 //   bundle/xmgr.cjs    the loader (dist/main.js, dist/start.js)
 //   bundle/cli.cjs     the program; each command's code runs only when that command does
 //   bundle/undici.cjs  the part of undici (the HTTP client) xmgr uses, which only muc kick loads
+//   bundle/THIRD-PARTY-NOTICES.txt  name, version, licence and licence text of every npm package
+//                      the bundles hold: they are shipped inside them, not installed beside them
 // Each bundle starts with a line naming its content hash, which keys its code cache. cli.cjs and
 // undici.cjs are written as the function src/start.ts calls, wrapped as Node wraps a CommonJS
 // module: V8 then compiles the file's text as it is, not a copy joined to a wrapper.
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { build } from "esbuild";
+import { thirdPartyNotices } from "./bundle-notices.mjs";
 
 // dist/version.js reads package.json at run time; in the bundle the version is written in.
 const { version } = JSON.parse(readFileSync("package.json", "utf8"));
@@ -34,7 +37,7 @@ const cliTable3Width = {
   },
 };
 
-const common = { bundle: true, format: "cjs", platform: "node", target: "node20", write: false, logLevel: "warning" };
+const common = { bundle: true, format: "cjs", platform: "node", target: "node20", write: false, metafile: true, logLevel: "warning" };
 const bundles = {
   "xmgr.cjs": { entryPoints: ["dist/main.js"] },
   "cli.cjs": {
@@ -48,8 +51,10 @@ const bundles = {
 
 rmSync("bundle", { recursive: true, force: true });
 mkdirSync("bundle");
+const inputs = [];
 for (const [name, { wrapped, ...options }] of Object.entries(bundles)) {
-  const { outputFiles } = await build({ ...common, ...options });
+  const { outputFiles, metafile } = await build({ ...common, ...options });
+  inputs.push(...Object.keys(metafile.inputs));
   const built = outputFiles[0].text;
   // esbuild escapes non-ASCII characters in code but leaves them in comments: escaped there too, the
   // text stays ASCII, which V8 keeps one byte a character (as UTF-16 it would take twice the memory).
@@ -58,3 +63,4 @@ for (const [name, { wrapped, ...options }] of Object.entries(bundles)) {
   const hash = createHash("sha256").update(code).digest("hex").slice(0, 16);
   writeFileSync(`bundle/${name}`, `// xmgr build ${hash}\n${code}`);
 }
+writeFileSync("bundle/THIRD-PARTY-NOTICES.txt", thirdPartyNotices(inputs));

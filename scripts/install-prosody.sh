@@ -9,7 +9,8 @@ have_prosody13() {
     dpkg-query -W prosody-modules >/dev/null 2>&1 &&
     command -v luacheck >/dev/null 2>&1 && command -v openssl >/dev/null 2>&1 &&
     command -v curl >/dev/null 2>&1 && command -v tmux >/dev/null 2>&1 &&
-    command -v zsh >/dev/null 2>&1 && command -v fish >/dev/null 2>&1
+    command -v zsh >/dev/null 2>&1 && command -v fish >/dev/null 2>&1 &&
+    command -v man >/dev/null 2>&1 && command -v strace >/dev/null 2>&1
 }
 
 if have_prosody13; then
@@ -37,6 +38,7 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq -t bookworm-backports prosody prosody-modules >/dev/null
 # luacheck for the Lua modules, curl for the benchmark, tmux for the shell's terminal tests,
-# zsh and fish to load xmgr's completion scripts.
-apt-get install -y -qq lua-check openssl curl tmux zsh fish >/dev/null
+# zsh and fish to load xmgr's completion scripts, man for the packaging test (man -w xmgr), strace
+# for the test that counts which CA files a run reads.
+apt-get install -y -qq lua-check openssl curl tmux zsh fish man-db strace >/dev/null
 have_prosody13 || { echo "Prosody 13 did not install; see the apt-get output above." >&2; exit 1; }

@@ -1,7 +1,9 @@
 // Runs jest, then prints the one closing line CI counts ("N passed, N failed"), taken from
-// jest's own JSON results rather than from its console summary.
+// jest's own JSON results rather than from its console summary. With XMGR_TEST_COUNTS set (.ci/run,
+// which runs the tests on several Node versions), it also appends "LABEL PASSED FAILED" to that
+// file, LABEL being XMGR_TEST_LABEL, for scripts/sum-test-counts.mjs.
 import { spawnSync } from "node:child_process";
-import { readFileSync, rmSync } from "node:fs";
+import { appendFileSync, readFileSync, rmSync } from "node:fs";
 
 const resultsFile = ".test-results.json";
 rmSync(resultsFile, { force: true });
@@ -20,5 +22,7 @@ try {
 } catch {
   failed = 1;
 }
+if (run.status !== 0 && failed === 0) failed = 1; // jest failed without a failed test (e.g. none found)
 console.log(`${passed} passed, ${failed} failed`);
-process.exit(run.status === 0 && failed === 0 ? 0 : 1);
+if (process.env.XMGR_TEST_COUNTS) appendFileSync(process.env.XMGR_TEST_COUNTS, `${process.env.XMGR_TEST_LABEL ?? "run"} ${passed} ${failed}\n`);
+process.exit(failed === 0 ? 0 : 1);

@@ -52,3 +52,27 @@ export const bare = (jid: Jid): string => `${jid.local}@${jid.domain}`;
 
 export const sameBare = (a: Jid, b: Jid): boolean =>
   a.domain === b.domain && a.local.toLowerCase() === b.local.toLowerCase();
+
+/** A host or component name (example.com, chat.example.com): a JID's domain part alone. */
+export function parseHost(text: string, what = "host"): string {
+  const host = text.toLowerCase();
+  if (host === "" || host.includes("@") || FORBIDDEN_IN_DOMAIN.test(host) || NOT_IN_XML.test(host) || host.startsWith(".") || host.endsWith(".") || host.length > MAX_PART) {
+    throw usageError(`Invalid ${what} ${JSON.stringify(text)}: expected a domain such as example.com.`);
+  }
+  return host;
+}
+
+/** Any address an IQ may go to: a host, a bare JID or a full JID. Returned as text. */
+export function parseAddress(text: string, what = "JID"): string {
+  const slash = text.indexOf("/");
+  const bareText = slash === -1 ? text : text.slice(0, slash);
+  if (!bareText.includes("@")) {
+    const host = parseHost(bareText, what);
+    if (slash === -1) return host;
+    const resource = text.slice(slash + 1);
+    if (resource === "" || resource.length > MAX_PART || NOT_IN_XML.test(resource)) throw usageError(`Invalid ${what} ${JSON.stringify(text)}: its resource is not valid.`);
+    return `${host}/${resource}`;
+  }
+  const jid = parseJid(text, what);
+  return `${jid.local}@${jid.domain}${jid.resource !== undefined ? `/${jid.resource}` : ""}`;
+}

@@ -8,6 +8,7 @@ import { bare } from "../jid.js";
 import { XmgrError, exitKind } from "../errors.js";
 import { invalidateOwnToken } from "./revocation.js";
 import { stateKeeper } from "./xmpp-session.js";
+import { defineCommand } from "./define.js";
 
 export async function logout(settings: Settings, output: Output): Promise<void> {
   const xmpp = settings.xmpp();
@@ -54,3 +55,14 @@ export async function logout(settings: Settings, output: Output): Promise<void> 
     revokeElsewhere,
   );
 }
+
+export default defineCommand({
+  name: "logout",
+  summary: "delete this profile's saved FAST token and have the server delete it",
+  args: [],
+  examples: ["xmgr logout", "xmgr --profile staging logout"],
+  transport: "xmpp",
+  batch: "alone",
+  inShell: false,
+  run: ({ settings, output }) => logout(settings, output),
+});

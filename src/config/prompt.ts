@@ -1,4 +1,5 @@
 // Asks for a secret on the terminal without echoing it.
+import { createInterface } from "node:readline";
 import { XmgrError } from "../errors.js";
 import { registerSecret } from "../output/secrets.js";
 
@@ -38,3 +39,32 @@ export function promptSecret(question: string): Promise<string> {
     input.on("data", onData);
   });
 }
+
+/** A line typed with echo, on the terminal (stdin and stderr are TTYs). */
+export function promptLine(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    let answered = false;
+    rl.on("SIGINT", () => rl.close());
+    rl.on("close", () => {
+      if (!answered) {
+        process.stderr.write("\n");
+        reject(new XmgrError("usage", "Cancelled: nothing was changed."));
+      }
+    });
+    rl.question(question, (answer) => {
+      answered = true;
+      rl.close();
+      resolve(answer);
+    });
+  });
+}
+
+/** Questions for the person at this terminal, when there is one. */
+export const terminalPrompts = {
+  get canAsk() {
+    return canPrompt();
+  },
+  line: promptLine,
+  secret: promptSecret,
+};

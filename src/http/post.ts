@@ -6,6 +6,7 @@ import { Agent, buildConnector } from "undici";
 import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
 import { clip } from "../output/secrets.js";
 import { compileIPv6Check, withBaselineWasm } from "../v8-tuning.js";
+import { secureContextFor } from "../tls-trust.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { HttpAnswer } from "../protocol/muc-kick.js";
 
@@ -24,7 +25,7 @@ export interface PostOptions {
 
 export async function postJson(options: PostOptions): Promise<HttpAnswer> {
   const { url, connectTo, trace } = options;
-  const tls = { ca: options.ca ? [options.ca] : undefined, rejectUnauthorized: !options.insecure };
+  const tls = { secureContext: secureContextFor(options), rejectUnauthorized: !options.insecure };
   const connector = buildConnector({ ...tls, timeout: options.timeoutMs });
   compileIPv6Check();
   const dispatcher = new Agent({

@@ -4,8 +4,9 @@ import type { Element } from "@xmpp/xml";
 import xml from "@xmpp/xml";
 import { XmgrError } from "../errors.js";
 
+export { readStanzaError, type StanzaErrorInfo } from "./stanza-error.js";
+
 export const NS_MANAGE_CLIENTS = "xmpp:prosody.im/protocol/manage-clients";
-const NS_STANZAS = "urn:ietf:params:xml:ns:xmpp-stanzas";
 
 export type AuthKind = "password" | "grant" | "fast";
 
@@ -115,26 +116,7 @@ function withoutEmpty<T extends object>(object: T): T {
   return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as T;
 }
 
-export interface StanzaErrorInfo {
-  condition: string;
-  text?: string;
-  application?: string;
-}
-
 /** Whether a revoke was refused because the client logged in with the account's password. */
 export function passwordResetRequired(iq: Element): boolean {
   return Boolean(iq.getChild("error")?.getChild("password-reset-required"));
-}
-
-/** Reads the <error/> of an IQ error reply; tolerates empty or odd error elements. */
-export function readStanzaError(iq: Element): StanzaErrorInfo {
-  const error = iq.getChild("error");
-  const children = error?.getChildElements() ?? [];
-  const condition = children.find((child) => child.attrs.xmlns === NS_STANZAS && child.name !== "text");
-  const application = children.find((child) => child.attrs.xmlns !== NS_STANZAS);
-  return withoutEmpty({
-    condition: condition?.name ?? "undefined-condition",
-    text: nonEmpty(error?.getChildText("text", NS_STANZAS)),
-    application: application?.name,
-  });
 }

@@ -48,7 +48,7 @@ function describe(command: Command, parentPath: string): CommandInfo {
       long: option.long,
       short: option.short,
       value: option.required || option.optional,
-      file: /<file>|\[file\]/.test(option.flags),
+      file: /file>|file\]/.test(option.flags),
       help: option.description,
     }));
   options.push({ long: "--help", short: "-h", value: false, file: false, help: "show help" });

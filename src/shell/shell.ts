@@ -10,10 +10,22 @@ import { runBatch } from "./batch.js";
 import { History } from "./history.js";
 import { runRepl } from "./repl.js";
 import { PersistentSession } from "./session-source.js";
-import type { ShellEnv } from "./statement.js";
+import { prepareWords, type ShellEnv } from "./statement.js";
+import { DirectSink, ShellOutput } from "./output.js";
+import { terminalPrompts } from "../config/prompt.js";
+import type { Prompts } from "../commands/define.js";
+
+/** A batch reads its commands from stdin: nothing to ask a person on. */
+const NO_TERMINAL: Prompts = {
+  canAsk: false,
+  line: () => Promise.reject(usageError("No terminal to ask on.")),
+  secret: () => Promise.reject(usageError("No terminal to ask on.")),
+};
 
 export interface ShellOptions {
   command?: string;
+  /** One command's words, run as they are (xmgr shell -- user clients alice@example.com). */
+  words?: string[];
   keepGoing?: boolean;
   maxInFlight?: string;
 }
@@ -22,6 +34,9 @@ export const DEFAULT_MAX_IN_FLIGHT = 32;
 
 export async function runShell(settings: Settings, output: Output, options: ShellOptions): Promise<number> {
   const maxInFlight = parseMaxInFlight(options.maxInFlight);
+  const words = options.words ?? [];
+  if (words.length > 0 && options.command !== undefined) throw usageError("Give either -c COMMANDS or one command's words after --, not both.");
+  const interactive = options.command === undefined && words.length === 0 && Boolean(process.stdin.isTTY);
   const env: ShellEnv = {
     settings,
     sessions: new PersistentSession(settings, output),
@@ -29,9 +44,13 @@ export async function runShell(settings: Settings, output: Output, options: Shel
     verbose: output.verbose,
     painters: output.painters,
     seenJids: new Set(),
+    prompts: interactive ? terminalPrompts : NO_TERMINAL,
   };
-  const interactive = options.command === undefined && Boolean(process.stdin.isTTY);
   try {
+    if (words.length > 0) {
+      const outcome = await prepareWords(words, words.join(" "), 1, env).run(new ShellOutput({ json: env.json, verbose: env.verbose, painters: env.painters }, new DirectSink()));
+      return outcome.status;
+    }
     if (interactive) {
       const xmpp = settings.xmpp();
       const server = xmpp.server ? `${xmpp.server.host.includes(":") ? `[${xmpp.server.host}]` : xmpp.server.host}:${xmpp.server.port}` : xmpp.jid.domain;

@@ -6,7 +6,9 @@ import { redactSecrets } from "../output/secrets.js";
 import { ProfileState } from "../config/state.js";
 import type { Settings } from "../config/settings.js";
 import { isCallForm, parseCallForm } from "./call-form.js";
-import { BUILTINS, helpText, resolveCommand, type CommandContext, type Kind } from "./commands.js";
+import { BUILTINS, helpText, resolveCommand, type Kind } from "./commands.js";
+import { batchKind, type Prompts } from "../commands/define.js";
+import { confirmOrRefuse } from "../commands/confirm.js";
 import type { Painters } from "../output/paint.js";
 import type { ShellOutput } from "./output.js";
 import type { PersistentSession } from "./session-source.js";
@@ -34,7 +36,11 @@ export interface ShellEnv {
   painters: Painters;
   /** JIDs of commands that succeeded, and the logged-in account: for tab completion. */
   seenJids: Set<string>;
+  /** The terminal on an interactive shell; none in a batch (destructive commands then need --yes). */
+  prompts: Prompts;
 }
+
+const JID_KINDS = new Set(["account", "jid", "fulljid", "room"]);
 
 export function prepare(text: string, line: number, env: ShellEnv): Prepared {
   let words: string[];
@@ -43,6 +49,11 @@ export function prepare(text: string, line: number, env: ShellEnv): Prepared {
   } catch (error) {
     return failed(text, line, env, error);
   }
+  return prepareWords(words, text, line, env);
+}
+
+/** A statement already split into words (xmgr shell -- WORDS…: no quoting, no ";"). */
+export function prepareWords(words: string[], text: string, line: number, env: ShellEnv): Prepared {
   const [first, ...rest] = words;
   if (first === "help" || first === "?") {
     return alone(text, line, env, async (output) => {
@@ -64,17 +75,20 @@ export function prepare(text: string, line: number, env: ShellEnv): Prepared {
   const { command, args, options } = resolved;
   let clientId: string | undefined;
   const ownClientId = () => (clientId ??= env.sessions.clientId ?? readClientId(env.settings.profileName));
-  const context = (output: ShellOutput): CommandContext => ({ settings: env.settings, output, sessions: env.sessions.for(output) });
   return {
     text,
     line,
     // Before the session is open, the first command logs in alone: commands pipelined behind it
     // would each report the same login failure.
-    kind: command.xmpp && !env.sessions.isOpen ? "alone" : command.kind(args, ownClientId),
+    kind: command.transport === "xmpp" && !env.sessions.isOpen ? "alone" : batchKind(command, args, options, ownClientId),
     run: (output) =>
       settle(text, line, env, output, async () => {
-        await command.run(context(output), args, options);
-        for (const index of command.jidArgs) if (args[index]?.includes("@")) env.seenJids.add(args[index]);
+        if (command.destructive) await confirmOrRefuse(command.destructive(args, options), Boolean(options.yes), env.prompts, text);
+        await command.run({ settings: env.settings, output, sessions: env.sessions.for(output), prompts: env.prompts, inShell: true }, args, options);
+        command.args.forEach((arg, index) => {
+          const word = resolved.words[index];
+          if (JID_KINDS.has(arg.kind) && word?.includes("@")) env.seenJids.add(word);
+        });
       }),
   };
 }

@@ -1,6 +1,8 @@
 // Where a domain's XMPP clients connect: its SRV records (direct TLS first), else DOMAIN:5222.
 // An internationalised domain is looked up by its A-label (xn--…), as DNS knows it.
-import { domainToASCII } from "node:url";
+// Static import: inside the bundle, import() works only for xmgr's own modules, not Node's.
+import { Resolver } from "node:dns/promises";
+import { asciiDomain } from "./domain.js";
 import type { ServerAddress } from "../config/server-address.js";
 
 /** The SRV names to look up for `domain`: direct TLS, then STARTTLS, in A-labels. */
@@ -9,13 +11,7 @@ export function srvNames(domain: string): [string, string] {
   return [`_xmpps-client._tcp.${ascii}`, `_xmpp-client._tcp.${ascii}`];
 }
 
-/** The domain in A-labels (unchanged when it is ASCII already, or not convertible). */
-export function asciiDomain(domain: string): string {
-  return domainToASCII(domain) || domain;
-}
-
 export async function resolveServer(domain: string, timeoutMs: number): Promise<ServerAddress> {
-  const { Resolver } = await import("node:dns/promises"); // loaded only when an address must be looked up
   const resolver = new Resolver({ timeout: Math.min(timeoutMs, 3000), tries: 1 });
   const lookup = (name: string) => resolver.resolveSrv(name).catch(() => []);
   const [directName, starttlsName] = srvNames(domain);

@@ -27,7 +27,6 @@ import { bindingAvailable, HASHED_TOKEN_MECHANISMS, hashedTokenMechanism } from 
 import { connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
 import { clip } from "../output/secrets.js";
-import { resolveServer } from "./resolve.js";
 import { checkOffer, plainRefused, type LoginOffer } from "./login-pin.js";
 import { capReceived, destroySocket, startStream, tlsSocketOf } from "./guard.js";
 
@@ -117,6 +116,37 @@ export class XmppSession {
   request(iq: Element): Promise<Element> {
     const id = randomBytes(8).toString("hex");
     iq.attrs.id = id;
+    const answers = (element: Element) => element.name === "iq" && element.attrs.id === id && (element.attrs.type === "result" || element.attrs.type === "error");
+    return this.awaitElement(answers, "answer", () => this.entity.send(iq));
+  }
+
+  /** The full JID the server bound for this session (Prosody adds a ~suffix to the resource). */
+  get boundJid(): string {
+    return this.entity.jid?.toString() ?? "";
+  }
+
+  /** The address and port this session is connected to (for checking, e.g., that a server stopped listening). */
+  get peerAddress(): { host: string; port: number } | undefined {
+    const socket = tlsSocketOf(this.entity) as Socket | undefined;
+    return socket?.remoteAddress && socket.remotePort ? { host: socket.remoteAddress, port: socket.remotePort } : undefined;
+  }
+
+  /** Sends a stanza that is not answered by id (presence, message). */
+  async send(stanza: Element): Promise<void> {
+    if (this.closed) throw this.closedError();
+    await this.entity.send(stanza);
+  }
+
+  /**
+   * Resolves with the first incoming stanza that `match` accepts, within the timeout; `what` names
+   * it in the timeout message. Start waiting before sending what it answers.
+   */
+  waitFor(match: (stanza: Element) => boolean, what: string): Promise<Element> {
+    return this.awaitElement(match, what);
+  }
+
+  /** Listens for a stanza, then runs `start` (which sends what it answers); rejects when the stream closes or time runs out. */
+  private awaitElement(match: (stanza: Element) => boolean, what: string, start?: () => Promise<unknown>): Promise<Element> {
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer);
@@ -124,8 +154,7 @@ export class XmppSession {
         this.entity.off("disconnect", onClosed);
       };
       const onElement = (element: Element) => {
-        if (element.name !== "iq" || element.attrs.id !== id) return;
-        if (element.attrs.type !== "result" && element.attrs.type !== "error") return;
+        if (!match(element)) return;
         cleanup();
         resolve(element);
       };
@@ -135,12 +164,12 @@ export class XmppSession {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new XmgrError("timeout", `No answer from the server within ${this.timeoutMs / 1000} s.`, "Try again, or raise --timeout."));
+        reject(new XmgrError("timeout", `No ${what} from the server within ${this.timeoutMs / 1000} s.`, "Try again, or raise --timeout."));
       }, this.timeoutMs);
       this.entity.on("element", onElement);
       this.entity.on("disconnect", onClosed);
       if (this.closed) return onClosed();
-      this.entity.send(iq).catch(onClosed);
+      start?.().catch(onClosed);
     });
   }
 
@@ -175,7 +204,8 @@ export class XmppSession {
 
 export async function openSession(options: SessionOptions): Promise<XmppSession> {
   const { jid, timeoutMs } = options;
-  const address = options.server ?? (await resolveServer(jid.domain, timeoutMs));
+  // resolve.js (and Node's dns/promises with it) loads only when an address must be looked up.
+  const address = options.server ?? (await (await import("./resolve.js")).resolveServer(jid.domain, timeoutMs));
   const service = `${address.tls === "direct" ? "xmpps" : "xmpp"}://${address.host.includes(":") ? `[${address.host}]` : address.host}:${address.port}`;
   const entity = new Client({ domain: jid.domain, service, timeout: timeoutMs });
   capReceived(entity);

@@ -8,7 +8,8 @@ import xml from "@xmpp/xml";
 import type { Client } from "@xmpp/client-core";
 import { XmgrError } from "../errors.js";
 import { compileIPv6Check } from "../v8-tuning.js";
-import { asciiDomain } from "./resolve.js";
+import { secureContextFor } from "../tls-trust.js";
+import { asciiDomain } from "./domain.js";
 
 const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 const NS_STREAMS = "http://etherx.jabber.org/streams";
@@ -27,9 +28,8 @@ function tlsOptions(policy: TlsPolicy): tls.ConnectionOptions {
   return {
     servername: net.isIP(domain) ? undefined : domain,
     checkServerIdentity: (_host, certificate) => tls.checkServerIdentity(domain, certificate),
-    ca: policy.ca ? [policy.ca] : undefined,
+    secureContext: secureContextFor(policy),
     rejectUnauthorized: !policy.insecure,
-    minVersion: "TLSv1.2",
   };
 }
 

@@ -206,6 +206,12 @@ describe("xmgr login failures", () => {
     expectNoPassword(result, PASSWORD);
   });
 
+  test("no --server: the JID's domain is looked up (SRV, then the name); one that does not resolve gives exit 6, not an internal error", async () => {
+    const result = await (await freshUser()).run(["--jid", "alice@no-such-host.invalid", "--timeout", "3", "user", "clients", "alice@no-such-host.invalid"], { XMGR_PASSWORD: PASSWORD });
+    expectCleanFailure(result, 6);
+    expect(result.stderr).toMatch(/^! Cannot connect to xmpp:\/\/no-such-host\.invalid:5222: the host name does not resolve\./m);
+  });
+
   test("a malformed JID: exit 2", async () => {
     const result = await (await freshUser()).run(["--jid", "not a jid", "--server", `127.0.0.1:${tb.c2sPort}`, "--ca", tb.caFile, ...listArgs()], { XMGR_PASSWORD: PASSWORD });
     expectCleanFailure(result, 2);

@@ -283,6 +283,33 @@ describe("muc kick in the shell", () => {
   });
 });
 
+describe("xmgr shell -- WORDS: one command from a script, each argument as given", () => {
+  test("no quoting and no ; splitting: the reason reaches the occupant exactly", async () => {
+    const carol = await loginLegacy(tb, { username: "bob", password: "bob-shell-pw" });
+    peers.push(carol);
+    const room = `wordsroom@${tb.mucHost}`;
+    await carol.joinRoom(room, "-Carol 'C'");
+    const reason = `it's "fine"; user clients ${aliceJid} # not a comment`;
+    const result = await shell(["shell", "--", "muc", "kick", room, "-Carol 'C'", reason], "", {
+      XMGR_MUC_KICK_URL: `https://${tb.mucHost}:${tb.httpsPort}/muc_kick`,
+      XMGR_MUC_KICK_SERVER: "127.0.0.1",
+      XMGR_MUC_KICK_AUTH: tb.mucKickAuth,
+    });
+    expect(result).toEqual({ code: 0, stdout: "", stderr: `OK: Kicked -Carol 'C' from ${room}\n` });
+    const kick = await carol.waitForKick(room, "-Carol 'C'");
+    expect(kick.reason).toBe(reason);
+  });
+
+  test("a failing command gives its own exit status; -c together with words is a usage error", async () => {
+    const failed = await shell(["shell", "--", "user", "revoke_client", aliceJid, "grant/no-such-grant"], "");
+    expect(failed.code).toBe(4);
+    expect(failed.stderr).toMatch(/^! No client grant\/no-such-grant has access/m);
+    const both = await shell(["shell", "-c", "help", "--", "help"], "");
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("! Give either -c COMMANDS or one command's words after --, not both.");
+  });
+});
+
 describe("a dropped connection", () => {
   test("the server closes the session between two commands: the next one logs in again, says so, and succeeds", async () => {
     const [grant] = await newGrants(1);

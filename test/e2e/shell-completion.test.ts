@@ -65,9 +65,11 @@ describe("xmgr completion", () => {
   });
 
   test("bash: xmgr user <TAB> and the other levels", async () => {
-    expect(await bashComplete("xmgr", "user", "")).toEqual(["clients", "revoke_client"]);
-    expect(await bashComplete("xmgr", "")).toEqual(["user", "muc", "logout", "shell", "completion"]);
-    expect(await bashComplete("xmgr", "--jid", "admin@example.com", "m")).toEqual(["muc"]);
+    const userCommands = await bashComplete("xmgr", "user", "");
+    expect(userCommands).toEqual(expect.arrayContaining(["clients", "revoke_client"]));
+    expect(userCommands).not.toContain("kick");
+    expect(await bashComplete("xmgr", "")).toEqual(expect.arrayContaining(["user", "muc", "adhoc", "logout", "shell", "completion"]));
+    expect(await bashComplete("xmgr", "--jid", "admin@example.com", "mu")).toEqual(["muc"]);
     expect(await bashComplete("xmgr", "muc", "k")).toEqual(["kick"]);
     expect(await bashComplete("xmgr", "completion", "")).toEqual(["bash", "zsh", "fish"]);
     expect(await bashComplete("xmgr", "user", "revoke-client", "--j")).toEqual(["--jid", "--json"]);
@@ -95,7 +97,10 @@ describe("xmgr completion", () => {
     const stub = 'compadd() { [[ $1 == -- ]] && shift; print -r -- "$@"; }; _files() { print FILES; }';
     const complete = (words: string[]) =>
       run("zsh", ["-c", `${stub}; source ${scripts.zsh}; words=(${words.map((word) => `'${word}'`).join(" ")}); CURRENT=${words.length}; _xmgr`]);
-    expect(await complete(["xmgr", "user", ""])).toMatchObject({ code: 0, stdout: "clients revoke_client\n", stderr: "" });
+    const user = await complete(["xmgr", "user", ""]);
+    expect(user).toMatchObject({ code: 0, stderr: "" });
+    expect(user.stdout.trim().split(" ")).toEqual(expect.arrayContaining(["clients", "revoke_client"]));
+    expect(user.stdout).not.toContain("kick");
     expect((await complete(["xmgr", "--ca", ""])).stdout).toBe("FILES\n");
     expect((await complete(["xmgr", "completion", ""])).stdout).toBe("bash zsh fish\n");
   });
@@ -106,7 +111,8 @@ describe("xmgr completion", () => {
     const result = await run("fish", ["-c", `source ${scripts.fish}; complete -C'xmgr user '; echo '=='; complete -C'xmgr completion '`]);
     expect(result.stderr).toBe("");
     const [user, shells] = result.stdout.split("==\n");
-    expect(user).toBe("clients\tlist the clients that have access to an account\nrevoke_client\ttake a client's access to an account away\n");
+    expect(user.split("\n")).toEqual(expect.arrayContaining(["clients\tlist the clients that have access to an account", "revoke_client\ttake a client's access to an account away"]));
+    expect(user).not.toContain("kick");
     expect(shells).toBe("bash\nfish\nzsh\n");
   });
 });

@@ -13,6 +13,7 @@ import net from "node:net";
 import { join } from "node:path";
 import { closeServer, listenOnLoopback } from "../support/loopback.js";
 import { startTestbed, type Testbed } from "../support/testbed.js";
+import { loginLegacy, stopAll } from "../support/peers.js";
 import { loginArgs, xmgrBin, xmgrUser, type XmgrUser } from "../support/xmgr.js";
 
 const alice = { username: "alice", password: "alice-tty-pw" };
@@ -226,6 +227,34 @@ describe("xmgr shell on a terminal", () => {
     } finally {
       sockets.forEach((socket) => socket.destroy());
       await closeServer(silent);
+    }
+  });
+
+  test("muc kick asks for the Authorization value once per shell, without echo, and not again for the next kick", async () => {
+    await tb.register("bob", "bob-tty-pw");
+    const [bob, carol] = await Promise.all([loginLegacy(tb, { username: "bob", password: "bob-tty-pw" }), loginLegacy(tb, { username: "bob", password: "bob-tty-pw" })]);
+    const room = `ttyroom@${tb.mucHost}`;
+    try {
+      await Promise.all([bob.joinRoom(room, "Bob"), carol.joinRoom(room, "Carol")]);
+      await startShell("auth", { ...env(), XMGR_MUC_KICK_URL: `https://${tb.mucHost}:${tb.httpsPort}/muc_kick`, XMGR_MUC_KICK_SERVER: "127.0.0.1" });
+      await contains("auth", prompt);
+      await type("auth", `muc kick ${room} Bob`);
+      await keys("auth", "Enter");
+      await contains("auth", "Authorization header value (as in http_muc_kick_authorization_header): ");
+      await type("auth", tb.mucKickAuth);
+      await keys("auth", "Enter");
+      await contains("auth", `OK: Kicked Bob from ${room}`);
+      await ready("auth");
+      await type("auth", `muc kick ${room} Carol`);
+      await keys("auth", "Enter");
+      await contains("auth", `OK: Kicked Carol from ${room}`);
+      const screenText = await ready("auth");
+      expect(screenText.split("Authorization header value").length - 1).toBe(1);
+      expect(screenText).not.toContain(tb.mucKickAuth);
+      expect((await bob.waitForKick(room, "Bob")).statuses).toContain("307");
+      expect((await carol.waitForKick(room, "Carol")).statuses).toContain("307");
+    } finally {
+      await stopAll(bob, carol);
     }
   });
 

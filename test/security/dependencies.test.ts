@@ -1,6 +1,8 @@
 /**
- * Dependencies (issue 6): no runtime dependency does what Node itself does. Every runtime
- * dependency must be listed here with the reason Node's built-ins do not do its job (a new one
+ * Dependencies (issue 6): no runtime dependency does what Node itself does. The runtime
+ * dependencies are the packages the bundle holds (they are devDependencies: the package installs
+ * none, issue 12), as bundle/THIRD-PARTY-NOTICES.txt lists them. Every one that package.json names
+ * must be listed here with the reason Node's built-ins do not do its job (a new one
  * fails this test until it is justified), none may be a known stand-in for a built-in, and the
  * built-in-named packages that arrive transitively (the "events" polyfill under @xmpp/events) are
  * never what runs: Node resolves the built-in, and the bundle bin/xmgr runs holds no copy.
@@ -13,7 +15,19 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot } from "../support/xmgr.js";
 
-const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+/** "  name version (licence)" lines at the head of the notices file the build writes. */
+const bundled = new Set(
+  [...readFileSync(join(repoRoot, "bundle", "THIRD-PARTY-NOTICES.txt"), "utf8").split("\n\n")[1].matchAll(/^ {2}(\S+) \S+ \(/gm)].map((match) => match[1]),
+);
+/** A devDependency that the bundle holds, or whose own dependencies it holds (@xmpp/client, for its @xmpp/* parts). */
+function inBundle(name: string): boolean {
+  if (bundled.has(name)) return true;
+  const manifest = JSON.parse(readFileSync(join(repoRoot, "node_modules", name, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  return Object.keys(manifest.dependencies ?? {}).some((dependency) => bundled.has(dependency));
+}
+/** What package.json asks for that runs: its dependencies (none: the bundle holds them) and the devDependencies in the bundle. */
+const runtime = [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.devDependencies ?? {}).filter(inBundle)];
 
 /** Each runtime dependency and what Node 20 lacks that it provides. */
 const JUSTIFIED: Record<string, string> = {
@@ -39,13 +53,18 @@ const DUPLICATES: Record<string, string> = {
 };
 
 describe("runtime dependencies", () => {
+  test("the package installs none: the bundle holds them", () => {
+    expect(pkg.dependencies ?? {}).toEqual({});
+    expect(runtime.sort()).toEqual(["@xmpp/client", "chalk", "cli-table3", "commander", "string-width", "undici"]);
+  });
+
   test("each one is justified: it does what Node's built-ins do not", () => {
-    const unjustified = Object.keys(pkg.dependencies ?? {}).filter((name) => !(name in JUSTIFIED));
+    const unjustified = runtime.filter((name) => !(name in JUSTIFIED));
     expect(unjustified).toEqual([]);
   });
 
   test("none of them is a stand-in for a Node built-in", () => {
-    const duplicates = Object.keys(pkg.dependencies ?? {}).filter((name) => name in DUPLICATES);
+    const duplicates = runtime.filter((name) => name in DUPLICATES);
     expect(duplicates).toEqual([]);
   });
 

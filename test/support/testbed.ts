@@ -7,15 +7,19 @@
  *   ... tb.c2sPort / tb.directTlsPort / tb.httpPort / tb.httpsPort / tb.caFile ...
  *   await tb.stop();                            // in afterAll; SIGTERM + temp dir removed
  *
- * The server: VirtualHost `host` ("example.test", admins = { "admin@example.test" }) with
+ * The server: VirtualHost `host` ("example.test"; admins = { "admin@example.test" } globally and on the host, so
+ * admin has the prosody:operator role) with
  * sasl2, sasl2_bind2, sasl2_fast, tokenauth, http_oauth2 (password grant allowed), our test
  * stand-in client_management (test/prosody/) and prosody/mod_admin_manage_clients.lua;
- * Component `mucHost` ("chat.example.test", muc, no room locking) with our test stand-in
- * http_muc_kick whose Authorization value is `mucKickAuth`. `http_default_host` is `host`.
+ * the stock admin modules (adhoc, admin_adhoc, announce, uptime, version, invites, invites_adhoc,
+ * lastactivity; ping is global); Component `mucHost` ("chat.example.test", muc, no room locking)
+ * with our test stand-in http_muc_kick whose Authorization value is `mucKickAuth`, and Component
+ * `mucOwnersHost` ("rooms.example.test", muc) with component_admins_as_room_owners = true.
+ * `http_default_host` is `host`.
  * SASL offered over TLS (STARTTLS on c2sPort, direct TLS on directTlsPort): SCRAM-SHA-1,
  * SCRAM-SHA-1-PLUS, PLAIN, OAUTHBEARER; over SASL2 too, plus FAST (HT-SHA-256-*).
  * HTTP paths are served on httpPort (plain) and httpsPort; Prosody routes them by Host.
- * TLS: one self-signed certificate (SAN example.test, chat.example.test) whose PEM is
+ * TLS: one self-signed certificate (SAN example.test, chat.example.test, rooms.example.test) whose PEM is
  * `caFile`; trust it (CLI `--ca caFile`, peers `tls ca`), never disable verification.
  *
  * Options: `extraGlobalConfig` / `extraHostConfig` / `extraMucConfig` are Lua lines appended
@@ -64,6 +68,8 @@ export interface Testbed {
   host: string;
   /** "chat.example.test" */
   mucHost: string;
+  /** "rooms.example.test": a MUC component with component_admins_as_room_owners = true */
+  mucOwnersHost: string;
   /** "admin@example.test", listed in the VirtualHost's admins (not registered: register it). */
   adminJid: string;
   /** STARTTLS c2s port */
@@ -72,7 +78,7 @@ export interface Testbed {
   directTlsPort: number;
   httpPort: number;
   httpsPort: number;
-  /** PEM of the self-signed certificate (SAN example.test, chat.example.test) */
+  /** PEM of the self-signed certificate (SAN example.test, chat.example.test, rooms.example.test) */
   caFile: string;
   configFile: string;
   /** temp dir holding config, data, certs, log, admin socket */
@@ -98,6 +104,10 @@ export interface Testbed {
 
 const HOST = "example.test";
 const MUC_HOST = "chat.example.test";
+/** A second MUC component, with component_admins_as_room_owners = true. */
+const MUC_OWNERS_HOST = "rooms.example.test";
+/** The stock modules a remote admin reaches over XMPP (shared/testbed.md, step 3). */
+const ADMIN_MODULES = ["adhoc", "admin_adhoc", "announce", "uptime", "version", "invites", "invites_adhoc", "lastactivity"];
 const ADMIN = "admin@example.test";
 const MUC_KICK_AUTH = "Basic " + Buffer.from("admin@example.test:s3cret").toString("base64");
 const OAUTH2_REGISTRATION_KEY = "xmgr-testbed-registration-key-0123456789abcdef";
@@ -141,7 +151,7 @@ const lua = (s: string) => JSON.stringify(s); // JSON string escapes are valid L
 
 function configText(dir: string, ports: { c2s: number; tls: number; http: number; https: number }, opts: TestbedOptions): string {
   const hostModules = ["sasl2", "sasl2_bind2", "sasl2_fast", "tokenauth", "http_oauth2", "client_management",
-    "admin_manage_clients", ...(opts.hostModules ?? [])].filter((m) => !(opts.omitHostModules ?? []).includes(m));
+    "admin_manage_clients", ...ADMIN_MODULES, ...(opts.hostModules ?? [])].filter((m) => !(opts.omitHostModules ?? []).includes(m));
   return `-- written by test/support/testbed.ts
 run_as_root = true
 pidfile = ${lua(join(dir, "prosody.pid"))}
@@ -167,6 +177,8 @@ log = { { levels = { min = "debug" }; to = "file"; filename = ${lua(join(dir, "p
 authentication = "internal_hashed"
 storage = "internal"
 modules_enabled = { "disco", "roster", "saslauth", "tls", "ping", "admin_shell", "posix" }
+-- Global admins get the prosody:operator role too (config reload, hosts, shutdown), as on the facts page's server.
+admins = { ${lua(ADMIN)} }
 http_default_host = ${lua(HOST)}
 ${opts.extraGlobalConfig ?? ""}
 
@@ -182,6 +194,10 @@ Component ${lua(MUC_HOST)} "muc"
   modules_enabled = { "http_muc_kick" }
   http_muc_kick_authorization_header = ${lua(MUC_KICK_AUTH)}
 ${opts.extraMucConfig ?? ""}
+
+Component ${lua(MUC_OWNERS_HOST)} "muc"
+  muc_room_locking = false
+  component_admins_as_room_owners = true
 `;
 }
 
@@ -207,7 +223,7 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
     const keyFile = join(dir, "certs", HOST + ".key");
     const caFile = join(dir, "certs", HOST + ".crt");
     const ssl = await run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-      "-days", "7", "-subj", "/CN=" + HOST, "-addext", `subjectAltName=DNS:${HOST},DNS:${MUC_HOST}`,
+      "-days", "7", "-subj", "/CN=" + HOST, "-addext", `subjectAltName=DNS:${HOST},DNS:${MUC_HOST},DNS:${MUC_OWNERS_HOST}`,
       "-keyout", keyFile, "-out", caFile]);
     if (ssl.code !== 0) throw new Error("openssl failed: " + ssl.stderr);
     for (let attempt = 1; ; attempt++) {
@@ -307,6 +323,7 @@ async function launch(dir: string, caFile: string, opts: TestbedOptions): Promis
   const tb: Testbed = {
     host: HOST,
     mucHost: MUC_HOST,
+    mucOwnersHost: MUC_OWNERS_HOST,
     adminJid: ADMIN,
     c2sPort: c2s,
     directTlsPort: tls,

@@ -13,16 +13,20 @@ describe("shellCompleter", () => {
   const complete = shellCompleter(() => ["alice@example.test", "room@chat.example.test", "bob@example.test"]);
 
   test("sections and built-ins at the start of a line", () => {
-    expect(complete("")).toEqual([["exit", "help", "muc", "quit", "user"], ""]);
+    const [all, typed] = complete("");
+    expect(typed).toBe("");
+    expect(all).toEqual(expect.arrayContaining(["adhoc", "exit", "help", "muc", "quit", "user"]));
+    expect(all).toEqual([...all].sort());
     expect(complete("u")).toEqual([["user "], "u"]);
     expect(complete("  mu")).toEqual([["muc "], "mu"]);
   });
 
   test("a section's commands", () => {
-    expect(complete("user ")).toEqual([["clients", "revoke_client"], ""]);
+    expect(complete("user ")[0]).toEqual(expect.arrayContaining(["clients", "revoke_client"]));
+    expect(complete("user ")[0]).not.toContain("kick");
     expect(complete("user r")).toEqual([["revoke_client "], "r"]);
     expect(complete("muc k")).toEqual([["kick "], "k"]);
-    expect(complete("help ")).toEqual([["muc", "user"], ""]);
+    expect(complete("help ")[0]).toEqual(expect.arrayContaining(["adhoc", "muc", "user"]));
     expect(complete("help user c")).toEqual([["clients "], "c"]);
   });
 

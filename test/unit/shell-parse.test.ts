@@ -100,31 +100,31 @@ describe("call form", () => {
 
 describe("resolveCommand", () => {
   test("finds commands and aliases and checks the number of arguments", () => {
-    expect(resolveCommand(["user", "clients", "a@b"])).toMatchObject({ command: { name: "clients" }, args: ["a@b"] });
-    expect(resolveCommand(["user", "revoke-client", "a@b", "grant/x"])).toMatchObject({ command: { name: "revoke_client" }, args: ["a@b", "grant/x"] });
-    expect(resolveCommand(["muc", "kick", "r@c", "Bob"])).toMatchObject({ args: ["r@c", "Bob"] });
+    expect(resolveCommand(["user", "clients", "a@b"])).toMatchObject({ command: { name: "clients" }, words: ["a@b"], args: { jid: "a@b" } });
+    expect(resolveCommand(["user", "revoke-client", "a@b", "grant/x"])).toMatchObject({ command: { name: "revoke_client" }, args: { jid: "a@b", selector: "grant/x" } });
+    expect(resolveCommand(["muc", "kick", "r@c", "Bob"])).toMatchObject({ args: { room: "r@c", nick: "Bob", reason: undefined } });
     expect(usageFailure(() => resolveCommand(["user", "clients"])).message).toBe("user clients takes 1 argument, not 0.");
     const tooMany = usageFailure(() => resolveCommand(["muc", "kick", "r@c", "Bob", "spamming", "again"]));
     expect(tooMany.message).toMatch(/takes 2 to 3 arguments, not 4\. Quote an argument that holds spaces\./);
-    expect(tooMany.hint).toBe("Usage: muc kick [--url VALUE] [--http-server VALUE] [--auth-file VALUE] [--allow-plain-http] ROOM NICK [REASON]");
+    expect(tooMany.hint).toBe("Usage: muc kick [--url URL] [--http-server HOST[:PORT]] [--auth-file FILE] [--allow-plain-http] ROOM NICK [REASON]");
   });
 
   test("unknown sections and commands name what exists", () => {
     const section = usageFailure(() => resolveCommand(["usr", "clients"]));
     expect(section.message).toBe("Unknown command: usr.");
     expect(section.hint).toMatch(/Sections: user, muc/);
-    const command = usageFailure(() => resolveCommand(["user", "list"]));
-    expect(command.message).toBe("Unknown command: user list.");
+    const command = usageFailure(() => resolveCommand(["user", "nope"]));
+    expect(command.message).toBe("Unknown command: user nope.");
     expect(command.hint).toMatch(/clients, revoke_client/);
     expect(usageFailure(() => resolveCommand(["user"])).message).toBe("user: which command?");
   });
 
   test("muc kick takes its options in the line; -- ends them", () => {
     expect(resolveCommand(["muc", "kick", "--url", "https://x/", "r@c", "Bob", "--allow-plain-http"])).toMatchObject({
-      args: ["r@c", "Bob"],
+      words: ["r@c", "Bob"],
       options: { url: "https://x/", allowPlainHttp: true },
     });
-    expect(resolveCommand(["muc", "kick", "--auth-file=/f", "r@c", "--", "--Bob--"])).toMatchObject({ args: ["r@c", "--Bob--"], options: { authFile: "/f" } });
+    expect(resolveCommand(["muc", "kick", "--auth-file=/f", "r@c", "--", "--Bob--"])).toMatchObject({ args: { room: "r@c", nick: "--Bob--" }, options: { authFile: "/f" } });
     expect(usageFailure(() => resolveCommand(["muc", "kick", "--nope", "r@c", "Bob"])).message).toBe("Unknown option --nope for muc kick.");
     expect(usageFailure(() => resolveCommand(["muc", "kick", "r@c", "Bob", "--url"])).message).toBe("--url needs a value.");
     expect(usageFailure(() => resolveCommand(["user", "clients", "--json", "a@b"])).message).toBe("Unknown option --json for user clients.");
@@ -135,7 +135,7 @@ describe("resolveCommand", () => {
     for (const line of ["user clients JID", "user revoke_client JID SELECTOR", "muc kick ROOM NICK [REASON]", "quit, exit"]) expect(all).toContain(line);
     expect(all).toContain('user:clients("alice@example.com")');
     expect(helpText(["muc"])).not.toContain("user clients");
-    expect(helpText(["muc", "kick"])).toMatch(/^muc kick \[--url VALUE\]/);
+    expect(helpText(["muc", "kick"])).toMatch(/^muc kick \[--url URL\]/);
     expect(usageFailure(() => helpText(["nope"])).message).toBe("No help for nope.");
   });
 });

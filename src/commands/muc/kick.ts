@@ -1,5 +1,5 @@
 // xmgr muc kick ROOM NICK [REASON]: kick an occupant through mod_http_muc_kick.
-import { XmgrError, usageError, quoted } from "../../errors.js";
+import { ExitCode, XmgrError, usageError, quoted } from "../../errors.js";
 import { bare, parseBareJid } from "../../jid.js";
 import { checkKickAnswer, kickBody, type KickRequest } from "../../protocol/muc-kick.js";
 import type { Settings } from "../../config/settings.js";
@@ -7,6 +7,7 @@ import { canPrompt, promptSecret } from "../../config/prompt.js";
 import { isLoopback, parseHostPort } from "../../config/server-address.js";
 import type { Output } from "../../output/output.js";
 import { NOT_IN_XML } from "../../protocol/xml-chars.js";
+import { defineCommand } from "../define.js";
 
 export interface KickOptions {
   url?: string;
@@ -67,7 +68,7 @@ export async function kick(settings: Settings, output: Output, roomText: string,
   }
   const connection = settings.connection();
   if (connection.insecure && url.protocol === "https:") output.warn("--insecure: the server's certificate is not verified, so anyone on the network path can pose as the server and take the Authorization value, which stays valid. Use --ca FILE instead.");
-  const authorization = await authorizationValue(settings, options);
+  const authorization = await authorizationValue(settings, options, url.toString());
   const { postJson } = await import("../../http/post.js");
   const answer = await postJson({
     url,
@@ -79,7 +80,13 @@ export async function kick(settings: Settings, output: Output, roomText: string,
     timeoutMs: connection.timeoutMs,
     trace: output.verbose ? (line) => output.trace(line) : undefined,
   });
-  checkKickAnswer(answer, request, url.toString());
+  try {
+    checkKickAnswer(answer, request, url.toString());
+  } catch (error) {
+    // A typed value the server refused is asked for again next time.
+    if (error instanceof XmgrError && error.exitCode === ExitCode.auth) typedAuthorization.delete(url.toString());
+    throw error;
+  }
   if (output.json) {
     output.jsonData({ room: request.muc, nickname: request.nickname, ...(request.reason && { reason: request.reason }), kicked: true });
     return;
@@ -99,13 +106,48 @@ function checkHeaderValue(value: string): string {
   return value;
 }
 
-async function authorizationValue(settings: Settings, options: KickOptions): Promise<string> {
+/** Values typed at the prompt, per endpoint: `xmgr shell` asks once per shell, not once per kick. */
+const typedAuthorization = new Map<string, Promise<string>>();
+
+async function authorizationValue(settings: Settings, options: KickOptions, endpoint: string): Promise<string> {
   const value = settings.secret({ variable: "XMGR_MUC_KICK_AUTH", fileOption: options.authFile, key: "muc_kick_auth", fileKey: "muc_kick_auth_file" });
   if (value) return checkHeaderValue(value);
-  if (canPrompt()) return checkHeaderValue(await promptSecret("Authorization header value (as in http_muc_kick_authorization_header): "));
+  if (canPrompt()) {
+    let typed = typedAuthorization.get(endpoint);
+    if (!typed) {
+      typed = promptSecret("Authorization header value (as in http_muc_kick_authorization_header): ").then(checkHeaderValue);
+      typedAuthorization.set(endpoint, typed);
+      typed.catch(() => typedAuthorization.delete(endpoint));
+    }
+    return typed;
+  }
   throw new XmgrError(
     "usage",
     "No Authorization value for muc_kick.",
     "Set XMGR_MUC_KICK_AUTH, give --auth-file FILE, or add muc_kick_auth_file to the config file.",
   );
 }
+
+export default defineCommand<{ room: string; nick: string; reason?: string }, KickOptions>({
+  section: "muc",
+  name: "kick",
+  summary: "kick an occupant out of a room (mod_http_muc_kick over HTTP)",
+  args: [
+    { name: "room", kind: "room", help: "the room's JID, e.g. room@chat.example.com" },
+    { name: "nick", kind: "nick", help: "the occupant's nickname" },
+    { name: "reason", kind: "text", optional: true, help: "why; the occupant sees it" },
+  ],
+  options: [
+    { long: "--url", value: "URL", help: "the muc_kick endpoint (default https://ROOM-DOMAIN:5281/muc_kick; env XMGR_MUC_KICK_URL)" },
+    { long: "--http-server", value: "HOST[:PORT]", help: "connect here instead of the URL's host; Host and certificate name still come from the URL (env XMGR_MUC_KICK_SERVER)" },
+    { long: "--auth-file", value: "FILE", file: true, help: "read the Authorization value from the first line of FILE (mode 600; env XMGR_MUC_KICK_AUTH holds it directly)" },
+    { long: "--allow-plain-http", help: "allow sending the Authorization value over http:// to a host that is not loopback" },
+  ],
+  examples: [
+    "XMGR_MUC_KICK_AUTH='Basic YWRtaW46czNjcmV0' xmgr muc kick room@chat.example.com Bob 'Spamming'",
+    "xmgr muc kick --url https://example.com/ --auth-file ~/.config/xmgr/kick-auth room@chat.example.com Bob",
+  ],
+  transport: "http",
+  batch: "alone",
+  run: ({ settings, output }, { room, nick, reason }, options) => kick(settings, output, room, nick, reason, options),
+});

@@ -6,6 +6,7 @@ import { renderTable, type Column } from "../../output/table.js";
 import { readableTime } from "../../output/time.js";
 import type { SessionSource } from "../xmpp-session.js";
 import { refusal } from "./refusals.js";
+import { defineCommand } from "../define.js";
 
 const AUTH_NAMES = { password: "Password", grant: "Grant", fast: "FAST" } as const;
 
@@ -41,3 +42,14 @@ export async function listClients(sessions: SessionSource, output: Output, jidTe
   output.data(renderTable(clientColumns(), clients, output.paint));
   output.ok(`${clients.length} client${clients.length === 1 ? "" : "s"}`);
 }
+
+export default defineCommand<{ jid: string }>({
+  section: "user",
+  name: "clients",
+  summary: "list the clients that have access to an account",
+  args: [{ name: "jid", kind: "account", help: "the account, e.g. alice@example.com" }],
+  examples: ["xmgr user clients alice@example.com", "xmgr --json user clients alice@example.com | jq '.clients[].id'"],
+  transport: "xmpp",
+  batch: "read",
+  run: ({ sessions, output }, { jid }) => listClients(sessions, output, jid),
+});

@@ -7,6 +7,7 @@ import { SessionClosedError } from "../../xmpp/session.js";
 import type { LoggedIn, SessionSource } from "../xmpp-session.js";
 import { clientsOf, invalidateOwnToken, revocableLeft, waitUntilDisconnected } from "../revocation.js";
 import { refusal } from "./refusals.js";
+import { defineCommand } from "../define.js";
 import { NOT_IN_XML } from "../../protocol/xml-chars.js";
 
 const SELECTOR = /^(?:(?:client|grant)\/[^\s/][^\s]*|software\/[^\s/]+(?:\/[^\s/]+)?)$/u;
@@ -162,3 +163,19 @@ function failureOf(error: StanzaErrorInfo, selector: string, target: string, acc
 export function namesOwnClient(selector: string, clientId: string | undefined): boolean {
   return (clientId !== undefined && selector === `client/${clientId}`) || selector === "software/xmgr" || selector.startsWith("software/xmgr/");
 }
+
+export default defineCommand<{ jid: string; selector: string }>({
+  section: "user",
+  name: "revoke_client",
+  aliases: ["revoke-client"],
+  summary: "take a client's access to an account away",
+  args: [
+    { name: "jid", kind: "account", help: "the account, e.g. alice@example.com" },
+    { name: "selector", kind: "selector", help: "client/ID or grant/ID from 'user clients', or software/NAME[/VERSION]" },
+  ],
+  examples: ["xmgr user revoke_client alice@example.com grant/HjEEr45_LQr", "xmgr user revoke_client alice@example.com software/Gajim"],
+  transport: "xmpp",
+  // Revoking xmgr's own client closes the session every pipelined request shares: run it alone.
+  batch: ({ selector }, _options, ownClientId) => (namesOwnClient(selector, ownClientId()) ? "alone" : "write"),
+  run: ({ sessions, output }, { jid, selector }) => revokeClient(sessions, output, jid, selector),
+});

@@ -1,0 +1,19 @@
+// The one confirmation rule for destructive commands, in one-shot runs and in the shell alike:
+// --yes goes ahead; on a terminal the person is asked (and for what cannot be undone, types the
+// account or room); anywhere else xmgr refuses with exit 2 and changes nothing.
+import { XmgrError } from "../errors.js";
+import type { Confirmation, Prompts } from "./define.js";
+
+export async function confirmOrRefuse(confirmation: Confirmation, yes: boolean, prompts: Prompts, commandLine: string): Promise<void> {
+  if (yes) return;
+  if (!prompts.canAsk) {
+    throw new XmgrError("usage", `Not confirmed: ${confirmation.action}.`, `Nothing was changed. Without a terminal, add --yes: ${commandLine} --yes`);
+  }
+  const typed = confirmation.typeToConfirm;
+  const question = typed
+    ? `${confirmation.action}. This cannot be undone.\nType ${typed} to confirm: `
+    : `${confirmation.action}. Go on? [y/N] `;
+  const answer = (await prompts.line(question)).trim();
+  const confirmed = typed ? answer === typed : /^(y|yes)$/i.test(answer);
+  if (!confirmed) throw new XmgrError("usage", "Cancelled: nothing was changed.");
+}

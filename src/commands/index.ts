@@ -1,0 +1,69 @@
+// Every command of xmgr, in the order --help and the shell's help list them. Adding a command:
+// its file (src/commands/SECTION/NAME.ts, exporting defineCommand({...})) and one line here.
+import type { CommandDef } from "./define.js";
+import userClients from "./user/clients.js";
+import userRevokeClient from "./user/revoke-client.js";
+import mucKick from "./muc/kick.js";
+import adhocList from "./adhoc/list.js";
+import adhocRun from "./adhoc/run.js";
+import serverVersion from "./server/version.js";
+import serverUptime from "./server/uptime.js";
+import serverInfo from "./server/info.js";
+import serverShutdown from "./server/shutdown.js";
+import moduleList from "./module/list.js";
+import moduleLoad from "./module/load.js";
+import moduleUnload from "./module/unload.js";
+import moduleReload from "./module/reload.js";
+import configReload from "./config/reload.js";
+import hostList from "./host/list.js";
+import hostActivate from "./host/activate.js";
+import hostDeactivate from "./host/deactivate.js";
+import s2sShow from "./s2s/show.js";
+import xmppPing from "./xmpp/ping.js";
+import announce from "./announce.js";
+import logout from "./logout.js";
+import shell from "./shell.js";
+import completion from "./completion.js";
+
+export const COMMANDS: readonly CommandDef[] = [
+  userClients,
+  userRevokeClient,
+  mucKick,
+  adhocList,
+  adhocRun,
+  serverVersion,
+  serverUptime,
+  serverInfo,
+  serverShutdown,
+  moduleList,
+  moduleLoad,
+  moduleUnload,
+  moduleReload,
+  configReload,
+  hostList,
+  hostActivate,
+  hostDeactivate,
+  s2sShow,
+  xmppPing,
+  announce,
+  logout,
+  shell,
+  completion,
+];
+
+/** Each section's line in --help. */
+export const SECTIONS: Record<string, string> = {
+  user: "accounts and their clients",
+  muc: "group chats",
+  adhoc: "any ad-hoc command (XEP-0050) on any XMPP server",
+  server: "the server: version, uptime, what it offers, shutdown",
+  module: "the modules loaded on a host",
+  config: "the server's configuration",
+  host: "hosts and components",
+  s2s: "server-to-server connections",
+  xmpp: "XMPP diagnostics",
+};
+
+export function findCommand(section: string | undefined, name: string): CommandDef | undefined {
+  return COMMANDS.find((def) => def.section === section && (def.name === name || (def.aliases ?? []).includes(name)));
+}

@@ -1,0 +1,47 @@
+// xmgr server info [HOST]: what the host says about itself over service discovery: identities,
+// features, the components and other items it lists, and the XEP-0157 contact addresses.
+import { parseHost } from "../../jid.js";
+import { discoInfoRequest, discoItemsRequest, identityText, parseDiscoInfo, parseDiscoItems } from "../../protocol/disco.js";
+import { renderTable } from "../../output/table.js";
+import { defineCommand } from "../define.js";
+
+interface Row {
+  field: string;
+  value: string;
+}
+
+/** One row per value, the field named on the first only. */
+const rows = (field: string, values: string[]): Row[] => values.map((value, index) => ({ field: index === 0 ? field : "", value }));
+
+export default defineCommand<{ host?: string }>({
+  section: "server",
+  name: "info",
+  summary: "show a host's identities, features, components and contact addresses",
+  details:
+    "Service discovery (disco#info and disco#items, sent together); contact addresses (XEP-0157) appear when the server publishes them (mod_server_contact_info). Any account may ask.",
+  args: [{ name: "host", kind: "host", optional: true, help: "the host or component to ask (default: your account's host)" }],
+  examples: ["xmgr server info", "xmgr server info chat.example.com", "xmgr --json server info | jq -r '.items[].jid'"],
+  transport: "xmpp",
+  batch: "read",
+  async run({ sessions, output }, { host }) {
+    const target = host === undefined ? undefined : parseHost(host);
+    const [to, info, items] = await sessions.use(async ({ session, login }) => {
+      const to = target ?? login.domain;
+      const [infoAnswer, itemsAnswer] = await Promise.all([session.request(discoInfoRequest(to)), session.request(discoItemsRequest(to))]);
+      return [to, parseDiscoInfo(infoAnswer, to), parseDiscoItems(itemsAnswer, to)] as const;
+    });
+    if (output.json) {
+      output.jsonData({ host: to, ...info, items });
+      return;
+    }
+    const contacts = Object.entries(info.contacts).flatMap(([kind, addresses]) => addresses.map((address) => `${kind}: ${address}`));
+    const table: Row[] = [
+      { field: "Host", value: to },
+      ...rows("Identity", info.identities.map(identityText)),
+      ...rows("Features", [...info.features].sort()),
+      ...rows("Items", items.length ? items.map((item) => `${item.jid}${item.name ? ` (${item.name})` : ""}`) : ["none"]),
+      ...rows("Contacts", contacts.length ? contacts : ["none published (mod_server_contact_info)"]),
+    ];
+    output.data(renderTable([{ title: "Field", cell: (row: Row) => row.field }, { title: "Value", cell: (row: Row) => row.value }], table, output.paint));
+  },
+});

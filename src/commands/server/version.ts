@@ -1,0 +1,29 @@
+// xmgr server version [HOST]: the server software, its version and OS (XEP-0092, mod_version).
+import { parseHost } from "../../jid.js";
+import { parseVersion, versionRequest } from "../../protocol/version.js";
+import { sanitize } from "../../output/sanitize.js";
+import { defineCommand } from "../define.js";
+
+export default defineCommand<{ host?: string }>({
+  section: "server",
+  name: "version",
+  summary: "show the server's software, version and operating system",
+  details: "Asks the host over XEP-0092 (mod_version); any account may ask.",
+  args: [{ name: "host", kind: "host", optional: true, help: "the host or component to ask (default: your account's host)" }],
+  examples: ["xmgr server version", "xmgr --json server version | jq -r .version"],
+  transport: "xmpp",
+  batch: "read",
+  async run({ sessions, output }, { host }) {
+    const target = host === undefined ? undefined : parseHost(host);
+    const [to, version] = await sessions.use(async ({ session, login }) => {
+      const to = target ?? login.domain;
+      return [to, parseVersion(await session.request(versionRequest(to)), to)] as const;
+    });
+    if (output.json) {
+      output.jsonData({ host: to, ...version });
+      return;
+    }
+    // The server's own words: shown, never obeyed by the terminal.
+    output.data(sanitize(`${version.name} ${version.version}${version.os ? ` on ${version.os}` : ""}`));
+  },
+});

@@ -1,0 +1,78 @@
+// The commander program, built from the command table: sections, commands, their arguments,
+// options, help and examples. Knows no command by name.
+import { Argument, Command, Option } from "commander";
+import { COMMANDS, SECTIONS } from "./commands/index.js";
+import { argsByName, optionsOf, type CommandDef, type Values } from "./commands/define.js";
+import { VERSION } from "./version.js";
+
+/** Runs a command of the table with its parsed arguments and options (cli.ts). */
+export type Runner = (def: CommandDef, args: Values, options: Values, command: Command) => Promise<void>;
+
+function examplesText(lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => (line ? `  ${line}` : "")).join("\n")}\n`;
+}
+
+export function buildProgram(runner?: Runner): Command {
+  const program = new Command("xmgr")
+    .description("Administer a Prosody XMPP server from anywhere: prosodyctl shell's commands over XMPP and HTTP.")
+    .version(VERSION, "-V, --version")
+    .option("--profile <name>", "config file profile to use (env XMGR_PROFILE)")
+    .option("--jid <jid>", "account to log in as (env XMGR_JID)")
+    .option("--server <address>", "connect here: HOST[:PORT], xmpp://HOST[:PORT] or xmpps://HOST[:PORT] (env XMGR_SERVER)")
+    .option("--password-file <file>", "read the password from the first line of FILE (mode 600)")
+    .option("--ca <file>", "trust this CA or self-signed certificate (PEM), for XMPP and HTTPS (env XMGR_CA)")
+    .option("--insecure", "do not verify the server's certificate (warns on every use)")
+    .option("--timeout <seconds>", "limit for connecting, logging in and each request (default 10, env XMGR_TIMEOUT)")
+    .option("-v, --verbose", "show the XML and HTTP exchanged, secrets redacted")
+    .option("--json", "print results as JSON on stdout")
+    .option("--no-color", "no colour, even on a terminal (also NO_COLOR)")
+    .showHelpAfterError("(run with --help for usage)")
+    .addHelpText(
+      "after",
+      examplesText([
+        ...COMMANDS.filter((def) => def.section).slice(0, 3).map((def) => def.examples[0]),
+        "",
+        "Password: --password-file, XMGR_PASSWORD, the config file, or a prompt. See man xmgr.",
+      ]),
+    );
+
+  const sections = new Map<string, Command>();
+  const parentOf = (def: CommandDef): Command => {
+    if (!def.section) return program;
+    let section = sections.get(def.section);
+    if (!section) {
+      section = program.command(def.section).description(SECTIONS[def.section] ?? def.section).showHelpAfterError("(run with --help for usage)");
+      sections.set(def.section, section);
+    }
+    return section;
+  };
+
+  for (const def of COMMANDS) {
+    const command = parentOf(def).command(def.name).description(def.summary);
+    for (const alias of def.aliases ?? []) command.alias(alias);
+    for (const arg of def.args) {
+      const name = `${arg.name}${arg.variadic ? "..." : ""}`;
+      const argument = new Argument(arg.optional ? `[${name}]` : `<${name}>`, arg.help);
+      if (arg.choices) argument.choices(arg.choices);
+      command.addArgument(argument);
+    }
+    for (const spec of optionsOf(def)) {
+      const flags = `${spec.short ? `${spec.short}, ` : ""}${spec.long}${spec.value ? ` <${spec.value.toLowerCase()}>` : ""}`;
+      const option = new Option(flags, spec.help);
+      if (spec.repeatable) option.argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]);
+      command.addOption(option);
+    }
+    const notes = [
+      ...(def.details ? [def.details] : []),
+      ...(def.destructive ? ["Asks for confirmation on a terminal; elsewhere it refuses unless --yes is given."] : []),
+    ];
+    command.addHelpText("after", `${notes.length ? `\n${notes.join("\n")}\n` : ""}${examplesText(def.examples)}`);
+    command.action(async (...parsed: unknown[]) => {
+      if (!runner) return;
+      const self = parsed[parsed.length - 1] as Command;
+      const options = self.opts<Values>();
+      await runner(def, argsByName(def, self.args), options, self);
+    });
+  }
+  return program;
+}

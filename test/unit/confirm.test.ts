@@ -1,0 +1,66 @@
+/**
+ * The confirmation rule of destructive commands (src/commands/confirm.ts): --yes goes ahead; on a
+ * terminal a question (typing the name for what cannot be undone); anywhere else a refusal, exit 2.
+ */
+import { describe, expect, test } from "@jest/globals";
+import { confirmOrRefuse } from "../../src/commands/confirm.js";
+import type { Prompts } from "../../src/commands/define.js";
+import { XmgrError } from "../../src/errors.js";
+
+/** A terminal that answers `answer` and remembers what it was asked. */
+function terminal(answer: string | undefined): Prompts & { asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    canAsk: answer !== undefined,
+    line: async (question) => (asked.push(question), answer ?? ""),
+    secret: async () => "",
+  };
+}
+
+const deletion = { action: "Delete the account bob@example.com and all its data", typeToConfirm: "bob@example.com" };
+const reload = { action: "Reload the module roster on example.com" };
+
+async function refusal(work: Promise<void>): Promise<XmgrError> {
+  const error = await work.then(() => undefined, (caught: unknown) => caught);
+  expect(error).toBeInstanceOf(XmgrError);
+  return error as XmgrError;
+}
+
+describe("confirmOrRefuse", () => {
+  test("--yes goes ahead without asking, terminal or not", async () => {
+    for (const prompts of [terminal(undefined), terminal("no")]) {
+      await confirmOrRefuse(deletion, true, prompts, "xmgr user delete bob@example.com");
+      expect(prompts.asked).toEqual([]);
+    }
+  });
+
+  test("without a terminal: exit 2, says nothing changed and how to go on", async () => {
+    const error = await refusal(confirmOrRefuse(deletion, false, terminal(undefined), "xmgr user delete bob@example.com"));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe("Not confirmed: Delete the account bob@example.com and all its data.");
+    expect(error.hint).toBe("Nothing was changed. Without a terminal, add --yes: xmgr user delete bob@example.com --yes");
+  });
+
+  test("what cannot be undone needs the name typed exactly", async () => {
+    const right = terminal("bob@example.com");
+    await confirmOrRefuse(deletion, false, right, "x");
+    expect(right.asked[0]).toContain("Delete the account bob@example.com and all its data. This cannot be undone.");
+    expect(right.asked[0]).toContain("Type bob@example.com to confirm");
+    for (const answer of ["y", "yes", "bob", "BOB@example.com", ""]) {
+      const error = await refusal(confirmOrRefuse(deletion, false, terminal(answer), "x"));
+      expect(error.message).toBe("Cancelled: nothing was changed.");
+      expect(error.exitCode).toBe(2);
+    }
+  });
+
+  test("the rest needs a yes; anything else cancels", async () => {
+    for (const answer of ["y", "Y", "yes", " yes "]) await confirmOrRefuse(reload, false, terminal(answer), "x");
+    for (const answer of ["", "n", "no", "yess"]) {
+      expect((await refusal(confirmOrRefuse(reload, false, terminal(answer), "x"))).message).toBe("Cancelled: nothing was changed.");
+    }
+    const prompts = terminal("y");
+    await confirmOrRefuse(reload, false, prompts, "x");
+    expect(prompts.asked).toEqual(["Reload the module roster on example.com. Go on? [y/N] "]);
+  });
+});
