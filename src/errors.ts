@@ -33,6 +33,23 @@ export function asXmgrError(error: unknown): XmgrError {
   return new XmgrError("failure", `Internal error: ${(error as Error)?.message ?? String(error)}`, "Please report this, with the output of -v.");
 }
 
+/** The name of an exit code (the kind an XmgrError with that code was made with). */
+export function exitKind(code: number): ExitCodeName {
+  return (Object.keys(ExitCode) as ExitCodeName[]).find((name) => ExitCode[name] === code) ?? "failure";
+}
+
+/** The longest part of an argument a message repeats: a 1 MB argument must not flood the terminal. */
+const QUOTED_MAX = 100;
+
+/**
+ * An argument as a usage message quotes it: JSON-quoted (control characters become \u escapes)
+ * and cut after QUOTED_MAX characters, saying how long it was.
+ */
+export function quoted(text: string): string {
+  if (text.length <= QUOTED_MAX) return JSON.stringify(text);
+  return `${JSON.stringify(text.slice(0, QUOTED_MAX))}… (${text.length} characters)`;
+}
+
 export const usageError = (message: string, hint?: string) => new XmgrError("usage", message, hint);
 
 /** What to do about a certificate xmgr does not trust (XMPP and HTTPS alike). */

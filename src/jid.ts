@@ -1,6 +1,6 @@
 // Just enough JID handling for an admin tool: split, check, and compare bare JIDs.
 // Anything that is not a plausible JID is refused before a connection is made.
-import { usageError } from "./errors.js";
+import { usageError, quoted } from "./errors.js";
 import { NOT_IN_XML } from "./protocol/xml-chars.js";
 
 export interface Jid {
@@ -35,7 +35,7 @@ export function parseJid(text: string, what = "JID"): Jid {
               ? "it ends with an empty resource"
               : undefined;
   if (problem) {
-    throw usageError(`Invalid ${what} ${JSON.stringify(text)}: ${problem}.`);
+    throw usageError(`Invalid ${what} ${quoted(text)}: ${problem}.`);
   }
   return { local, domain, resource };
 }
@@ -43,7 +43,7 @@ export function parseJid(text: string, what = "JID"): Jid {
 export function parseBareJid(text: string, what = "JID"): Jid {
   const jid = parseJid(text, what);
   if (jid.resource !== undefined) {
-    throw usageError(`Invalid ${what} ${JSON.stringify(text)}: expected a bare JID without "/resource".`);
+    throw usageError(`Invalid ${what} ${quoted(text)}: expected a bare JID without "/resource".`);
   }
   return jid;
 }

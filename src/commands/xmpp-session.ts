@@ -1,18 +1,32 @@
 // Opens the admin's XMPP session for a command: stable client identity per profile, FAST token
 // kept per profile and account, -v tracing, and a close that always runs.
+import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
+import { XmgrError } from "../errors.js";
 import { bare, type Jid } from "../jid.js";
 import { ProfileState } from "../config/state.js";
 import type { Settings, XmppSettings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
 import { VERSION } from "../version.js";
 import type { XmppSession } from "../xmpp/session.js";
+import { strongest, type LoginOffer } from "../xmpp/login-pin.js";
+
+/** What --insecure really risks, said at every use. */
+export const INSECURE_WARNING =
+  "--insecure: the server's certificate is not verified, so anyone on the network path can pose as the server: it can read and change this session and capture the password (sent as is with PLAIN) or a reusable FAST login proof (an unbound -NONE one). Use --ca FILE instead.";
 
 export interface LoggedIn {
   session: XmppSession;
   login: Jid;
   account: string;
   clientId: string;
+  /** The settings it logged in with (to log in again, e.g. to invalidate its own FAST token). */
+  xmpp: XmppSettings;
+}
+
+export interface LoginOptions {
+  /** Log in with the saved FAST token only, and have the server delete it (see SessionOptions). */
+  invalidateFastToken?: boolean;
 }
 
 /** Where a command gets its logged-in session from: one per command, or one a shell keeps open. */
@@ -25,8 +39,8 @@ export function oneShotSession(settings: Settings, output: Output): SessionSourc
   return { use: (work) => withXmppSession(settings.xmpp(), output, work) };
 }
 
-export async function withXmppSession<T>(xmpp: XmppSettings, output: Output, work: (login: LoggedIn) => Promise<T>): Promise<T> {
-  const login = await openLoggedIn(xmpp, output);
+export async function withXmppSession<T>(xmpp: XmppSettings, output: Output, work: (login: LoggedIn) => Promise<T>, options: LoginOptions = {}): Promise<T> {
+  const login = await openLoggedIn(xmpp, output, options);
   try {
     return await work(login);
   } finally {
@@ -35,21 +49,51 @@ export async function withXmppSession<T>(xmpp: XmppSettings, output: Output, wor
 }
 
 /** Logs in as the configured account; the caller closes `session`. */
-export async function openLoggedIn(xmpp: XmppSettings, output: Output): Promise<LoggedIn> {
-  if (xmpp.insecure) output.warn("--insecure: the server's certificate is not verified; anyone on the path can read this session.");
+export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: LoginOptions = {}): Promise<LoggedIn> {
+  if (xmpp.insecure) output.warn(INSECURE_WARNING);
   const { openSession } = await import("../xmpp/session.js");
   const state = new ProfileState(xmpp.profile);
   const account = bare(xmpp.jid);
-  const clientId = state.clientId();
+  const keep = stateKeeper(output, state.dir);
+  const clientId = keep("could not keep xmgr's client id, so this run is a new client to the server", () => state.clientId(), () => randomUUID());
+  const pin = keep("could not read the login pin", () => state.readPin(account), () => undefined);
   const session = await openSession({
     ...xmpp,
     userAgent: { id: clientId, software: "xmgr", version: VERSION, device: hostname() },
     fastTokens: {
-      read: () => state.readFastToken(account),
-      save: (token) => state.saveFastToken(account, token),
-      delete: () => state.deleteFastToken(account),
+      read: () => keep("could not read the FAST token", () => state.readFastToken(account), () => undefined),
+      save: (token) => keep("could not save the FAST token: the next run needs the password again", () => state.saveFastToken(account, token), () => undefined, true),
+      delete: () => keep("could not delete the FAST token the server refused", () => state.deleteFastToken(account), () => undefined, true),
+      invalidate: options.invalidateFastToken,
     },
     trace: output.verbose ? (line) => output.trace(line) : undefined,
+    pin: { offer: pin, file: state.pinPath(account), tokenFile: state.tokenPath(account) },
   });
-  return { session, login: xmpp.jid, account, clientId };
+  const stronger = strongest(pin, session.offered);
+  if (!pin || Object.keys(stronger).some((key) => stronger[key as keyof LoginOffer] !== pin[key as keyof LoginOffer])) {
+    keep("could not keep the login pin: a later downgrade of this login would go unnoticed", () => state.savePin(account, stronger), () => undefined, true);
+  }
+  return { session, login: xmpp.jid, account, clientId, xmpp };
+}
+
+/**
+ * State that cannot be kept (read-only or full disk, a folder where a file should be) costs a
+ * one-line warning, never the command: `work`'s failure gives `fallback()`. Unsafe state (another
+ * owner, a symbolic link, open permissions: an XmgrError) stays an error, unless `always`.
+ * Each warning is said once.
+ */
+export function stateKeeper(output: Output, dir: string): <T>(what: string, work: () => T, fallback: () => T, always?: boolean) => T {
+  const said = new Set<string>();
+  return (what, work, fallback, always = false) => {
+    try {
+      return work();
+    } catch (error) {
+      if (error instanceof XmgrError && !always) throw error;
+      const why = error instanceof XmgrError ? error.message : ((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+      const line = `State folder ${dir}: ${what} (${why}).`;
+      if (!said.has(line)) output.warn(line);
+      said.add(line);
+      return fallback();
+    }
+  };
 }

@@ -8,9 +8,9 @@
 // Keys are listed in CONFIG_KEYS; values run to the end of the line; '#' or ';' starts a comment line.
 import { existsSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { join, dirname } from "node:path";
 import { XmgrError } from "../errors.js";
-import { readPrivateFile } from "./private-file.js";
+import { assertFolderSafe, readPrivateFile } from "./private-file.js";
 
 export const CONFIG_KEYS = [
   "jid",
@@ -80,6 +80,8 @@ export function loadProfile(profile: string | undefined, env: NodeJS.ProcessEnv 
     }
     return {};
   }
+  // The usual place is xmgr's own folder: whoever can write there can swap the file.
+  if (!env.XMGR_CONFIG) assertFolderSafe(dirname(path), "config folder");
   const sections = parseConfig(readPrivateFile(path, "config file"), path);
   const defaults = sections.get("default") ?? {};
   if (!profile || profile === "default") return defaults;

@@ -1,20 +1,49 @@
-// Files that hold secrets or state: read only when no one else can, written 0600 in 0700 folders.
-import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+// Files that hold secrets or state, and the folders they are in. As OpenSSH does with ~/.ssh:
+// - a file is read only if it is the user's own and neither group nor others can access it;
+// - xmgr's own folders (state, cache) are the user's and 0700: created so, repaired when they are
+//   the user's but open to others, refused when they belong to someone else;
+// - writing never follows a symbolic link: a temporary file with an unpredictable name is created
+//   exclusively (O_EXCL, O_NOFOLLOW) and renamed over the target, which replaces a planted link
+//   instead of writing through it.
+import { randomBytes } from "node:crypto";
+import { chmodSync, closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync, type Stats } from "node:fs";
 import { dirname } from "node:path";
 import { XmgrError } from "../errors.js";
 
-/** Refuses a file that group or others can read or write, with the chmod that fixes it. */
+const { O_WRONLY, O_RDONLY, O_CREAT, O_EXCL, O_NOFOLLOW, O_APPEND } = constants;
+
+const myUid = () => process.getuid?.();
+
+function notMine(stats: Stats): boolean {
+  const uid = myUid();
+  return uid !== undefined && stats.uid !== uid;
+}
+
+function foreignOwner(path: string, what: string, stats: Stats): XmgrError {
+  return new XmgrError(
+    "usage",
+    `Refusing the ${what} ${path}: it belongs to another user (uid ${stats.uid}), who could read or replace it.`,
+    `Remove it (or chown it to yourself) if you trust its content: rm -r '${path}'`,
+  );
+}
+
+/** Refuses a file that another user owns or that group or others can read or write, with the fix. */
 export function assertPrivate(path: string, what: string): void {
-  let mode: number;
+  let stats: Stats;
   try {
-    mode = statSync(path).mode;
+    stats = statSync(path);
   } catch {
     throw new XmgrError("usage", `Cannot read the ${what} ${path}: no such file.`);
   }
-  if ((mode & 0o077) !== 0) {
+  checkPrivateStats(path, what, stats);
+}
+
+function checkPrivateStats(path: string, what: string, stats: Stats): void {
+  if (notMine(stats)) throw foreignOwner(path, what, stats);
+  if ((stats.mode & 0o077) !== 0) {
     throw new XmgrError(
       "usage",
-      `Refusing the ${what} ${path}: other users can access it (mode ${(mode & 0o777).toString(8)}).`,
+      `Refusing the ${what} ${path}: other users can access it (mode ${(stats.mode & 0o777).toString(8)}).`,
       `Run: chmod 600 '${path}'`,
     );
   }
@@ -29,16 +58,108 @@ export function readPrivateFile(path: string, what: string): string {
   }
 }
 
-/** Writes atomically, creating missing folders 0700 and the file 0600; on failure no temporary file is left. */
-export function writePrivateFile(path: string, content: string | Uint8Array): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  const temporary = `${path}.${process.pid}.tmp`;
+/**
+ * A file xmgr keeps in its own folders (token, client id, pin): read without following a symbolic
+ * link, only if private and the user's; undefined when there is none. `repair`: a file of the
+ * user's that others can access is made 0600 instead of refused (for what holds no secret xmgr
+ * relies on, the shell history).
+ */
+export function readStateFile(path: string, what: string, repair = false): string | undefined {
+  let fd: number;
   try {
-    writeFileSync(temporary, content, { mode: 0o600 });
-    chmodSync(temporary, 0o600);
+    fd = openSync(path, O_RDONLY | O_NOFOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP") throw new XmgrError("usage", `Refusing the ${what} ${path}: it is a symbolic link.`, `Remove it: rm '${path}'`);
+    throw error;
+  }
+  try {
+    const stats = fstatSync(fd);
+    // Odd, not unsafe (only the user can put things in these folders): the caller may go on without it.
+    if (!stats.isFile()) throw Object.assign(new Error(`the ${what} ${path} is not a file`), { code: stats.isDirectory() ? "EISDIR" : "EINVAL" });
+    if (repair && !notMine(stats) && (stats.mode & 0o077) !== 0) fchmodSync(fd, 0o600);
+    else checkPrivateStats(path, what, stats);
+    return readFileSync(fd, "utf8");
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * Makes sure `dir`, one of xmgr's own folders, exists, is the user's and only the user's: created
+ * 0700, repaired to 0700 when it is the user's but open to others, refused when it is another
+ * user's (or not a folder). A symbolic link to a folder is accepted if that folder passes.
+ */
+export function privateFolder(dir: string, what = "folder"): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const link = lstatSync(dir);
+  const stats = link.isSymbolicLink() ? statSync(dir) : link;
+  if (!stats.isDirectory()) throw new XmgrError("usage", `Refusing the ${what} ${dir}: it is not a folder.`);
+  if (notMine(stats)) throw foreignOwner(dir, what, stats);
+  if ((stats.mode & 0o077) !== 0) {
+    if (link.isSymbolicLink()) {
+      throw new XmgrError("usage", `Refusing the ${what} ${dir}: other users can access it (mode ${(stats.mode & 0o777).toString(8)}).`, `Run: chmod 700 '${dir}'`);
+    }
+    chmodSync(dir, 0o700);
+  }
+}
+
+/** Refuses a folder (made by the user, so not repaired) that another user owns or that group or others can write. */
+export function assertFolderSafe(dir: string, what: string): void {
+  let stats: Stats;
+  try {
+    stats = statSync(dir);
+  } catch {
+    return; // nothing there: nothing read from it
+  }
+  if (notMine(stats)) throw foreignOwner(dir, what, stats);
+  if ((stats.mode & 0o022) !== 0) {
+    throw new XmgrError("usage", `Refusing the ${what} ${dir}: other users can write to it (mode ${(stats.mode & 0o777).toString(8)}) and could swap its files.`, `Run: chmod go-w '${dir}'`);
+  }
+}
+
+/** A name next to `path` that no one can guess in advance. */
+function temporaryName(path: string): string {
+  return `${path}.${randomBytes(9).toString("base64url")}.tmp`;
+}
+
+/**
+ * Writes atomically: the content goes into a new 0600 temporary file (exclusive, no symbolic link
+ * followed) that then replaces `path`. The folder is checked with privateFolder() first. On
+ * failure no temporary file is left.
+ */
+export function writePrivateFile(path: string, content: string | Uint8Array): void {
+  privateFolder(dirname(path));
+  const temporary = temporaryName(path);
+  let fd: number | undefined;
+  try {
+    fd = openSync(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o600);
+    const bytes = typeof content === "string" ? Buffer.from(content, "utf8") : content;
+    for (let written = 0; written < bytes.length; ) written += writeSync(fd, bytes, written, bytes.length - written);
+    closeSync(fd);
+    fd = undefined;
     renameSync(temporary, path);
   } catch (error) {
+    if (fd !== undefined) closeSync(fd);
     rmSync(temporary, { force: true });
     throw error;
+  }
+}
+
+/**
+ * Appends to a private file (created 0600) without following a symbolic link; refuses a file that
+ * is not the user's own.
+ */
+export function appendPrivateFile(path: string, content: string): void {
+  privateFolder(dirname(path));
+  const fd = openSync(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW, 0o600);
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || notMine(stats)) throw foreignOwner(path, "file", stats);
+    if ((stats.mode & 0o077) !== 0) fchmodSync(fd, 0o600);
+    writeSync(fd, content);
+  } finally {
+    closeSync(fd);
   }
 }

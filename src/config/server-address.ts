@@ -1,6 +1,6 @@
 // Where to open a connection: --server HOST[:PORT], xmpp://HOST[:PORT] (STARTTLS) or
 // xmpps://HOST[:PORT] (direct TLS) for XMPP; --http-server HOST[:PORT] for HTTP.
-import { usageError } from "../errors.js";
+import { usageError, quoted } from "../errors.js";
 
 export interface ServerAddress {
   tls: "starttls" | "direct";
@@ -14,7 +14,7 @@ function split(text: string, schemes: string[], usage: string) {
   const match = ADDRESS.exec(text.trim());
   const port = match?.[3] ? Number(match[3]) : undefined;
   if (!match || (match[1] && !schemes.includes(match[1])) || (port !== undefined && (port < 1 || port > 65535))) {
-    throw usageError(`Invalid server address ${JSON.stringify(text)}.`, usage);
+    throw usageError(`Invalid server address ${quoted(text)}.`, usage);
   }
   return { scheme: match[1], host: match[2].replace(/^\[|\]$/g, ""), port };
 }

@@ -1,7 +1,7 @@
 // Turns command-line options, XMGR_* variables and the config file into the settings a command
 // needs. Precedence: option, then environment, then the profile in the config file.
 import { readFileSync } from "node:fs";
-import { XmgrError, usageError } from "../errors.js";
+import { XmgrError, usageError, quoted } from "../errors.js";
 import { parseBareJid, type Jid } from "../jid.js";
 import { loadProfile, type ProfileSettings } from "./config-file.js";
 import { canPrompt, promptSecret } from "./prompt.js";
@@ -133,9 +133,10 @@ export class Settings {
 
   private timeoutMs(): number {
     const text = this.pick(this.options.timeout, "XMGR_TIMEOUT", "timeout") ?? String(DEFAULT_TIMEOUT_SECONDS);
-    const seconds = Number(text);
+    // Decimal only: Number() would also take "0x10", "1e3", " 5 " and "".
+    const seconds = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
     if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-      throw new XmgrError("usage", `Invalid timeout ${JSON.stringify(text)}: give seconds between 0 and 3600.`);
+      throw new XmgrError("usage", `Invalid timeout ${quoted(text)}: give seconds between 0 and 3600.`);
     }
     return Math.round(seconds * 1000);
   }

@@ -1,8 +1,10 @@
 // One HTTPS (or loopback HTTP) POST with undici: the CA from --ca, an optional address to connect
 // to instead of the URL's host (Host header and certificate name still come from the URL), no
 // redirects, a deadline for the whole exchange and a cap on the answer's size.
+import { isIP } from "node:net";
 import { Agent, buildConnector } from "undici";
 import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
+import { clip } from "../output/secrets.js";
 import { compileIPv6Check, withBaselineWasm } from "../v8-tuning.js";
 import { secureContextFor } from "../tls-trust.js";
 import type { ServerAddress } from "../config/server-address.js";
@@ -29,7 +31,7 @@ export async function postJson(options: PostOptions): Promise<HttpAnswer> {
   const dispatcher = new Agent({
     connect: (connectOptions, callback) =>
       connector(
-        connectTo ? { ...connectOptions, hostname: connectTo.host, port: String(connectTo.port), servername: url.hostname } : connectOptions,
+        connectTo ? { ...connectOptions, hostname: connectTo.host, port: String(connectTo.port), ...(!isIP(url.hostname.replace(/^\[|\]$/g, "")) && { servername: url.hostname }) } : connectOptions,
         callback,
       ),
   });
@@ -49,7 +51,7 @@ export async function postJson(options: PostOptions): Promise<HttpAnswer> {
       const body = await readCapped(response.body);
       const contentType = String(response.headers["content-type"] ?? "");
       const location = response.headers.location;
-      trace?.(`HTTP ${response.statusCode} ${contentType}${location ? ` Location: ${location}` : ""} ${body.slice(0, 2000)}`);
+      trace?.(`HTTP ${response.statusCode} ${contentType}${location ? ` Location: ${location}` : ""} ${clip(body, 2000)}`);
       return { status: response.statusCode, contentType, body, ...(typeof location === "string" && { location }) };
     });
   } catch (error) {

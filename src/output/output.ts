@@ -1,8 +1,9 @@
 // Where everything a command says goes: data (tables, JSON) on stdout, status and errors on
 // stderr, colour only where that stream is a terminal and neither NO_COLOR nor --no-color is set
 // (paint.ts).
-// Nothing is written without its secrets redacted (secrets.ts) and, except data, made safe for a
-// terminal (sanitize.ts; tables sanitize their cells, JSON escapes what could act on a terminal).
+// Messages and traces are written with their secrets redacted (secrets.ts) and made safe for a
+// terminal (sanitize.ts). Data (tables, JSON) is never rewritten: tables sanitize their cells,
+// JSON escapes what could act on a terminal, and commands put no secret into data.
 import type { XmgrError } from "../errors.js";
 import { NO_COLOR_ANYWHERE, type Paint, type Painters } from "./paint.js";
 import { sanitize, escapeInJson } from "./sanitize.js";
@@ -35,9 +36,9 @@ export class Output {
     this.paintErr = this.painters.err;
   }
 
+  /** Data is printed as it is: never rewritten by redaction (tables sanitize their cells, JSON escapes). */
   data(text: string): void {
-    const safe = redactSecrets(text);
-    this.stdout.write(safe.endsWith("\n") ? safe : `${safe}\n`);
+    this.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
   }
 
   jsonData(value: unknown): void {
@@ -68,3 +69,21 @@ export class Output {
 
 /** A message as it may reach the terminal: secrets redacted, control characters escaped. */
 export const safe = (text: string) => sanitize(redactSecrets(text));
+
+/** The longest line of a command-line parser message: it may repeat an argument of any length. */
+const USAGE_LINE_MAX = 300;
+
+/**
+ * A message of the command-line parser (commander's "error: unknown option '…'"), which repeats
+ * arguments as typed: made safe like any message, each line cut at USAGE_LINE_MAX characters.
+ * For cli.ts: program.configureOutput({ outputError: (text, write) => write(usageText(text)) }).
+ */
+export function usageText(text: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      const clean = safe(line);
+      return clean.length > USAGE_LINE_MAX ? `${clean.slice(0, USAGE_LINE_MAX)}… (${clean.length} characters)` : clean;
+    })
+    .join("\n");
+}

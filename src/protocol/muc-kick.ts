@@ -1,5 +1,6 @@
 // mod_http_muc_kick: the POST /muc_kick request and what each of its answers means. Pure: no I/O.
 import { XmgrError } from "../errors.js";
+import { clip } from "../output/secrets.js";
 
 export interface KickRequest {
   nickname: string;
@@ -25,7 +26,7 @@ function jsonError(answer: HttpAnswer): string | undefined {
   try {
     const parsed: unknown = JSON.parse(answer.body);
     const error = (parsed as { error?: unknown } | null)?.error;
-    return typeof error === "string" && error.length > 0 ? error.slice(0, 500) : undefined;
+    return typeof error === "string" && error.length > 0 ? clip(error, 500) : undefined;
   } catch {
     return undefined;
   }
@@ -42,7 +43,7 @@ export function checkKickAnswer(answer: HttpAnswer, request: KickRequest, url: s
   if (status >= 300 && status < 400) {
     throw new XmgrError(
       "failure",
-      `The server redirects (HTTP ${status})${answer.location ? ` to ${answer.location.slice(0, 500)}` : ""}; xmgr does not follow redirects, so that the Authorization value goes nowhere else.`,
+      `The server redirects (HTTP ${status})${answer.location ? ` to ${clip(answer.location, 500)}` : ""}; xmgr does not follow redirects, so that the Authorization value goes nowhere else.`,
       "If that is the muc_kick endpoint, give it with --url.",
     );
   }

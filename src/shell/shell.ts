@@ -2,7 +2,7 @@
 // or as a batch from stdin or -c. Returns the exit status.
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { usageError } from "../errors.js";
+import { usageError, quoted } from "../errors.js";
 import { ProfileState } from "../config/state.js";
 import type { Settings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
@@ -68,7 +68,7 @@ function parseMaxInFlight(text: string | undefined): number {
   if (text === undefined) return DEFAULT_MAX_IN_FLIGHT;
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1 || value > 1024) {
-    throw usageError(`Invalid --max-in-flight ${JSON.stringify(text)}: give a whole number from 1 to 1024.`);
+    throw usageError(`Invalid --max-in-flight ${quoted(text)}: give a whole number from 1 to 1024.`);
   }
   return value;
 }

@@ -2,6 +2,7 @@
 // resolved to a command, run against the shell's session, and any failure reported the way the
 // one-shot commands report it ("! message" on stderr; with --json also one error document).
 import { XmgrError, asXmgrError } from "../errors.js";
+import { redactSecrets } from "../output/secrets.js";
 import { ProfileState } from "../config/state.js";
 import type { Settings } from "../config/settings.js";
 import { isCallForm, parseCallForm } from "./call-form.js";
@@ -73,7 +74,7 @@ export function prepareWords(words: string[], text: string, line: number, env: S
   }
   const { command, args, options } = resolved;
   let clientId: string | undefined;
-  const ownClientId = () => (clientId ??= env.sessions.clientId ?? new ProfileState(env.settings.profileName).clientId());
+  const ownClientId = () => (clientId ??= env.sessions.clientId ?? readClientId(env.settings.profileName));
   return {
     text,
     line,
@@ -109,8 +110,19 @@ async function settle(text: string, line: number, env: ShellEnv, output: ShellOu
     output.fail(failure);
     if (env.verbose && !(error instanceof XmgrError) && error instanceof Error && error.stack) output.note(error.stack);
     if (output.json) {
-      output.jsonData({ command: text, line, error: { message: failure.message, ...(failure.hint && { hint: failure.hint }), exitCode: failure.exitCode } });
+      // A message, not data: redacted like the "! …" line.
+      const message = redactSecrets(failure.message);
+      output.jsonData({ command: redactSecrets(text), line, error: { message, ...(failure.hint && { hint: redactSecrets(failure.hint) }), exitCode: failure.exitCode } });
     }
     return { status: failure.exitCode };
+  }
+}
+
+/** xmgr's client id, or undefined when the state folder cannot give one (the login then warns). */
+function readClientId(profile: string): string | undefined {
+  try {
+    return new ProfileState(profile).clientId();
+  } catch {
+    return undefined;
   }
 }

@@ -115,12 +115,27 @@ declare module "@xmpp/client-core/src/bind2/bind2.js" {
 }
 declare module "@xmpp/client-core/src/fast/fast.js" {
   import type SASLFactory from "saslmechanisms";
+  export interface FastAuthRequest {
+    /** @xmpp/sasl2's authenticate(): runs one SASL2 exchange with these parts. */
+    authenticate(request: Omit<FastAuthRequest, "authenticate"> & { saslFactory: SASLFactory; mechanism: string }): Promise<void>;
+    entity: unknown;
+    userAgent: unknown;
+    credentials: { username: string; password: unknown; token?: unknown };
+    /** Inline features to send with <authenticate> (a FAST login may push <request-token/>). */
+    streamFeatures: unknown[];
+    features: unknown;
+  }
   export interface Fast {
     saslFactory: SASLFactory;
     mechanism: string | null;
+    /** The FAST mechanisms offered that saslFactory has, in saslFactory's order. */
+    mechanisms: string[];
     fetchToken(): Promise<unknown>;
     saveToken(token: unknown): Promise<void>;
     deleteToken(): Promise<void>;
+    delete(): Promise<void>;
+    /** Tries a FAST login; false: go on with the password. */
+    auth(request: FastAuthRequest): Promise<boolean>;
   }
   export default function fast(options: { sasl2: unknown; entity: unknown }): Fast;
 }

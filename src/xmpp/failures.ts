@@ -1,5 +1,6 @@
 // Turns what went wrong while connecting or logging in into an XmgrError with a hint.
 import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
+import { clip } from "../output/secrets.js";
 
 const CERTIFICATE_CODES = new Set([
   "DEPTH_ZERO_SELF_SIGNED_CERT",
@@ -60,7 +61,7 @@ export function connectionFailure(error: unknown, service: string): XmgrError {
   }
   if (name === "StreamError") {
     const text = (error as ErrorLike).text;
-    return new XmgrError("connection", `The server at ${service} closed the stream with an error: ${condition ?? "unknown"}${text ? ` ("${text.slice(0, 300)}")` : ""}.`);
+    return new XmgrError("connection", `The server at ${service} closed the stream with an error: ${condition ?? "unknown"}${text ? ` ("${clip(text, 300)}")` : ""}.`);
   }
   if (name === "XMLError" || name === "SASLError") {
     return new XmgrError("failure", `The server at ${service} sent something xmgr cannot read (${name}).`);

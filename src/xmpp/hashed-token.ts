@@ -1,36 +1,75 @@
-// HT-SHA-256-NONE, the SASL mechanism of a FAST login (XEP-0484, draft-schmaus-kitten-sasl-ht),
+// HT-SHA-256-*, the SASL mechanisms of a FAST login (XEP-0484, draft-schmaus-kitten-sasl-ht),
 // on node:crypto. @xmpp's own goes through WebCrypto, whose first use costs a few milliseconds
 // of loading and a threadpool round trip for two HMACs of a few bytes.
+// -EXPR, -UNIQ and -ENDP hash the TLS channel binding data after the label (channel-binding.ts):
+// the proof then holds only on this connection, so a relay that captured it cannot log in with
+// it elsewhere. -NONE binds nothing.
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { TLSSocket } from "node:tls";
+import { channelBindingOf, type ChannelBindingType } from "./channel-binding.js";
 
-function hashedToken(token: string, label: "Initiator" | "Responder"): Buffer {
-  // "-NONE": no channel binding data follows the label.
-  return createHmac("sha256", Buffer.from(token, "utf8")).update(label).digest();
+/** The FAST mechanisms xmgr knows, most preferred first, with the channel binding each needs. */
+export const HASHED_TOKEN_MECHANISMS: readonly { name: string; binding?: ChannelBindingType }[] = [
+  { name: "HT-SHA-256-EXPR", binding: "tls-exporter" },
+  { name: "HT-SHA-256-UNIQ", binding: "tls-unique" },
+  { name: "HT-SHA-256-ENDP", binding: "tls-server-end-point" },
+  { name: "HT-SHA-256-NONE" },
+];
+
+function hashedToken(token: string, label: "Initiator" | "Responder", binding: Buffer): Buffer {
+  return createHmac("sha256", Buffer.from(token, "utf8")).update(label).update(binding).digest();
 }
 
-export class HashedTokenSha256None {
-  private token = "";
+interface HashedTokenMechanism {
+  readonly name: string;
+  readonly clientFirst: boolean;
+  response(credentials: { username: string; password: string }): string;
+  final(data: string): void;
+}
 
-  get name(): string {
-    return "HT-SHA-256-NONE";
-  }
+/** Whether `name`'s channel binding can be computed on `socket` (always for -NONE). */
+export function bindingAvailable(name: string, socket: unknown): boolean {
+  const binding = HASHED_TOKEN_MECHANISMS.find((mechanism) => mechanism.name === name)?.binding;
+  if (!binding) return name === "HT-SHA-256-NONE";
+  return socket instanceof TLSSocket && channelBindingOf(socket, [binding]) !== undefined;
+}
 
-  get clientFirst(): boolean {
-    return true;
-  }
+/** The mechanism class for `name`, bound to the connection `getSocket()` returns when it runs. */
+export function hashedTokenMechanism(name: string, getSocket: () => unknown = () => undefined): new () => HashedTokenMechanism {
+  const type = HASHED_TOKEN_MECHANISMS.find((mechanism) => mechanism.name === name)?.binding;
+  return class implements HashedTokenMechanism {
+    private token = "";
+    private binding: Buffer = Buffer.alloc(0);
 
-  /** The initial response: the username, a NUL and the initiator's hashed token, as a binary string. */
-  response({ username, password }: { username: string; password: string }): string {
-    this.token = password;
-    return Buffer.concat([Buffer.from(`${username}\0`, "utf8"), hashedToken(password, "Initiator")]).toString("latin1");
-  }
-
-  /** Checks the server's additional data: the responder's hashed token proves it knew the token too. */
-  final(data: string): void {
-    const received = Buffer.from(data, "latin1");
-    const expected = hashedToken(this.token, "Responder");
-    if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
-      throw new Error("The server's FAST answer does not match the token: it is not the server that issued it.");
+    get name(): string {
+      return name;
     }
-  }
+
+    get clientFirst(): boolean {
+      return true;
+    }
+
+    /** The initial response: the username, a NUL and the initiator's hashed token, as a binary string. */
+    response({ username, password }: { username: string; password: string }): string {
+      this.token = password;
+      if (type) {
+        const socket = getSocket();
+        const binding = socket instanceof TLSSocket ? channelBindingOf(socket, [type]) : undefined;
+        if (!binding) throw new Error(`${name} needs ${type} channel binding, which this connection does not have.`);
+        this.binding = binding.data;
+      }
+      return Buffer.concat([Buffer.from(`${username}\0`, "utf8"), hashedToken(password, "Initiator", this.binding)]).toString("latin1");
+    }
+
+    /** Checks the server's additional data: the responder's hashed token proves it knew the token too. */
+    final(data: string): void {
+      const received = Buffer.from(data, "latin1");
+      const expected = hashedToken(this.token, "Responder", this.binding);
+      if (received.length !== expected.length || !timingSafeEqual(received, expected)) {
+        throw new Error("The server's FAST answer does not match the token: it is not the server that issued it.");
+      }
+    }
+  };
 }
+
+export const HashedTokenSha256None = hashedTokenMechanism("HT-SHA-256-NONE");

@@ -23,9 +23,11 @@ import type { ServerAddress } from "../config/server-address.js";
 import type { FastToken } from "../config/state.js";
 import { acknowledgeTickets, directTlsTransport, noTlsOffered, refusePlaintext, startTlsFeature } from "./tls.js";
 import { registerMechanisms } from "./mechanisms.js";
-import { HashedTokenSha256None } from "./hashed-token.js";
+import { bindingAvailable, HASHED_TOKEN_MECHANISMS, hashedTokenMechanism } from "./hashed-token.js";
 import { connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
+import { clip } from "../output/secrets.js";
+import { checkOffer, plainRefused, type LoginOffer } from "./login-pin.js";
 import { capReceived, destroySocket, startStream, tlsSocketOf } from "./guard.js";
 
 export interface UserAgent {
@@ -47,8 +49,16 @@ export interface SessionOptions {
     read(): FastToken | undefined;
     save(token: FastToken): void;
     delete(): void;
+    /**
+     * Log in with the saved token and have the server delete it (XEP-0484 `invalidate`): no new
+     * token is asked for and no password is used. A token the server refuses, or a server that
+     * offers no FAST, fails the login with FastTokenUnusable.
+     */
+    invalidate?: boolean;
   };
   trace?: (line: string) => void;
+  /** Downgrade pin: the strongest login offered before (login-pin.ts); `file` is named in a refusal. */
+  pin?: { offer?: LoginOffer; file: string; tokenFile: string };
 }
 
 export class SessionClosedError extends XmgrError {
@@ -62,6 +72,16 @@ export class SessionClosedError extends XmgrError {
   }
 }
 
+/** An invalidating FAST login could not use the token: refused (it no longer logs in) or FAST not offered. */
+export class FastTokenUnusable extends XmgrError {
+  constructor(readonly refused: boolean) {
+    super(
+      "auth",
+      refused ? "The server refuses the saved FAST token: it no longer logs in." : "The server offers no FAST login now, so the saved token cannot be used or invalidated.",
+    );
+  }
+}
+
 export class XmppSession {
   private closed = false;
   /** The first thing that went wrong on the stream (socket error, stream error, unreadable XML, size cap). */
@@ -71,9 +91,14 @@ export class XmppSession {
     private readonly entity: Client,
     private readonly timeoutMs: number,
     private readonly explain: (error: unknown) => XmgrError = () => new SessionClosedError(),
+    /** What the server offered for this login (for the downgrade pin). */
+    readonly offered: LoginOffer = { sasl2: false, scramPlus: false, fastBound: false },
   ) {
     entity.on("error", (error: unknown) => (this.fault ??= error));
     entity.on("disconnect", () => (this.closed = true));
+    // The server closed the stream (</stream:stream>): answer at once. Prosody counts the session
+    // as connected until the client answers or 5 s pass, and a revoke sent meanwhile only disconnects.
+    entity.on("close", () => void this.close());
     // Concurrent requests (xmgr shell pipelines them) each listen for their own answer.
     (entity as unknown as NodeJS.EventEmitter).setMaxListeners(0);
   }
@@ -152,7 +177,7 @@ export class XmppSession {
   private closedError(): XmgrError {
     const fault = this.fault as { name?: string; condition?: string; text?: string } | undefined;
     if (!fault) return new SessionClosedError();
-    if (fault.name === "StreamError") return new SessionClosedError(`${fault.condition}${fault.text ? `, "${fault.text.slice(0, 300)}"` : ""}`);
+    if (fault.name === "StreamError") return new SessionClosedError(`${fault.condition}${fault.text ? `, "${clip(fault.text, 300)}"` : ""}`);
     return this.explain(fault);
   }
 
@@ -211,22 +236,36 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
     xml("software", { version: options.userAgent.version }, options.userAgent.software),
     xml("device", {}, options.userAgent.device),
   );
-  const onAuthenticate = async (done: Function, mechanisms: string[], fast: unknown) => {
+  const invalidate = options.fastTokens?.invalidate === true;
+  let offered: LoginOffer = { sasl2: false, scramPlus: false, fastBound: false };
+  const onAuthenticate = async (done: Function, mechanisms: string[], fast: FastFeature | null, viaSasl2: boolean) => {
     if (!entity.isSecure()) throw noTlsOffered(service);
+    const socket = tlsSocketOf(entity);
+    offered = {
+      sasl2: viaSasl2,
+      scramPlus: mechanisms.some((name) => name.endsWith("-PLUS")),
+      fastBound: Boolean(fast?.mechanisms.some((name) => name !== "HT-SHA-256-NONE" && bindingAvailable(name, socket))),
+    };
+    if (options.pin) checkOffer({ pin: options.pin.offer, offer: offered, account: bare(jid), service, pinFile: options.pin.file });
+    const hadToken = options.fastTokens?.read() !== undefined;
+    if (invalidate && !fast) throw new FastTokenUnusable(false);
     if (mechanisms.length === 0) {
       throw new XmgrError("auth", "The server offers no login mechanism xmgr supports.");
     }
     const token = fast ? options.fastTokens?.read() : undefined;
-    await done({ username: jid.local, password: askOnce(options.password), token }, mechanisms[0], userAgent);
+    // Never the password with PLAIN where a FAST token is kept: asked for only if FAST did not log in.
+    const password = hadToken && mechanisms[0] === "PLAIN" ? () => Promise.reject(plainRefused(service, options.pin?.tokenFile ?? "")) : askOnce(options.password);
+    await done({ username: jid.local, password, token }, mechanisms[0], userAgent);
   };
-  const saslTwo = sasl2({ streamFeatures: features, saslFactory }, onAuthenticate);
+  const saslTwo = sasl2({ streamFeatures: features, saslFactory }, (done, mechanisms, fast) => onAuthenticate(done, mechanisms, fast as FastFeature | null, true));
   const fast = fastFeature({ sasl2: saslTwo, entity });
   saslTwo.setup({ fast });
-  fast.saslFactory.use("HT-SHA-256-NONE", HashedTokenSha256None);
+  for (const { name } of HASHED_TOKEN_MECHANISMS) fast.saslFactory.use(name, hashedTokenMechanism(name, () => tlsSocketOf(entity)));
   fast.saveToken = async (token) => options.fastTokens?.save(token as FastToken);
   fast.deleteToken = async () => options.fastTokens?.delete();
+  fast.auth = (request) => fastLogin(fast, request, invalidate, tlsSocketOf(entity));
   bind2({ sasl2: saslTwo, entity }, "xmgr");
-  sasl({ streamFeatures: features, saslFactory }, onAuthenticate);
+  sasl({ streamFeatures: features, saslFactory }, (done, mechanisms) => onAuthenticate(done, mechanisms, null, false));
   resourceBinding({ streamFeatures: features, iqCaller: iqCaller({ middleware: mw, entity }) }, `xmgr-${options.userAgent.id.slice(0, 8)}`);
 
   if (options.trace) {
@@ -253,8 +292,59 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   } finally {
     clearTimeout(timer);
   }
-  return new XmppSession(entity, timeoutMs, (error) => classify(error, service, bare(jid)));
+  return new XmppSession(entity, timeoutMs, (error) => classify(error, service, bare(jid)), offered);
 }
+
+type FastFeature = ReturnType<typeof fastFeature>;
+type FastAuthRequest = Parameters<FastFeature["auth"]>[0];
+
+/**
+ * A FAST login with the saved token (XEP-0484), or false to go on with the password. Unlike
+ * @xmpp's own, it binds the token to the TLS channel whenever the server offers a bound
+ * mechanism this connection can compute (-EXPR, -UNIQ, -ENDP; -NONE only when none is), and it
+ * can ask the server to delete the token it logs in with (`invalidate`), then never asking for a
+ * new token nor falling back to the password.
+ */
+async function fastLogin(fast: FastFeature, request: FastAuthRequest, invalidate: boolean, socket: unknown): Promise<boolean> {
+  const { authenticate, credentials, streamFeatures } = request;
+  const token = credentials.token as FastToken | undefined;
+  const usable = fast.mechanisms.filter((name) => bindingAvailable(name, socket));
+  // The mechanism a new token is asked for, and saved with (@xmpp saves fast.mechanism).
+  fast.mechanism = usable[0] ?? null;
+  const askForToken = () => {
+    if (!invalidate) streamFeatures.push(xml("request-token", { xmlns: NS_FAST, mechanism: fast.mechanism }));
+  };
+  if (!fast.mechanism) {
+    if (invalidate) throw new FastTokenUnusable(false);
+    return false;
+  }
+  // A token is bound to the mechanism it was issued for: an unbound one is not used where a bound one can be had.
+  const weaker = token?.mechanism === "HT-SHA-256-NONE" && fast.mechanism !== "HT-SHA-256-NONE";
+  if (!token || !usable.includes(token.mechanism) || (weaker && !invalidate) || !(new Date(token.expiry) > new Date())) {
+    if (invalidate) throw new FastTokenUnusable(!token || usable.includes(token.mechanism));
+    askForToken();
+    return false;
+  }
+  try {
+    await authenticate({
+      ...request,
+      saslFactory: fast.saslFactory,
+      mechanism: token.mechanism,
+      credentials: { ...credentials, password: token.token },
+      streamFeatures: [...streamFeatures, xml("fast", { xmlns: NS_FAST, ...(invalidate && { invalidate: "true" }) })],
+    });
+    return true;
+  } catch (error) {
+    const condition = (error as { name?: string; condition?: string }).condition;
+    if ((error as Error).name !== "SASLError" || (condition !== "not-authorized" && condition !== "credentials-expired")) throw error;
+    await fast.delete();
+    if (invalidate) throw new FastTokenUnusable(true);
+    askForToken();
+    return false;
+  }
+}
+
+const NS_FAST = "urn:xmpp:fast:0";
 
 function askOnce(password: () => Promise<string>): () => Promise<string> {
   let answer: Promise<string> | undefined;

@@ -9,6 +9,7 @@ import type { Client } from "@xmpp/client-core";
 import { XmgrError } from "../errors.js";
 import { compileIPv6Check } from "../v8-tuning.js";
 import { secureContextFor } from "../tls-trust.js";
+import { asciiDomain } from "./domain.js";
 
 const NS_TLS = "urn:ietf:params:xml:ns:xmpp-tls";
 const NS_STREAMS = "http://etherx.jabber.org/streams";
@@ -21,8 +22,12 @@ export interface TlsPolicy {
 
 function tlsOptions(policy: TlsPolicy): tls.ConnectionOptions {
   compileIPv6Check();
+  // SNI and the certificate check use the A-label form (xn--…) of an internationalised domain; an
+  // IP address is no SNI name (RFC 6066; Node warns), but the certificate is still checked against it.
+  const domain = asciiDomain(policy.domain);
   return {
-    servername: policy.domain,
+    servername: net.isIP(domain) ? undefined : domain,
+    checkServerIdentity: (_host, certificate) => tls.checkServerIdentity(domain, certificate),
     secureContext: secureContextFor(policy),
     rejectUnauthorized: !policy.insecure,
   };

@@ -90,7 +90,7 @@ describe("FAST", () => {
 
     const second = await list(standard, user, { env: { XMGR_PASSWORD: "" } });
     expect(second.code).toBe(0);
-    expect(mechanismUsed(second.stderr)).toBe("HT-SHA-256-NONE");
+    expect(mechanismUsed(second.stderr)).toBe("HT-SHA-256-EXPR");
     expect(second.stderr).not.toContain(JSON.parse(readFileSync(join(profileDir, tokenFile!), "utf8")).token);
   });
 
@@ -105,9 +105,24 @@ describe("FAST", () => {
 
     const result = await list(standard, user);
     expect(result.code).toBe(0);
-    expect(mechanismsUsed(result.stderr)).toEqual(["HT-SHA-256-NONE", "SCRAM-SHA-1-PLUS"]);
+    expect(mechanismsUsed(result.stderr)).toEqual(["HT-SHA-256-EXPR", "SCRAM-SHA-1-PLUS"]);
     const replaced = JSON.parse(readFileSync(tokenPath, "utf8"));
     expect(replaced.token).not.toBe("not-the-real-token");
+  });
+
+  test("a saved unbound (HT-SHA-256-NONE) token is not sent where a channel-bound mechanism is offered: password login, bound token saved", async () => {
+    const user = await freshUser();
+    expect((await list(standard, user)).code).toBe(0);
+    const profileDir = join(user.stateDir, "default");
+    const tokenPath = join(profileDir, readdirSync(profileDir).find((name) => name.startsWith("fast-token-"))!);
+    const saved = JSON.parse(readFileSync(tokenPath, "utf8"));
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(tokenPath, JSON.stringify({ ...saved, mechanism: "HT-SHA-256-NONE" }), { mode: 0o600 });
+
+    const result = await list(standard, user);
+    expect(result.code).toBe(0);
+    expect(mechanismsUsed(result.stderr)).toEqual(["SCRAM-SHA-1-PLUS"]);
+    expect(JSON.parse(readFileSync(tokenPath, "utf8")).mechanism).toBe("HT-SHA-256-EXPR");
   });
 
   test("xmgr logout deletes the token and the server revokes it", async () => {
@@ -127,6 +142,6 @@ describe("FAST", () => {
     writeFileSync(tokenPath, saved, { mode: 0o600 });
     const after = await list(standard, user);
     expect(after.code).toBe(0);
-    expect(mechanismsUsed(after.stderr)).toEqual(["HT-SHA-256-NONE", "SCRAM-SHA-1-PLUS"]);
+    expect(mechanismsUsed(after.stderr)).toEqual(["HT-SHA-256-EXPR", "SCRAM-SHA-1-PLUS"]);
   });
 });

@@ -10,6 +10,12 @@
 --   short random id). Lists real grants of mod_tokenauth that no client logged in with as
 --   grant/<id> (type "access").
 -- * Answers the manage-clients `list` and `revoke` IQs an account sends to itself.
+-- * Like the stock module (protocol README, "revoking a connected client only disconnects
+--   it"): revoking a client that is connected closes its session(s) and returns at once,
+--   with no error string, before any token or grant is revoked. The IQ then gets
+--   `undefined-condition` (mod_admin_manage_clients turns it into `internal-server-error`);
+--   a client that revoked itself gets no reply. The session stays connected until the client
+--   answers the stream close or Prosody's close timeout (5 s) passes.
 -- * Module functions for other modules: get_active_clients(username) and
 --   revoke_client_access(username, selector).
 
@@ -223,7 +229,6 @@ end
 local function close_sessions(username, pred)
 	for _, session in pairs(user_sessions(username)) do
 		if pred(session) then
-			session.client_management_revoked = true;
 			session:close({ condition = "not-authorized", text = "Client access revoked" });
 		end
 	end
@@ -245,13 +250,23 @@ end
 local function revoke_client(username, key)
 	local record = client_store:get_key(username, key);
 	if not record then return nil, "item-not-found"; end
+	if is_connected(username, key) then
+		-- The stock module's bug, kept on purpose: the close returns nothing, which is read as a
+		-- failure, so nothing is revoked. A plain close (no stream error) gets the grace time.
+		for _, session in pairs(user_sessions(username)) do
+			if session.client_management_key == key then
+				session:close();
+			end
+		end
+		return nil;
+	end
 	local pw_updated = password_updated(username);
 	local password_active = record.password_used and (not pw_updated or record.password_used >= pw_updated);
 	local grants = tokenauth.get_user_grants(username) or {};
 	local grant_active = record.grant_id and grants[record.grant_id];
 	local fast = fast_module();
 	local fast_active = record.sasl2_client_id and fast and fast.is_client_fast(username, record.sasl2_client_id, pw_updated);
-	if not (password_active or grant_active or fast_active or is_connected(username, key)) then
+	if not (password_active or grant_active or fast_active) then
 		return nil, "item-not-found"; -- not listed any more, nothing left to revoke
 	end
 
@@ -266,10 +281,6 @@ local function revoke_client(username, key)
 			return nil, "internal-server-error";
 		end
 	end
-	close_sessions(username, function (session)
-		return session.client_management_key == key;
-	end);
-
 	if password_active then
 		-- Keeps access with the password until it changes; everything else is gone.
 		record.grant_id, record.fast_used = nil, nil;
@@ -281,7 +292,8 @@ local function revoke_client(username, key)
 end
 
 -- Module function: revoke by "client/<id>", "grant/<id>", "software/<name>[/<version>]".
--- Returns true, or nil and "item-not-found" / "password-reset-required" / "internal-server-error".
+-- Returns true, or nil and "item-not-found" / "password-reset-required" / "internal-server-error",
+-- or nil alone when the client was connected (its session is closed, nothing is revoked).
 function revoke_client_access(username, selector)
 	if type(selector) ~= "string" then return nil, "item-not-found"; end
 	local kind, rest = selector:match("^(%w+)/(.+)$");
@@ -345,10 +357,8 @@ end);
 module:hook("iq-set/self/" .. xmlns_manage_clients .. ":revoke", function (event)
 	local origin, stanza = event.origin, event.stanza;
 	local selector = stanza.tags[1].attr.id;
+	-- A client that revoked itself is closed by now: Prosody drops whatever is sent to it.
 	local ok, err = revoke_client_access(origin.username, selector);
-	if origin.client_management_revoked then
-		return true; -- the requesting client revoked itself: its session is closed, no reply
-	end
 	if ok then
 		origin.send(st.reply(stanza));
 	elseif err == "item-not-found" then
@@ -356,6 +366,8 @@ module:hook("iq-set/self/" .. xmlns_manage_clients .. ":revoke", function (event
 	elseif err == "password-reset-required" then
 		origin.send(st.error_reply(stanza, "cancel", "service-unavailable", "Password reset required")
 			:tag("password-reset-required", { xmlns = xmlns_manage_clients }));
+	elseif err == nil then
+		origin.send(st.error_reply(stanza, "cancel", "undefined-condition"));
 	else
 		origin.send(st.error_reply(stanza, "wait", "internal-server-error"));
 	end

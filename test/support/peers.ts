@@ -55,6 +55,11 @@ export interface PeerOptions {
   requestFastToken?: boolean;
   /** SASL2 only: log in with this FAST token instead of the password (needs the same userAgent.id). */
   fastToken?: FastToken;
+  /** The SASL mechanism class for fastToken's mechanism, when @xmpp/client lacks it (it has only
+   *  HT-SHA-256-NONE): made with a getter of this peer's TLS socket, for channel binding. */
+  fastMechanism?: (getSocket: () => unknown) => unknown;
+  /** Every element the peer sends, also during login (e.g. to see which mechanism it used). */
+  onSend?: (el: XmlElement) => void;
   /** Send initial presence after login (default false). */
   presence?: boolean;
 }
@@ -122,6 +127,10 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
     },
   });
   xmpp.reconnect.stop();
+  if (opts.onSend) xmpp.on("send", opts.onSend);
+  if (opts.fastToken && opts.fastMechanism) {
+    xmpp.fast.saslFactory.use(opts.fastToken.mechanism, opts.fastMechanism(() => xmpp.socket?.socket));
+  }
   // Trust only the testbed's certificate; name the virtual host for SNI and verification.
   const baseParams = xmpp.socketParameters.bind(xmpp);
   xmpp.socketParameters = (service: string) => ({ ...baseParams(service), ca, servername: tb.host });

@@ -7,14 +7,8 @@ import { join } from "node:path";
 import tls from "node:tls";
 import { closeServer, listenOnLoopback } from "../support/loopback.js";
 
-import {
-  channelBindingOf,
-  registerScram,
-  scramMechanism,
-  tlsServerEndPoint,
-  type ChannelBinding,
-  type ScramHash,
-} from "../../src/xmpp/scram.js";
+import { registerScram, scramMechanism, type ScramHash } from "../../src/xmpp/scram.js";
+import { channelBindingOf, tlsServerEndPoint, type ChannelBinding } from "../../src/xmpp/channel-binding.js";
 
 const SECRET = "pencil";
 

@@ -2,7 +2,7 @@
 // XMPP: join the room as the admin, kick as a moderator, leave. Prosody takes a kick only from a
 // moderator who is in the room, and makes a server admin one only with
 // component_admins_as_room_owners; xmgr checks that before joining, so a refusal is not seen in the room.
-import { ExitCode, XmgrError, usageError } from "../../errors.js";
+import { ExitCode, XmgrError, usageError, quoted } from "../../errors.js";
 import { bare, parseBareJid } from "../../jid.js";
 import { checkKickAnswer, kickBody, type KickRequest } from "../../protocol/muc-kick.js";
 import type { Settings } from "../../config/settings.js";
@@ -30,7 +30,7 @@ const PROSODY_HTTPS_PORT = 5281;
 
 export function checkNickname(nickname: string): string {
   if (nickname === "" || nickname.length > 1023 || /\p{Cc}/u.test(nickname) || NOT_IN_XML.test(nickname)) {
-    throw usageError(`Invalid nickname ${JSON.stringify(nickname)}: it must be 1 to 1023 characters without control characters or characters XML cannot carry.`);
+    throw usageError(`Invalid nickname ${quoted(nickname)}: it must be 1 to 1023 characters without control characters or characters XML cannot carry.`);
   }
   return nickname;
 }
@@ -50,17 +50,16 @@ export function kickUrl(configured: string | undefined, roomDomain: string): URL
   try {
     url = new URL(configured);
   } catch {
-    throw usageError(`Invalid URL ${JSON.stringify(configured)}.`, "Example: --url https://chat.example.com:5281/muc_kick");
+    throw usageError(`Invalid URL ${quoted(configured)}.`, "Example: --url https://chat.example.com:5281/muc_kick");
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") {
-    throw usageError(`Invalid URL ${JSON.stringify(configured)}: use https:// (or http:// on loopback).`);
+    throw usageError(`Invalid URL ${quoted(configured)}: use https:// (or http:// on loopback).`);
   }
   if (url.username || url.password) {
     throw usageError("Put no credentials in the URL: give the Authorization value through XMGR_MUC_KICK_AUTH or --auth-file.");
   }
-  if (!url.pathname.endsWith("/muc_kick")) {
-    url.pathname = `${url.pathname.replace(/\/+$/, "")}/muc_kick`;
-  }
+  const path = url.pathname.replace(/\/+$/, ""); // ".../muc_kick/" is the endpoint too, not a base URL
+  url.pathname = path.endsWith("/muc_kick") ? path : `${path}/muc_kick`;
   return url;
 }
 
@@ -78,7 +77,7 @@ export async function kick(settings: Settings, output: Output, roomText: string,
     );
   }
   const connection = settings.connection();
-  if (connection.insecure && url.protocol === "https:") output.warn("--insecure: the server's certificate is not verified.");
+  if (connection.insecure && url.protocol === "https:") output.warn("--insecure: the server's certificate is not verified, so anyone on the network path can pose as the server and take the Authorization value, which stays valid. Use --ca FILE instead.");
   const authorization = await authorizationValue(settings, options, url.toString());
   const { postJson } = await import("../../http/post.js");
   const answer = await postJson({
@@ -105,16 +104,28 @@ export async function kick(settings: Settings, output: Output, roomText: string,
   output.ok(`Kicked ${request.nickname} from ${request.muc}`);
 }
 
+/**
+ * An HTTP header value is Latin-1 without control characters (a CR or LF would start another
+ * header): anything else is refused before a connection is made. The value is not repeated.
+ */
+function checkHeaderValue(value: string): string {
+  const bad = /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value) ? "a control character (such as a line break)" : /[^\u0000-\u00ff]/.test(value) ? "a character outside Latin-1" : undefined;
+  if (bad) {
+    throw new XmgrError("usage", `The Authorization value holds ${bad}, which an HTTP header cannot carry.`, "Give the value exactly as http_muc_kick_authorization_header has it (e.g. Basic dXNlcjpwYXNz).");
+  }
+  return value;
+}
+
 /** Values typed at the prompt, per endpoint: `xmgr shell` asks once per shell, not once per kick. */
 const typedAuthorization = new Map<string, Promise<string>>();
 
 async function authorizationValue(settings: Settings, options: KickOptions, endpoint: string): Promise<string> {
   const value = settings.secret({ variable: "XMGR_MUC_KICK_AUTH", fileOption: options.authFile, key: "muc_kick_auth", fileKey: "muc_kick_auth_file" });
-  if (value) return value;
+  if (value) return checkHeaderValue(value);
   if (canPrompt()) {
     let typed = typedAuthorization.get(endpoint);
     if (!typed) {
-      typed = promptSecret("Authorization header value (as in http_muc_kick_authorization_header): ");
+      typed = promptSecret("Authorization header value (as in http_muc_kick_authorization_header): ").then(checkHeaderValue);
       typedAuthorization.set(endpoint, typed);
       typed.catch(() => typedAuthorization.delete(endpoint));
     }

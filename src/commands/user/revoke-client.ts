@@ -1,10 +1,11 @@
 // xmgr user revoke_client JID SELECTOR: take a client's access to an account away.
-import { XmgrError, usageError } from "../../errors.js";
+import { XmgrError, exitKind, usageError, quoted } from "../../errors.js";
 import { bare, parseBareJid, sameBare } from "../../jid.js";
-import { passwordResetRequired, readStanzaError, revokeRequest } from "../../protocol/manage-clients.js";
+import { passwordResetRequired, readStanzaError, revokeRequest, type AuthKind, type Client, type StanzaErrorInfo } from "../../protocol/manage-clients.js";
 import type { Output } from "../../output/output.js";
 import { SessionClosedError } from "../../xmpp/session.js";
-import type { SessionSource } from "../xmpp-session.js";
+import type { LoggedIn, SessionSource } from "../xmpp-session.js";
+import { clientsOf, invalidateOwnToken, revocableLeft, waitUntilDisconnected } from "../revocation.js";
 import { refusal } from "./refusals.js";
 import { defineCommand } from "../define.js";
 import { NOT_IN_XML } from "../../protocol/xml-chars.js";
@@ -14,7 +15,7 @@ const SELECTOR = /^(?:(?:client|grant)\/[^\s/][^\s]*|software\/[^\s/]+(?:\/[^\s/
 export function checkSelector(selector: string): string {
   if (!SELECTOR.test(selector) || selector.length > 1023 || /\p{Cc}/u.test(selector) || NOT_IN_XML.test(selector)) {
     throw usageError(
-      `Invalid client selector ${JSON.stringify(selector)}.`,
+      `Invalid client selector ${quoted(selector)}.`,
       "Use client/ID or grant/ID as listed by 'xmgr user clients', or software/NAME[/VERSION].",
     );
   }
@@ -25,37 +26,137 @@ export async function revokeClient(sessions: SessionSource, output: Output, jidT
   const target = parseBareJid(jidText, "account JID");
   const targetText = bare(target);
   const selector = checkSelector(selectorText);
-  const outcome = await sessions.use(async ({ session, login, account, clientId }) => {
-    const own = sameBare(target, login);
-    try {
-      const answer = await session.request(revokeRequest(selector, own ? undefined : targetText));
-      if (answer.attrs.type !== "error") return "revoked";
-      const error = readStanzaError(answer);
-      if (passwordResetRequired(answer)) {
-        throw new XmgrError(
-          "refused",
-          `${selector} logged in with the account's password: it keeps access until ${targetText}'s password changes. Its grants and FAST tokens were revoked.`,
-          `To end its access, change the password (e.g. prosodyctl passwd ${targetText}).`,
-        );
+  const outcome = await sessions.use(async (login): Promise<Outcome> => {
+    const own = sameBare(target, login.login);
+    const list = () => clientsOf(login.session, own ? undefined : targetText, login.account);
+    // The client the selector names, as the server picks it, so that a retry and the check name it too.
+    const before = await list();
+    const client = resolve(selector, before);
+    const ownHad = revocableLeft(before, `client/${login.clientId}`);
+    if (own && client === `client/${login.clientId}`) return revokeOwnClient(login, selector, output, ownHad);
+    const ask = async (what: string) => {
+      try {
+        return await login.session.request(revokeRequest(what, own ? undefined : targetText));
+      } catch (error) {
+        // The stream closed under the request: the selector named the session it was sent on.
+        if (error instanceof SessionClosedError && own && namesOwnClient(what, login.clientId)) return undefined;
+        throw error;
       }
-      if (error.condition === "item-not-found" && !own && /\baccount\b/i.test(error.text ?? "")) {
-        // mod_admin_manage_clients: the account itself does not exist ("Account not found").
-        throw refusal(error, targetText, account, own);
+    };
+    let answer = await ask(selector);
+    if (answer === undefined) return revokeOwnClient(login, selector, output, ownHad, true);
+    // Prosody's stock module closes a connected client's session and revokes nothing: once the
+    // client is gone from the server, the same revoke takes its tokens and grant. A client that
+    // logs straight back in (with the token it still has) is caught again, a few times.
+    for (let attempt = 0; attempt < RETRIES && answer.attrs.type === "error" && client && ONLY_DISCONNECTED.has(readStanzaError(answer).condition); attempt++) {
+      if (!(await waitUntilDisconnected(list, client, Math.max(login.xmpp.timeoutMs, 6_000)))) {
+        throw new XmgrError("failure", `The server disconnected ${client} but kept its session open, so nothing was revoked yet.`, "Run the command again in a few seconds.");
       }
-      if (error.condition === "item-not-found") {
-        throw new XmgrError("notFound", `No client ${selector} has access to ${targetText}.`, `List them with: xmgr user clients ${targetText}`);
-      }
-      throw refusal(error, targetText, account, own);
-    } catch (error) {
-      if (error instanceof SessionClosedError && own && namesOwnClient(selector, clientId)) return "revoked-self";
-      throw error;
+      answer = await ask(client);
+      if (answer === undefined) return revokeOwnClient(login, selector, output, ownHad, true);
     }
+    if (answer.attrs.type === "error" && client && ONLY_DISCONNECTED.has(readStanzaError(answer).condition) && (await list()).find((entry) => entry.id === client)?.connected) {
+      throw new XmgrError(
+        "failure",
+        `The server only disconnected ${client}, which logged in again each time before it could be revoked: its access is not revoked.`,
+        `Stop that client first (or change ${targetText}'s password), then run the command again.`,
+      );
+    }
+    const passwordKept = answer.attrs.type === "error" && passwordResetRequired(answer);
+    if (answer.attrs.type === "error" && !passwordKept) throw failureOf(readStanzaError(answer), selector, targetText, login.account, own);
+    const left = client ? revocableLeft(await list(), client) : [];
+    if (left.length > 0) throw stillHas(client!, left, targetText);
+    return { client, ownSession: false, passwordKept };
   });
+  if (outcome.passwordKept) throw passwordKeeps(outcome.client ?? selector, targetText);
   if (output.json) {
-    output.jsonData({ account: targetText, selector, revoked: true, ownSession: outcome === "revoked-self" });
+    output.jsonData({ account: targetText, selector, ...(outcome.client && outcome.client !== selector && { client: outcome.client }), revoked: true, ownSession: outcome.ownSession });
     return;
   }
-  output.ok(outcome === "revoked-self" ? "Client access revoked; it was xmgr's own client, so the server closed this session (a client that logged in with the password keeps access until the password changes)" : "Client access revoked");
+  output.ok(
+    outcome.ownSession
+      ? "Client access revoked; it was xmgr's own client: the server closed this session and deleted xmgr's FAST token"
+      : "Client access revoked",
+  );
+}
+
+interface Outcome {
+  /** The client/… or grant/… the selector named, when it was listed. */
+  client?: string;
+  ownSession: boolean;
+  /** The server revoked tokens and grants but the client logged in with the password, which keeps working. */
+  passwordKept: boolean;
+}
+
+/** How often a revoke is sent again to a client that logged straight back in. */
+const RETRIES = 3;
+
+/** Errors of a revoke that only disconnected a connected client (account itself; through mod_admin_manage_clients). */
+const ONLY_DISCONNECTED = new Set(["undefined-condition", "internal-server-error"]);
+
+/** The listed client a selector names, as the server picks it: the first listed match for software/…. */
+function resolve(selector: string, clients: Client[]): string | undefined {
+  if (!selector.startsWith("software/")) return clients.some((client) => client.id === selector) ? selector : undefined;
+  const [, name, version] = selector.split("/");
+  return clients.find((client) => client.userAgent?.software === name && (version === undefined || client.userAgent?.version === version))?.id;
+}
+
+/**
+ * Revoking the client this session is: the server closes the session (no reply) and keeps the
+ * client's FAST token, so xmgr has the server delete its own token and checks that it is gone.
+ */
+async function revokeOwnClient(login: LoggedIn, selector: string, output: Output, had: AuthKind[], alreadySent = false): Promise<Outcome> {
+  const client = `client/${login.clientId}`;
+  if (!alreadySent) {
+    try {
+      await login.session.request(revokeRequest(selector));
+    } catch (error) {
+      if (!(error instanceof SessionClosedError)) throw error;
+    }
+  }
+  await login.session.close();
+  const result = await invalidateOwnToken(login.xmpp, output);
+  const left = result.left ?? [];
+  if (result.problem) {
+    throw new XmgrError(
+      exitKind(result.problem.exitCode),
+      `The server closed xmgr's own session (${client}) but kept its FAST token, and xmgr could not have it deleted: ${result.problem.message}`,
+      `From another client (e.g. xmgr with another --profile), run: xmgr user revoke_client ${login.account} ${client}`,
+    );
+  }
+  // Without a token of its own xmgr cannot reach one the server still holds for its client.
+  const unreached = result.hadToken ? (result.tokenRefused ? left : ["fast" as const]) : had;
+  if (unreached.length > 0) throw stillHas(client, unreached, login.account);
+  // xmgr keeps no password, so the password access the server may still list for it is not xmgr's to end.
+  return { client, ownSession: true, passwordKept: false };
+}
+
+function stillHas(client: string, left: AuthKind[], account: string): XmgrError {
+  const names = left.map((kind) => (kind === "fast" ? "a FAST token" : "a grant")).join(" and ");
+  return new XmgrError(
+    "failure",
+    `The server answered, but ${client} still has ${names}: its access is not revoked.`,
+    `From another client (e.g. xmgr with another --profile), run: xmgr user revoke_client ${account} ${client}`,
+  );
+}
+
+function passwordKeeps(client: string, account: string): XmgrError {
+  return new XmgrError(
+    "refused",
+    `${client} logged in with the account's password: it keeps access until ${account}'s password changes. Its grants and FAST tokens were revoked.`,
+    `To end its access, change the password (e.g. prosodyctl passwd ${account}).`,
+  );
+}
+
+function failureOf(error: StanzaErrorInfo, selector: string, target: string, account: string, own: boolean): XmgrError {
+  if (error.condition === "item-not-found" && !own && /\baccount\b/i.test(error.text ?? "")) {
+    // mod_admin_manage_clients: the account itself does not exist ("Account not found").
+    return refusal(error, target, account, own);
+  }
+  if (error.condition === "item-not-found") {
+    return new XmgrError("notFound", `No client ${selector} has access to ${target}.`, `List them with: xmgr user clients ${target}`);
+  }
+  return refusal(error, target, account, own);
 }
 
 /** Whether the selector names xmgr's own client (its client/ID, or software/xmgr[/VERSION]). */
