@@ -4,6 +4,7 @@ import { Argument, Command, Option } from "commander";
 import { COMMANDS, SECTIONS } from "./commands/index.js";
 import { argsByName, optionsOf, type CommandDef, type Values } from "./commands/define.js";
 import { VERSION } from "./version.js";
+import { usageText } from "./output/output.js";
 
 /** Runs a command of the table with its parsed arguments and options (cli.ts). */
 export type Runner = (def: CommandDef, args: Values, options: Values, command: Command) => Promise<void>;
@@ -27,6 +28,8 @@ export function buildProgram(runner?: Runner): Command {
     .option("--json", "print results as JSON on stdout")
     .option("--no-color", "no colour, even on a terminal (also NO_COLOR)")
     .showHelpAfterError("(run with --help for usage)")
+    // commander's own errors quote what was typed: control characters escaped, long words cut.
+    .configureOutput({ outputError: (text, write) => write(usageText(text)) })
     .addHelpText(
       "after",
       examplesText([
