@@ -72,15 +72,16 @@ async function askFor(field: FormField, prompts: Prompts): Promise<string[]> {
 }
 
 /** The form fetched first: checked, completed from the values and the person at the terminal. */
-async function runWithForm(session: XmppSession, to: string, node: string, fromArgv: Values, values: Values, prompts: Prompts): Promise<CommandAnswer> {
+async function runWithForm(session: XmppSession, to: string, node: string, fromArgv: Values, values: Values, prompts: Prompts, inShell: boolean): Promise<CommandAnswer> {
   const context = { to, node };
   const first = checkCommandAnswer(parseCommandAnswer(await session.request(execute(to, node))), context);
   if (first.status !== "executing") return first;
   const sessionid = first.sessionid;
   const form: DataForm = first.form ?? { type: "form", instructions: [], fields: [], reported: [], items: [], payloads: [] };
-  // Ctrl-C while the command's session is open: cancel it on the server before leaving.
+  // Ctrl-C while the command's session is open: cancel it on the server before leaving. Not in
+  // xmgr shell, whose own Ctrl-C abandons the command and must not end the shell.
   const onInterrupt = () => void cancelQuietly(session, to, node, sessionid).finally(() => process.exit(130));
-  process.once("SIGINT", onInterrupt);
+  if (!inShell) process.once("SIGINT", onInterrupt);
   try {
     refuseSecretsFromArgv(form.fields.filter((field) => field.type === "text-private").map((field) => field.var!), fromArgv);
     const missing = form.fields.filter((field) => isMissing(field, values));
@@ -153,7 +154,7 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
   ],
   transport: "xmpp",
   batch: "alone",
-  async run({ sessions, output, prompts }, { node, fields }, options) {
+  async run({ sessions, output, prompts, inShell }, { node, fields }, options) {
     if (node === "" || /\p{Cc}/u.test(node)) throw usageError(`Invalid node ${JSON.stringify(node)}.`, "List the nodes with: xmgr adhoc list");
     const target = options.to === undefined ? undefined : parseAddress(options.to, "--to JID");
     const fromArgv = fieldValues(fields ?? []);
@@ -164,7 +165,7 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
     const singleStage = known !== undefined && !known.twoStage && known.fields.every((field) => !field.required || (values[field.var] ?? []).some((value) => value !== ""));
     const [to, answer] = await sessions.use(async ({ session, login }) => {
       const to = target ?? login.domain;
-      const answer = singleStage ? await runAdhoc(session, { to, ...known, values }) : await runWithForm(session, to, node, fromArgv, values, prompts);
+      const answer = singleStage ? await runAdhoc(session, { to, ...known, values }) : await runWithForm(session, to, node, fromArgv, values, prompts, inShell);
       return [to, answer] as const;
     });
     if (answer.status === "canceled") throw new XmgrError("failure", `${to} canceled ${node} without saying why.`);
