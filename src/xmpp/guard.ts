@@ -12,6 +12,7 @@
 import { StringDecoder } from "node:string_decoder";
 import type { Client } from "@xmpp/client-core";
 import { XmgrError } from "../errors.js";
+import { groupedCount } from "../output/count.js";
 
 const MiB = 1024 * 1024;
 
@@ -73,7 +74,7 @@ export function capReceived(entity: Client, limit = MAX_STANZA_BYTES, tagLimit =
     run = lastTag === -1 ? run + data.length : data.length - lastTag - 1;
     if (pending > limit || tags > tagLimit || run > MAX_TEXT_RUN) {
       const what =
-        pending > limit ? `more than ${limit / MiB} MiB` : tags > tagLimit ? `more than ${tagLimit.toLocaleString("en")} elements` : `more than ${MAX_TEXT_RUN / MiB} MiB of text`;
+        pending > limit ? `more than ${limit / MiB} MiB` : tags > tagLimit ? `more than ${groupedCount(tagLimit)} elements` : `more than ${MAX_TEXT_RUN / MiB} MiB of text`;
       return stop(
         new XmgrError(
           "failure",

@@ -8,6 +8,7 @@ import { checkCommandAnswer, execute, parseCommandAnswer } from "../../protocol/
 import { KNOWN_COMMANDS, type KnownCommand } from "../../protocol/admin-forms.js";
 import { declaredForm, fieldValues, submitForm } from "../../protocol/data-form.js";
 import type { XmppSession } from "../../xmpp/session.js";
+import { groupedCount } from "../../output/count.js";
 import { defineCommand } from "../define.js";
 
 export const LIST_MODULE_SECTION = 'README, "Listing accounts: mod_admin_list_users"';
@@ -62,7 +63,7 @@ export default defineCommand<{ host?: string; pattern?: string }, { disabled?: b
   ],
   options: [
     { long: "--disabled", help: "only the disabled accounts" },
-    { long: "--page-size", value: "N", help: `accounts asked for per request (default ${DEFAULT_PAGE_SIZE.toLocaleString("en")})` },
+    { long: "--page-size", value: "N", help: `accounts asked for per request (default ${groupedCount(DEFAULT_PAGE_SIZE)})` },
   ],
   examples: ["xmgr user list", "xmgr user list example.com 'test*'", "xmgr user list --disabled", "xmgr --json user list | jq -r '.accounts[] | select(.disabled) | .jid'"],
   transport: "xmpp",
