@@ -215,7 +215,8 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   entity.transports.push(directTlsTransport(tlsPolicy));
   tcp({ entity });
   entity.on("connect", () => {
-    const socket = tlsSocketOf(entity);
+    // The direct TLS socket, or the plain TCP socket that STARTTLS upgrades later.
+    const socket = tlsSocketOf(entity) ?? entity.socket;
     // Each write goes out at once: with Nagle's algorithm a request waits behind an unacknowledged
     // whitespace keep-alive for the server's delayed ACK, 40 ms.
     (socket as Socket | undefined)?.setNoDelay?.(true);
@@ -225,7 +226,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   const mw = middleware({ entity });
   refusePlaintext(mw, service);
   const features = streamFeatures({ middleware: mw });
-  startTlsFeature(features, tlsPolicy);
+  startTlsFeature(entity, features, tlsPolicy);
 
   const saslFactory = new SASLFactory();
   registerMechanisms(saslFactory, () => tlsSocketOf(entity));

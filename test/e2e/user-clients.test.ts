@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginSasl2, loginLegacy, stopAll, type Peer } from "../support/peers.js";
-import { loginArgs, xmgrUser, type XmgrUser } from "../support/xmgr.js";
+import { loginArgs, repoRoot, xmgrUser, type XmgrUser } from "../support/xmgr.js";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 
 let tb: Testbed;
 let user: XmgrUser;
@@ -57,5 +59,24 @@ describe("xmgr user clients (own account)", () => {
     expect(result.stdout).not.toMatch(/\u001b\[/);
     const count = (JSON.parse((await user.run([...loginArgs(tb, "alice"), "--json", "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: alice.password })).stdout).clients as unknown[]).length;
     expect(result.stderr.trim()).toBe(`OK: ${count} clients`);
+  });
+});
+
+describe("the connection to the server", () => {
+  // A request written while a whitespace keep-alive is unacknowledged would otherwise wait for the
+  // server's delayed ACK, 40 ms (Nagle's algorithm); STARTTLS once missed it.
+  test.each([
+    ["STARTTLS", false],
+    ["direct TLS", true],
+  ])("has Nagle's algorithm turned off (%s)", async (_way, direct) => {
+    const probeFile = join(user.home, `nodelay-${direct}.json`);
+    const result = await user.run([...loginArgs(tb, "alice", direct), "user", "clients", `alice@${tb.host}`], {
+      XMGR_PASSWORD: alice.password,
+      NODE_OPTIONS: `--require ${join(repoRoot, "test", "support", "nodelay-probe.cjs")}`,
+      NODELAY_PROBE_FILE: probeFile,
+    });
+    expect(result.code).toBe(0);
+    const port = direct ? tb.directTlsPort : tb.c2sPort;
+    expect(JSON.parse(readFileSync(probeFile, "utf8"))).toEqual([{ socket: direct ? "TLSSocket" : "Socket", handle: direct ? "TLSWrap" : "TCP", port, enable: true }]);
   });
 });
