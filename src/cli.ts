@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { CommanderError } from "commander";
 import { ExitCode, XmgrError, asXmgrError } from "./errors.js";
 import type { GlobalOptions } from "./config/settings.js";
-import { buildProgram, type Runner } from "./program.js";
+import { buildProgram, commandsNamedIn, type Runner } from "./program.js";
 import { commandPath, type CommandDef, type Values } from "./commands/define.js";
 
 async function context(command: Command) {
@@ -60,7 +60,7 @@ export async function main(argv: string[], ran?: (command: string) => void): Pro
     const returned = await runOnce(def, args, options, command);
     if (typeof returned === "number") status = returned;
   };
-  const program = buildProgram(runner);
+  const program = buildProgram(runner, commandsNamedIn(argv));
   const overrideExits = (command: Command): void => {
     command.exitOverride();
     command.commands.forEach(overrideExits);

@@ -13,7 +13,24 @@ function examplesText(lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => (line ? `  ${line}` : "")).join("\n")}\n`;
 }
 
-export function buildProgram(runner?: Runner): Command {
+const HELP_WORDS = new Set(["-h", "--help", "help"]);
+
+/**
+ * The commands to build for a command line: those its words name (a section followed by a command
+ * or alias, or a top-level command); all of them for help, or when the words name none (commander
+ * then says what exists). Building all ~70 costs every run a few ms.
+ */
+export function commandsNamedIn(argv: string[]): readonly CommandDef[] {
+  if (argv.some((word) => HELP_WORDS.has(word))) return COMMANDS;
+  const named = COMMANDS.filter((def) => {
+    const names = [def.name, ...(def.aliases ?? [])];
+    return def.section ? argv.some((word, i) => word === def.section && names.includes(argv[i + 1])) : argv.some((word) => names.includes(word));
+  });
+  return named.length > 0 ? named : COMMANDS;
+}
+
+/** The program with the given commands (by default all: for help, completion and tests). */
+export function buildProgram(runner?: Runner, commands: readonly CommandDef[] = COMMANDS): Command {
   const program = new Command("xmgr")
     .description("Administer a Prosody XMPP server from anywhere: prosodyctl shell's commands over XMPP and HTTP.")
     .version(VERSION, "-V, --version")
@@ -50,7 +67,7 @@ export function buildProgram(runner?: Runner): Command {
     return section;
   };
 
-  for (const def of COMMANDS) {
+  for (const def of commands) {
     const command = parentOf(def).command(def.name).description(def.summary);
     for (const alias of def.aliases ?? []) command.alias(alias);
     for (const arg of def.args) {

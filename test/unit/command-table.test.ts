@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Command } from "commander";
 import { COMMANDS } from "../../src/commands/index.js";
 import { commandPath, type CommandDef } from "../../src/commands/define.js";
-import { buildProgram } from "../../src/program.js";
+import { buildProgram, commandsNamedIn } from "../../src/program.js";
 import { completionScript } from "../../src/shell/completion-scripts.js";
 import { shellCompleter } from "../../src/shell/completer.js";
 import { helpText, resolveCommand } from "../../src/shell/commands.js";
@@ -19,8 +19,7 @@ const manPage = readFileSync(join(repoRoot, "man", "xmgr.1"), "utf8");
 const readme = readFileSync(join(repoRoot, "README.md"), "utf8");
 const readmeCommandTable = readme.slice(readme.indexOf("| command |"), readme.indexOf("\n\n", readme.indexOf("| command |")));
 
-function helpOf(def: CommandDef): string {
-  const program = buildProgram();
+function helpOf(def: CommandDef, program = buildProgram()): string {
   let command: Command = program;
   for (const word of commandPath(def).split(" ")) command = command.commands.find((sub) => sub.name() === word)!;
   let text = "";
@@ -39,6 +38,16 @@ describe.each(COMMANDS.map((def) => [commandPath(def), def] as const))("%s", (pa
     const examples = help.slice(help.indexOf("Examples:"));
     expect(help).toContain("Examples:");
     expect(examples).toMatch(new RegExp(`xmgr (?:--?\\S+(?: \\S+)? )*${escapeRegExp(path)}\\b`));
+  });
+
+  test("a command line naming it (or an alias) builds it, with the same help as in the whole program", () => {
+    for (const name of [def.name, ...(def.aliases ?? [])]) {
+      const words = [...(def.section ? [def.section] : []), name, "example.com"];
+      const named = commandsNamedIn(["node", "xmgr", "--json", ...words]);
+      expect(named).toContain(def);
+      expect(named.length).toBeLessThan(COMMANDS.length);
+      expect(helpOf(def, buildProgram(undefined, named))).toBe(helpOf(def));
+    }
   });
 
   test("the man page documents it", () => {
@@ -87,4 +96,21 @@ describe.each(COMMANDS.map((def) => [commandPath(def), def] as const))("%s", (pa
 test("no two commands share a path or an alias", () => {
   const paths = COMMANDS.flatMap((def) => [def.name, ...(def.aliases ?? [])].map((name) => `${def.section ?? ""} ${name}`));
   expect(new Set(paths).size).toBe(paths.length);
+});
+
+describe("commandsNamedIn", () => {
+  test.each([
+    ["help", ["--help"]],
+    ["help", ["user", "clients", "-h"]],
+    ["help", ["help", "user"]],
+    ["a section alone", ["user"]],
+    ["an unknown command", ["user", "clientz", "a@example.com"]],
+    ["no command", []],
+  ])("builds every command for %s (%j)", (_what, words) => {
+    expect(commandsNamedIn(["node", "xmgr", ...words])).toBe(COMMANDS);
+  });
+
+  test("a section word followed by another section's command name does not select that command", () => {
+    expect(commandsNamedIn(["node", "xmgr", "muc", "clients"])).toBe(COMMANDS);
+  });
 });
