@@ -246,7 +246,9 @@ describe("fast-check", () => {
       }),
       { numRuns: 1000 },
     );
-    expect(accepted).toBeGreaterThan(100); // the property held on forms actually sent, not only on refusals
+    // The property held on forms actually sent, not only on refusals. About 13% of the generated
+    // cases are sent (~130 of 1,000, standard deviation ~11); 100 failed about one run in 300.
+    expect(accepted).toBeGreaterThan(50);
   });
 
   test("submitForm accepts every set of valid values, and sends them as given", () => {
