@@ -103,7 +103,8 @@ export function loadBundle(
   requireFor: (id: string) => unknown,
   command: () => string,
 ): unknown {
-  const source = readFileSync(file, "utf8");
+  // The bundles are ASCII (scripts/bundle.mjs): read as latin1, without UTF-8 decoding.
+  const source = readFileSync(file, "latin1");
   const cacheFile = cacheDir === undefined ? undefined : codeCacheFile(cacheDir, bundleName, source);
   const cache = cacheFile ? readCodeCache(cacheFile) : undefined;
   const script = new Script(source, { filename: file, cachedData: cache?.data });

@@ -1,5 +1,4 @@
 // Asks for a secret on the terminal without echoing it.
-import { createInterface } from "node:readline";
 import { XmgrError } from "../errors.js";
 import { registerSecret } from "../output/secrets.js";
 
@@ -42,6 +41,8 @@ export function promptSecret(question: string): Promise<string> {
 
 /** A line typed with echo, on the terminal (stdin and stderr are TTYs). */
 export function promptLine(question: string): Promise<string> {
+  // Loaded here, not with the module: most runs never ask, and node:readline costs every start ~1 ms.
+  const { createInterface } = process.getBuiltinModule("node:readline");
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
     let answered = false;
