@@ -1,26 +1,23 @@
-// Two V8 settings for a process that lives a fraction of a second, changed at run time and only
-// while needed. On the command line any V8 option makes Node refuse its built-in code cache (~8 ms
-// a run); at run time a changed option goes into the code cache src/start.ts writes, which the next
-// run (with the defaults) would refuse. So each change is undone, with what it implied.
+// Two costs of a process that lives a fraction of a second. On the command line any V8 option
+// makes Node refuse its built-in code cache (~8 ms a run); an option changed at run time goes into
+// the code cache src/start.ts writes, which the next run (with the defaults) would refuse; so the
+// one change made here (for undici) is undone, with what it implied.
 import { isIPv6 } from "node:net";
 import { setFlagsFromString } from "node:v8";
 
 let ipv6CheckCompiled = false;
 
 /**
- * Node 20 checks each TLS server name with net.isIP(). V8 compiles its large IPv6 regexp first to
- * bytecode (~3 ms), then again to machine code at its second use (the certificate check); compiled
- * straight to machine code it takes under 1 ms. Call before a TLS connection.
+ * Node checks each TLS server name with net.isIP(). V8 compiles its large IPv6 regexp first to
+ * bytecode (~5 ms), then again to machine code at its second use (the certificate check). A regexp
+ * whose first subject is long (1,000 characters or more) is compiled straight to machine code, in
+ * under 2 ms. (Not by turning V8's regexp-tier-up off and on at run time, as xmgr did: on Node 24
+ * about one run in 800 then crashed inside V8's regexp interpreter.) Call before a TLS connection.
  */
 export function compileIPv6Check(): void {
   if (ipv6CheckCompiled) return;
   ipv6CheckCompiled = true;
-  setFlagsFromString("--no-regexp-tier-up");
-  try {
-    isIPv6("");
-  } finally {
-    setFlagsFromString("--regexp-tier-up");
-  }
+  isIPv6("0".repeat(1000));
 }
 
 /**

@@ -80,3 +80,16 @@ describe("the connection to the server", () => {
     expect(JSON.parse(readFileSync(probeFile, "utf8"))).toEqual([{ socket: direct ? "TLSSocket" : "Socket", handle: direct ? "TLSWrap" : "TCP", port, enable: true }]);
   });
 });
+
+describe("the process", () => {
+  test("changes no V8 setting while it runs (turning regexp tier-up off and on made Node 24 crash about one run in 800)", async () => {
+    const probeFile = join(user.home, "v8-flags.json");
+    const result = await user.run([...loginArgs(tb, "alice"), "user", "clients", `alice@${tb.host}`], {
+      XMGR_PASSWORD: alice.password,
+      NODE_OPTIONS: `--require ${join(repoRoot, "test", "support", "v8-flags-probe.cjs")}`,
+      V8_FLAGS_PROBE_FILE: probeFile,
+    });
+    expect(result.code).toBe(0);
+    expect(JSON.parse(readFileSync(probeFile, "utf8"))).toEqual([]);
+  });
+});

@@ -42,7 +42,9 @@ export function runXmgr(args: string[], env: Record<string, string>): Promise<Xm
       { env: { PATH: childPath, ...env }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-        done({ code, stdout: String(stdout), stderr: String(stderr) });
+        // A run ended by a signal (or by the timeout above) says so where a failing test shows it.
+        const ending = code === -1 && error ? `\n[test support: xmgr ${error.killed ? "killed by the test's timeout, " : "ended by "}signal ${error.signal ?? "?"}]` : "";
+        done({ code, stdout: String(stdout), stderr: String(stderr) + ending });
       },
     );
     child.stdin?.end();
