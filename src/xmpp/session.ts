@@ -265,9 +265,13 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   fast.saveToken = async (token) => options.fastTokens?.save(token as FastToken);
   fast.deleteToken = async () => options.fastTokens?.delete();
   fast.auth = (request) => fastLogin(fast, request, invalidate, tlsSocketOf(entity));
-  bind2({ sasl2: saslTwo, entity }, "xmgr");
+  // A resource name of this run's own. Prosody binds TAG~HASH(client id), the same for every run of
+  // a profile, and a second session with the same full JID replaces the first ("conflict"): an
+  // open xmgr shell, or the other half of `xmgr … & xmgr …`, would lose its session.
+  const resourceName = `xmgr-${randomBytes(3).toString("hex")}`;
+  bind2({ sasl2: saslTwo, entity }, resourceName);
   sasl({ streamFeatures: features, saslFactory }, (done, mechanisms) => onAuthenticate(done, mechanisms, null, false));
-  resourceBinding({ streamFeatures: features, iqCaller: iqCaller({ middleware: mw, entity }) }, `xmgr-${options.userAgent.id.slice(0, 8)}`);
+  resourceBinding({ streamFeatures: features, iqCaller: iqCaller({ middleware: mw, entity }) }, resourceName);
 
   if (options.trace) {
     const trace = options.trace;

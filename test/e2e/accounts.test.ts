@@ -564,7 +564,7 @@ describe("acting on xmgr's own login account (the server closes this session bef
       const closed = await own(["--json", "c2s", "close", jid("admin")], ADMIN_PW);
       expect(closed.code).toBe(0);
       const closedJids: string[] = JSON.parse(closed.stdout).closed;
-      expect(closedJids.filter((full) => !adminPeers.some((peer) => peer.jid === full))).toEqual([expect.stringMatching(/^admin@example\.test\/xmgr~/)]);
+      expect(closedJids.filter((full) => !adminPeers.some((peer) => peer.jid === full))).toEqual([expect.stringMatching(/^admin@example\.test\/xmgr-[0-9a-f]{6}~/)]);
       expect(closedJids).toHaveLength(adminPeers.length + 1);
       await Promise.all(adminPeers.map((peer) => peer.closed));
 

@@ -312,6 +312,20 @@ describe("xmgr shell -- WORDS: one command from a script, each argument as given
   });
 });
 
+describe("two xmgr at once as the same account", () => {
+  test("a one-shot run while a shell is logged in leaves the shell's session alone (each has its own resource)", async () => {
+    const live = liveShell(["shell"]);
+    live.send(`user clients ${aliceJid}`);
+    await live.waitForStderr(/^OK: \d+ clients$/m);
+    const oneShot = await user.run([...loginArgs(tb, "alice"), "user", "clients", aliceJid], { XMGR_PASSWORD: alice.password });
+    expect(oneShot.code).toBe(0);
+    live.send(`user clients ${aliceJid}`);
+    const result = await live.end();
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^OK: \d+ clients\nOK: \d+ clients\n$/);
+  });
+});
+
 describe("a dropped connection", () => {
   test("the server closes the session between two commands: the next one logs in again, says so, and succeeds", async () => {
     const [grant] = await newGrants(1);
