@@ -2,12 +2,12 @@
 // (admin#announce, mod_announce). mod_announce ignores a form sent with the first request, so
 // this one always takes two round trips: the form, then the filled form.
 import { XmgrError, usageError } from "../errors.js";
-import { parseHost } from "../jid.js";
 import { KNOWN_COMMANDS } from "../protocol/admin-forms.js";
 import { announcedTo } from "../protocol/announce.js";
 import { NOT_IN_XML } from "../protocol/xml-chars.js";
 import { infoText, runAdhoc } from "./adhoc-call.js";
 import { defineCommand } from "./define.js";
+import { hostOrLogin } from "./host-or-login.js";
 import { needsAdmin } from "./refusal-texts.js";
 
 interface AnnounceOptions {
@@ -37,9 +37,9 @@ export default defineCommand<{ message: string[] }, AnnounceOptions>({
     const text = checkedText(message.join(" "), "message", 10_000);
     if (text.trim() === "") throw usageError("The message is empty.", 'Example: xmgr announce "The server restarts at 22:00 UTC."');
     const subject = options.subject === undefined ? undefined : checkedText(options.subject, "subject", 1000);
-    const target = options.host === undefined ? undefined : parseHost(options.host, "--host");
+    const hostFor = hostOrLogin(options.host, "--host");
     const [host, said] = await sessions.use(async ({ session, login, account }) => {
-      const to = target ?? login.domain;
+      const to = hostFor(login);
       const answer = await runAdhoc(session, {
         to,
         ...KNOWN_COMMANDS.announce,

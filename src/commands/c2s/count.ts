@@ -1,6 +1,6 @@
 // xmgr c2s count [HOST]: how many accounts and client sessions are online.
-import { parseHost } from "../../jid.js";
 import { defineCommand } from "../define.js";
+import { hostOrLogin } from "../host-or-login.js";
 import { onlineSessions } from "./online.js";
 
 export default defineCommand<{ host?: string }>({
@@ -13,9 +13,9 @@ export default defineCommand<{ host?: string }>({
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { host }) {
-    const given = host === undefined ? undefined : parseHost(host);
+    const hostFor = hostOrLogin(host);
     const [to, online] = await sessions.use(async ({ session, login }) => {
-      const to = given ?? login.domain;
+      const to = hostFor(login);
       return [to, await onlineSessions(session, to)] as const;
     });
     const accounts = new Set(online.map((entry) => entry.account)).size;

@@ -1,8 +1,8 @@
 // xmgr invite create_account [HOST]: an invite to register a new account (urn:xmpp:invite#create-account).
-import { parseHost } from "../../jid.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
+import { hostOrLogin } from "../host-or-login.js";
 import { printInvite, readInvite } from "./invite-result.js";
 
 export default defineCommand<{ host?: string }>({
@@ -16,9 +16,9 @@ export default defineCommand<{ host?: string }>({
   transport: "xmpp",
   batch: "write",
   async run({ sessions, output }, { host }) {
-    const given = host === undefined ? undefined : parseHost(host);
+    const hostFor = hostOrLogin(host);
     const [to, answer] = await sessions.use(async ({ session, login }) => {
-      const to = given ?? login.domain;
+      const to = hostFor(login);
       return [to, await runAdhoc(session, { to, ...KNOWN_COMMANDS.inviteCreateAccount })] as const;
     });
     printInvite(output, readInvite(answer), { host: to }, `Invite to create an account on ${to}`);

@@ -1,10 +1,10 @@
 // xmgr module list [HOST]: the modules loaded on a host (modules#list of mod_admin_adhoc).
-import { parseHost } from "../../jid.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { fieldValues } from "../../protocol/data-form.js";
 import { renderTable } from "../../output/table.js";
 import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
+import { hostOrLogin } from "../host-or-login.js";
 import { needsAdmin } from "../refusal-texts.js";
 
 export default defineCommand<{ host?: string }>({
@@ -17,9 +17,9 @@ export default defineCommand<{ host?: string }>({
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { host }) {
-    const target = host === undefined ? undefined : parseHost(host);
+    const hostFor = hostOrLogin(host);
     const [to, modules] = await sessions.use(async ({ session, login, account }) => {
-      const to = target ?? login.domain;
+      const to = hostFor(login);
       const answer = await runAdhoc(session, { to, ...KNOWN_COMMANDS.modulesList, forbidden: needsAdmin(account, "list the modules") });
       const values = fieldValues(answer.form?.fields ?? [], "modules") ?? [];
       return [to, values.flatMap((value) => value.split("\n")).map((name) => name.trim()).filter(Boolean).sort()] as const;

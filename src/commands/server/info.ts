@@ -1,9 +1,9 @@
 // xmgr server info [HOST]: what the host says about itself over service discovery: identities,
 // features, the components and other items it lists, and the XEP-0157 contact addresses.
-import { parseHost } from "../../jid.js";
 import { discoInfoRequest, discoItemsRequest, identityText, parseDiscoInfo, parseDiscoItems } from "../../protocol/disco.js";
 import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
+import { hostOrLogin } from "../host-or-login.js";
 
 interface Row {
   field: string;
@@ -24,9 +24,9 @@ export default defineCommand<{ host?: string }>({
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { host }) {
-    const target = host === undefined ? undefined : parseHost(host);
+    const hostFor = hostOrLogin(host);
     const [to, info, items] = await sessions.use(async ({ session, login }) => {
-      const to = target ?? login.domain;
+      const to = hostFor(login);
       const [infoAnswer, itemsAnswer] = await Promise.all([session.request(discoInfoRequest(to)), session.request(discoItemsRequest(to))]);
       return [to, parseDiscoInfo(infoAnswer, to), parseDiscoItems(itemsAnswer, to)] as const;
     });

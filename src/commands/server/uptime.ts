@@ -1,8 +1,8 @@
 // xmgr server uptime [HOST]: how long the server has been running (XEP-0012 to the host, mod_uptime).
-import { parseHost } from "../../jid.js";
 import { lastActivityRequest, parseUptimeSeconds } from "../../protocol/last-activity.js";
 import { readableDuration, utcText } from "../../output/duration.js";
 import { defineCommand } from "../define.js";
+import { hostOrLogin } from "../host-or-login.js";
 
 export default defineCommand<{ host?: string }>({
   section: "server",
@@ -14,9 +14,9 @@ export default defineCommand<{ host?: string }>({
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { host }) {
-    const target = host === undefined ? undefined : parseHost(host);
+    const hostFor = hostOrLogin(host);
     const [to, seconds, answeredAt] = await sessions.use(async ({ session, login }) => {
-      const to = target ?? login.domain;
+      const to = hostFor(login);
       const answer = await session.request(lastActivityRequest(to));
       return [to, parseUptimeSeconds(answer, to), new Date()] as const;
     });

@@ -1,8 +1,8 @@
 // xmgr server version [HOST]: the server software, its version and OS (XEP-0092, mod_version).
-import { parseHost } from "../../jid.js";
 import { parseVersion, versionRequest } from "../../protocol/version.js";
 import { sanitize } from "../../output/sanitize.js";
 import { defineCommand } from "../define.js";
+import { hostOrLogin } from "../host-or-login.js";
 
 export default defineCommand<{ host?: string }>({
   section: "server",
@@ -14,9 +14,9 @@ export default defineCommand<{ host?: string }>({
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { host }) {
-    const target = host === undefined ? undefined : parseHost(host);
+    const hostFor = hostOrLogin(host);
     const [to, version] = await sessions.use(async ({ session, login }) => {
-      const to = target ?? login.domain;
+      const to = hostFor(login);
       return [to, parseVersion(await session.request(versionRequest(to)), to)] as const;
     });
     if (output.json) {

@@ -3,13 +3,13 @@
 // get-disabled-users-list, both asked at once (pipelined), page by page (max_items and the
 // module's own "after").
 import { XmgrError, usageError } from "../../errors.js";
-import { parseHost } from "../../jid.js";
 import { checkCommandAnswer, execute, parseCommandAnswer } from "../../protocol/adhoc.js";
 import { KNOWN_COMMANDS, type KnownCommand } from "../../protocol/admin-forms.js";
 import { declaredForm, fieldValues, submitForm } from "../../protocol/data-form.js";
 import type { XmppSession } from "../../xmpp/session.js";
 import { groupedCount } from "../../output/count.js";
 import { defineCommand } from "../define.js";
+import { hostOrLogin } from "../host-or-login.js";
 
 export const LIST_MODULE_SECTION = 'README, "Listing accounts: mod_admin_list_users"';
 
@@ -69,12 +69,12 @@ export default defineCommand<{ host?: string; pattern?: string }, { disabled?: b
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { host, pattern }, options) {
-    const given = host === undefined ? undefined : parseHost(host);
+    const hostFor = hostOrLogin(host);
     const match = pattern === undefined ? undefined : namePattern(pattern);
     const pageSize = options.pageSize === undefined ? DEFAULT_PAGE_SIZE : Number(options.pageSize);
     if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw usageError(`Invalid --page-size ${JSON.stringify(options.pageSize)}: give a whole number of 1 or more.`);
     const [to, registered, disabled] = await sessions.use(async ({ session, login }) => {
-      const to = given ?? login.domain;
+      const to = hostFor(login);
       const [registered, disabled] = await Promise.all([
         listJids(session, to, KNOWN_COMMANDS.getRegisteredUsersList, "registereduserjids", pageSize),
         listJids(session, to, KNOWN_COMMANDS.getDisabledUsersList, "disableduserjids", pageSize),
