@@ -108,6 +108,16 @@ describe("with mod_admin_manage_clients", () => {
     expect(after).toContain(grants[1].id);
   });
 
+  test("the admin revoking alice's grant/ID costs the server one listing of her clients, after the revoke (the check)", async () => {
+    await tb.createGrant("alice", PW.alice); // the later tests need one left
+    const grant = parseList(await as("alice", ["--json", "user", "clients", aliceJid])).clients.find((client) => client.id.startsWith("grant/"))!;
+    const result = await as("admin", ["-v", "user", "revoke_client", aliceJid, grant.id]);
+    expect(result.code).toBe(0);
+    const sent = result.stderr.split("\n").filter((line) => line.startsWith("SEND ") && /<(list|revoke) /.test(line));
+    expect(sent.map((line) => /<(list|revoke) /.exec(line)![1])).toEqual(["revoke", "list"]);
+    expect(parseList(await as("alice", ["--json", "user", "clients", aliceJid])).clients.map((client) => client.id)).not.toContain(grant.id);
+  });
+
   test("the admin revoking alice's password client gets the password explanation (exit 5)", async () => {
     const id = `client/${GAJIM.id}`;
     const result = await as("admin", ["user", "revoke_client", aliceJid, id]);

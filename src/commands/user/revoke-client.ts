@@ -30,9 +30,11 @@ export async function revokeClient(sessions: SessionSource, output: Output, jidT
     const own = sameBare(target, login.login);
     const list = () => clientsOf(login.session, own ? undefined : targetText, login.account);
     // The client the selector names, as the server picks it, so that a retry and the check name it too.
-    const before = await list();
-    const client = resolve(selector, before);
-    const ownHad = revocableLeft(before, `client/${login.clientId}`);
+    // An exact client/… or grant/… of another account names itself: no list before (each list costs
+    // the server a read of every grant of the account), only the one that checks the outcome.
+    const before = own || selector.startsWith("software/") ? await list() : undefined;
+    const client = before ? resolve(selector, before) : selector;
+    const ownHad = before ? revocableLeft(before, `client/${login.clientId}`) : [];
     if (own && client === `client/${login.clientId}`) return revokeOwnClient(login, selector, output, ownHad);
     const ask = async (what: string) => {
       try {
