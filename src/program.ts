@@ -1,7 +1,7 @@
 // The commander program, built from the command table: sections, commands, their arguments,
 // options, help and examples. Knows no command by name.
 import { Argument, Command, Option } from "commander";
-import { COMMANDS, SECTIONS } from "./commands/index.js";
+import { COMMANDS, SECTIONS, findCommand } from "./commands/index.js";
 import { argsByName, optionsOf, type CommandDef, type Values } from "./commands/define.js";
 import { VERSION } from "./version.js";
 import { usageText } from "./output/output.js";
@@ -22,11 +22,8 @@ const HELP_WORDS = new Set(["-h", "--help", "help"]);
  */
 export function commandsNamedIn(argv: string[]): readonly CommandDef[] {
   if (argv.some((word) => HELP_WORDS.has(word))) return COMMANDS;
-  const named = COMMANDS.filter((def) => {
-    const names = [def.name, ...(def.aliases ?? [])];
-    return def.section ? argv.some((word, i) => word === def.section && names.includes(argv[i + 1])) : argv.some((word) => names.includes(word));
-  });
-  return named.length > 0 ? named : COMMANDS;
+  const named = new Set(argv.flatMap((word, i) => [findCommand(undefined, word), findCommand(word, argv[i + 1] ?? "")]));
+  return COMMANDS.some((def) => named.has(def)) ? COMMANDS.filter((def) => named.has(def)) : COMMANDS;
 }
 
 /** The program with the given commands (by default all: for help, completion and tests). */
