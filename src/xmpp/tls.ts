@@ -68,29 +68,26 @@ export function refusePlaintext(middleware: { use(handler: (ctx: { stanza: Retur
 
 /** Upgrades the plain stream with STARTTLS. The caller refuses to log in when no TLS was offered. */
 export function startTlsFeature(entity: Client, streamFeatures: StreamFeatures, policy: TlsPolicy): void {
-  // The TLS context (a few ms of CPU) is made while the server answers the stream header, not after its <proceed/>.
-  let prepared: { options: tls.ConnectionOptions } | { error: unknown } | undefined;
-  const prepare = () => {
-    try {
-      prepared ??= { options: tlsOptions(policy) };
-    } catch (error) {
-      prepared = { error };
-    }
-  };
-  entity.once("connect", () => setImmediate(prepare));
+  // The TLS context and the IPv6 check (a few ms of CPU, both kept for the run) are made while the
+  // server answers the stream header, not after its <proceed/>; a failure is thrown again there.
+  entity.once("connect", () =>
+    setImmediate(() => {
+      try {
+        tlsOptions(policy);
+      } catch {}
+    }),
+  );
   streamFeatures.use("starttls", NS_TLS, async ({ entity }: { entity: Client }, next: () => Promise<void>) => {
     const plain = entity.socket;
     if (!(plain instanceof net.Socket) || plain instanceof tls.TLSSocket) return next();
     const answer = await sendReceive(entity, xml("starttls", { xmlns: NS_TLS }));
     if (!answer.is("proceed", NS_TLS)) throw new Error("The server refused STARTTLS.");
-    prepare();
-    if (prepared && "error" in prepared) throw prepared.error;
     const secured = new TLSSocket();
     const connected = new Promise<void>((resolve, reject) => {
       secured.once("connect", resolve);
       secured.once("error", reject);
     });
-    secured.connect({ socket: plain, ...prepared!.options });
+    secured.connect({ socket: plain, ...tlsOptions(policy) });
     await connected;
     if (secured.socket) acknowledgeTickets(secured.socket, entity);
     entity._attachSocket(secured);
