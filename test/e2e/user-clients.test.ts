@@ -62,6 +62,18 @@ describe("xmgr user clients (own account)", () => {
   });
 });
 
+/** `xmgr user clients` as alice with test/support/runtime-probe.cjs preloaded: what it saw. */
+async function probedRun(direct: boolean, name: string): Promise<{ noDelay: unknown[]; v8Flags: string[] }> {
+  const probeFile = join(user.home, `${name}.json`);
+  const result = await user.run([...loginArgs(tb, "alice", direct), "user", "clients", `alice@${tb.host}`], {
+    XMGR_PASSWORD: alice.password,
+    NODE_OPTIONS: `--require ${join(repoRoot, "test", "support", "runtime-probe.cjs")}`,
+    RUNTIME_PROBE_FILE: probeFile,
+  });
+  expect(result.code).toBe(0);
+  return JSON.parse(readFileSync(probeFile, "utf8"));
+}
+
 describe("the connection to the server", () => {
   // A request written while a whitespace keep-alive is unacknowledged would otherwise wait for the
   // server's delayed ACK, 40 ms (Nagle's algorithm); STARTTLS once missed it.
@@ -69,27 +81,15 @@ describe("the connection to the server", () => {
     ["STARTTLS", false],
     ["direct TLS", true],
   ])("has Nagle's algorithm turned off (%s)", async (_way, direct) => {
-    const probeFile = join(user.home, `nodelay-${direct}.json`);
-    const result = await user.run([...loginArgs(tb, "alice", direct), "user", "clients", `alice@${tb.host}`], {
-      XMGR_PASSWORD: alice.password,
-      NODE_OPTIONS: `--require ${join(repoRoot, "test", "support", "nodelay-probe.cjs")}`,
-      NODELAY_PROBE_FILE: probeFile,
-    });
-    expect(result.code).toBe(0);
+    const { noDelay } = await probedRun(direct, `nodelay-${direct}`);
     const port = direct ? tb.directTlsPort : tb.c2sPort;
-    expect(JSON.parse(readFileSync(probeFile, "utf8"))).toEqual([{ socket: direct ? "TLSSocket" : "Socket", handle: direct ? "TLSWrap" : "TCP", port, enable: true }]);
+    expect(noDelay).toEqual([{ socket: direct ? "TLSSocket" : "Socket", handle: direct ? "TLSWrap" : "TCP", port, enable: true }]);
   });
 });
 
 describe("the process", () => {
   test("changes no V8 setting while it runs (turning regexp tier-up off and on made Node 24 crash about one run in 800)", async () => {
-    const probeFile = join(user.home, "v8-flags.json");
-    const result = await user.run([...loginArgs(tb, "alice"), "user", "clients", `alice@${tb.host}`], {
-      XMGR_PASSWORD: alice.password,
-      NODE_OPTIONS: `--require ${join(repoRoot, "test", "support", "v8-flags-probe.cjs")}`,
-      V8_FLAGS_PROBE_FILE: probeFile,
-    });
-    expect(result.code).toBe(0);
-    expect(JSON.parse(readFileSync(probeFile, "utf8"))).toEqual([]);
+    const { v8Flags } = await probedRun(false, "v8-flags");
+    expect(v8Flags).toEqual([]);
   });
 });
