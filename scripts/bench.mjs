@@ -39,8 +39,8 @@ const BENCH_SHELL = join(root, "scripts", "bench-shell.mjs");
 const PHASE_KEYS = [
   ["node", "Node start-up"],
   ["startup", "xmgr start-up until it connects"],
-  ["secureContext", "of which TLS context set-up"],
-  ["connect", "TCP + TLS handshake"],
+  ["secureContext", "TLS context set-up (in start-up; with STARTTLS in the connect)"],
+  ["connect", "TCP connect (+ STARTTLS) + TLS handshake"],
   ["serverFirst", "wait for the server's first byte"],
   ["exchange", "rest of the exchange"],
   ["shutdown", "last socket closed or ended → exit"],
@@ -749,10 +749,12 @@ function renderReport() {
   pairs.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id) || envOrder.indexOf(a.env) - envOrder.indexOf(b.env));
   const envName = (key) => ENVIRONMENTS.find((environment) => environment.key === key)?.label ?? key;
   // Pair 10's target: xmgr's own share ≤ 25 ms plus the time on the wire (§8's STARTTLS FAST row, same environment).
+  // With STARTTLS xmgr makes its TLS context while the server answers <starttls/>: that is xmgr's
+  // own work, so it is taken out of the exchange.
   for (const entry of pairs.filter((p) => p.id === "10" && p.sides)) {
     const row = pairs.find((p) => p.id === "8" && p.env === entry.env)?.phases?.find((r) => r.label === "xmgr user clients (FAST token, STARTTLS)");
     if (!row) continue;
-    entry.exchange = row.connect + row.serverFirst + row.exchange;
+    entry.exchange = row.connect - row.secureContext + row.serverFirst + row.exchange;
     entry.target = `≤ 25 ms + exchange ${ms(entry.exchange)} = ${ms(25 + entry.exchange)}`;
     entry.met = entry.share <= 25 + entry.exchange;
     entry.figure = signedMs(entry.share);
@@ -852,8 +854,9 @@ function renderReport() {
           entry.phases.map((row) => [row.label, String(row.n), ...PHASE_KEYS.map(([key]) => ms(row[key]))]),
         ),
         `\nMedians per phase (they need not add up to the median total). Marks from scripts/bench/phases.mjs, preloaded with \`NODE_OPTIONS=--import …\`: ` +
-          `Node start-up = until the preload runs; xmgr start-up = until the first socket is created (imports, settings, TLS context), ` +
-          `of which TLS context set-up = time in tls.createSecureContext (OpenSSL's first use, the CA); ` +
+          `Node start-up = until the preload runs; xmgr start-up = until the first socket connects (imports, settings, and with direct TLS the TLS context); ` +
+          `TCP connect (+ STARTTLS) + TLS handshake = from there until the TLS handshake is done (with STARTTLS: the plain stream, <starttls/> and <proceed/>, ` +
+          `during which xmgr sets up its TLS context); TLS context set-up = time in tls.createSecureContext (OpenSSL's first use, the CA); ` +
           `wait for the server's first byte = from xmgr's first write after the TLS handshake to the first data read; rest of the exchange = ` +
           `login, request, answer and close; after exit = from the 'exit' event until the parent sees the process end. ` +
           `The preload itself adds about 10 ms, so totals are above the pairs' medians. "No code cache": each run with an empty ` +
@@ -930,7 +933,8 @@ ${sideBySide}
 
 Pair 9 is issue 12's setup (FAST login over STARTTLS, as a user runs it after the first login) against prosodyctl; pair 10 is the
 same xmgr run against \`node -e 0\` in the same environment: xmgr's own share, whose target is 25 ms plus the time on the wire
-(§8's "xmgr user clients (FAST token, STARTTLS)" row: TCP + TLS handshake, wait for the server's first byte, rest of the exchange).
+(§8's "xmgr user clients (FAST token, STARTTLS)" row: TCP connect, STARTTLS and TLS handshake less xmgr's TLS context set-up made meanwhile,
+wait for the server's first byte, rest of the exchange).
 
 ${summaryTable}
 

@@ -1,6 +1,6 @@
 // Preloaded by scripts/bench.mjs (`node --import …/phases.mjs bin/xmgr …`) to see where one run's
 // time goes. Marks are performance.now() (ms since the process started): when this preload runs
-// (Node's own start-up is done), the first socket xmgr opens, its TCP connect, TLS handshake,
+// (Node's own start-up is done), the first socket xmgr connects (a plain one before STARTTLS), its TLS handshake,
 // first write and first read, the last socket closing (or ending its side, or destroyed), and the 'exit' event; and how long
 // tls.createSecureContext took (summed). It wraps net/tls.connect and tls.createSecureContext to
 // watch them and changes nothing else. Written as JSON to $BENCH_PHASES_FILE at exit.
@@ -38,6 +38,16 @@ function watch(socket) {
   };
   return socket;
 }
+
+// The first connect of any socket: with STARTTLS, @xmpp/connection-tcp connects a plain
+// `new net.Socket()` and negotiates STARTTLS on it before tls.connect wraps it, and that
+// negotiation is part of the exchange with the server, not of xmgr's start-up.
+const net = require("net");
+const socketConnect = net.Socket.prototype.connect;
+net.Socket.prototype.connect = function (...args) {
+  mark("socketCreated");
+  return socketConnect.apply(this, args);
+};
 
 for (const name of ["net", "tls"]) {
   const module = require(name);
