@@ -1,7 +1,6 @@
 // xmgr xmpp ping JID [-c COUNT]: XEP-0199 pings with round-trip times, like ping(8). A bare
 // account JID is answered by its server on the account's behalf (that says nothing about the
 // user being online); a full JID must be the bound one (Prosody 13 adds "~random" to resources).
-import { performance } from "node:perf_hooks";
 import { XmgrError, usageError } from "../../errors.js";
 import { parseAddress } from "../../jid.js";
 import { lacksBoundSuffix, parsePingAnswer, pingRequest } from "../../protocol/ping.js";
@@ -77,6 +76,7 @@ export default defineCommand<{ jid: string }, PingOptions>({
     await sessions.use(async ({ session }) => {
       for (let seq = 1; seq <= count; seq++) {
         if (seq > 1) await sleep(intervalMs);
+        // Node's global performance, not an import of node:perf_hooks, which would load at every start.
         const started = performance.now();
         let reply: Reply;
         try {
