@@ -248,12 +248,13 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
       fastBound: Boolean(fast?.mechanisms.some((name) => name !== "HT-SHA-256-NONE" && bindingAvailable(name, socket))),
     };
     if (options.pin) checkOffer({ pin: options.pin.offer, offer: offered, account: bare(jid), service, pinFile: options.pin.file });
-    const hadToken = options.fastTokens?.read() !== undefined;
+    const saved = options.fastTokens?.read();
+    const hadToken = saved !== undefined;
     if (invalidate && !fast) throw new FastTokenUnusable(false);
     if (mechanisms.length === 0) {
       throw new XmgrError("auth", "The server offers no login mechanism xmgr supports.");
     }
-    const token = fast ? options.fastTokens?.read() : undefined;
+    const token = fast ? saved : undefined;
     // Never the password with PLAIN where a FAST token is kept: asked for only if FAST did not log in.
     const password = hadToken && mechanisms[0] === "PLAIN" ? () => Promise.reject(plainRefused(service, options.pin?.tokenFile ?? "")) : askOnce(options.password);
     await done({ username: jid.local, password, token }, mechanisms[0], userAgent);
