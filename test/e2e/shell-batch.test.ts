@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { spawn, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginLegacy, stopAll, type Peer } from "../support/peers.js";
 import { childPath, loginArgs, xmgrBin, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
@@ -30,7 +31,27 @@ interface LiveShell {
   end(): Promise<XmgrResult>;
   /** Resolves once stderr holds `count` matches of `pattern`. */
   waitForStderr(pattern: RegExp, count?: number): Promise<void>;
+  /** How many TCP sockets the process holds. */
+  connections(): number;
+  /** Resolves once the process holds no TCP socket: it has seen its connection end and closed it. */
+  waitForNoConnection(): Promise<void>;
   stderr(): string;
+}
+
+/** Inodes of the TCP sockets process `pid` has open (its stdio are Unix sockets, not listed in net/tcp). */
+function tcpSocketsOf(pid: number): string[] {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+      if (inode) inodes.add(inode);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const tcp = ["tcp", "tcp6"].flatMap((table) => readFileSync(`/proc/${pid}/net/${table}`, "utf8").split("\n").slice(1));
+  return tcp.map((line) => line.trim().split(/\s+/)[9]).filter((inode) => inode !== undefined && inodes.has(inode));
 }
 
 function liveShell(args: string[], env: Record<string, string> = {}): LiveShell {
@@ -56,6 +77,15 @@ function liveShell(args: string[], env: Record<string, string> = {}): LiveShell 
       return { code, stdout, stderr };
     },
     stderr: () => stderr,
+    connections: () => tcpSocketsOf(child.pid!).length,
+    waitForNoConnection: async () => {
+      const deadline = Date.now() + 20_000;
+      // /proc has no event to wait on: it is read every 10 ms until the socket is gone.
+      while (tcpSocketsOf(child.pid!).length > 0) {
+        if (Date.now() > deadline) throw new Error(`xmgr still holds its connection after 20 s; stderr:\n${stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    },
     waitForStderr: (pattern, count = 1) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern} in stderr:\n${stderr}`)), 20_000);
@@ -332,9 +362,10 @@ describe("a dropped connection", () => {
     const live = liveShell(["shell"]);
     live.send(`user clients ${aliceJid}`);
     await live.waitForStderr(/^OK: \d+ clients$/m);
+    expect(live.connections()).toBe(1);
     const closed = await tb.prosodyctl(["shell", `c2s:close("${aliceJid}")`]);
     expect(closed.stdout).toMatch(/1 sessions? closed/);
-    await new Promise((resolve) => setTimeout(resolve, 500)); // the stream's end reaches xmgr
+    await live.waitForNoConnection(); // the stream's end has reached xmgr, which closed its side
     live.send(`user revoke_client ${aliceJid} ${grant}`);
     const result = await live.end();
     expect(result.code).toBe(0);
