@@ -15,9 +15,10 @@
 // defaults; 4 muc kick vs curl; 5 --help vs node -e 0; 6 parse + render 1,000 / 10,000 clients
 // in-process; 7 1,000 revocations in one `xmgr shell` (skipped while `xmgr shell --help` does not
 // print the shell's usage); 8 where the time of one xmgr run goes (phases, for information);
-// 9 user clients (FAST login, STARTTLS) vs prosodyctl and 10 the same vs node -e 0 (issue 12).
+// 9 user clients (FAST login, STARTTLS) vs prosodyctl and 10 the same vs node -e 0 (issue 12); 11 the same
+// vs a minimal Node.js client doing the same exchange (scripts/bench/minimal-client.cjs, information).
 // Every pair runs in the minimal environment and in the caller's (npm's own variables removed);
-// 9, 10 and 8 also in the caller's with NODE_EXTRA_CA_CERTS the other way (removed, or set).
+// 9, 10, 11 and 8 also in the caller's with NODE_EXTRA_CA_CERTS the other way (removed, or set).
 // With --only, BENCHMARKS.md is written only if --out is given.
 import { spawn, execFileSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -35,6 +36,7 @@ const NODE = process.execPath;
 const BASELINE = join(root, "scripts", "bench", "baseline-client.mjs");
 const INPROC = join(root, "scripts", "bench", "clients-inproc.mjs");
 const PHASES = join(root, "scripts", "bench", "phases.mjs");
+const MINIMAL_CLIENT = join(root, "scripts", "bench", "minimal-client.cjs");
 const BENCH_SHELL = join(root, "scripts", "bench-shell.mjs");
 const PHASE_KEYS = [
   ["node", "Node start-up"],
@@ -242,9 +244,9 @@ const ENVIRONMENTS = [
     ? [{ key: "toggled", label: `caller's environment ${toggledEnv.NODE_EXTRA_CA_CERTS ? `with NODE_EXTRA_CA_CERTS=${SYSTEM_BUNDLE}` : "without NODE_EXTRA_CA_CERTS"}`, env: toggledEnv, all: false }]
     : []),
 ];
-/** The environment of the round being run: every pair runs in each of ENVIRONMENTS (the toggled one: only pairs 9, 10 and 8). */
+/** The environment of the round being run: every pair runs in each of ENVIRONMENTS (the toggled one: only pairs 9, 10, 11 and 8). */
 let baseEnv = minimalEnv;
-const TOGGLED_PAIRS = ["9", "10", "8"];
+const TOGGLED_PAIRS = ["9", "10", "11", "8"];
 let currentEnv = ENVIRONMENTS[0];
 const pairs = [];
 const peers = [];
@@ -378,7 +380,7 @@ try {
 
     // 3. the library-default baseline vs xmgr, both listing dave's clients: every @xmpp/client run
     // leaves a client entry with a FAST token (a random client id, the token kept in memory only),
-    // which on alice would lengthen every later listing of pairs 9, 10 and 8.
+    // which on alice would lengthen every later listing of pairs 9, 10, 11 and 8.
     steps.push(() =>
       pair("3", "xmgr user clients (password login) vs the same listing with @xmpp/client 0.14 defaults", async () => {
       const baseline = {
@@ -466,6 +468,22 @@ try {
       const difference = sides[0].stats.median - sides[1].stats.median;
       // The target (≤ 25 ms plus the network exchange) is checked against §8's phases of the same environment, in renderReport.
       return { sides, share: difference, result: `${signedMs(difference)}`, figure: signedMs(difference), target: "≤ 25 ms + the exchange (§8)" };
+    }));
+
+    // 11. the same xmgr run vs the same exchange written with Node's net and tls alone: the floor of any Node.js program
+    steps.push(() =>
+      pair("11", "xmgr user clients (FAST login, STARTTLS) vs the same exchange by a minimal Node.js client (information)", async () => {
+      const xmgr = fastStarttls();
+      // bin/xmgr hands NODE_EXTRA_CA_CERTS over under another name so that Node does not parse it at start; so is it here.
+      const { NODE_EXTRA_CA_CERTS: _extra, ...minimalClientEnv } = baseEnv;
+      const minimal = {
+        label: "minimal Node.js client (net + tls, the same exchange)",
+        prepare: () => ({ cmd: NODE, args: ["--use-openssl-ca", MINIMAL_CLIENT, String(tb.c2sPort), tb.host, tb.caFile, join(home, "state-fast-starttls")], env: minimalClientEnv }),
+        check: (r) => (/^\d+ clients$/m.test(r.stdout) ? undefined : `unexpected output: ${tail(r.stdout + r.stderr)}`),
+      };
+      const sides = await runPair(xmgr, minimal, RUNS);
+      const difference = sides[0].stats.median - sides[1].stats.median;
+      return { sides, result: `${signedMs(difference)} (${times(sides[0].stats.median / sides[1].stats.median)})`, figure: signedMs(difference), target: "—", met: undefined };
     }));
 
     // 6. parse and render big <clients/> answers in-process
@@ -744,7 +762,7 @@ async function shellRevocations(tb, login) {
 
 function renderReport() {
   const loadAfter = os.loadavg();
-  const order = ["1", "1s", "2", "9", "10", "3", "4", "5", "6", "7", "8"];
+  const order = ["1", "1s", "2", "9", "10", "11", "3", "4", "5", "6", "7", "8"];
   const envOrder = ENVIRONMENTS.map((environment) => environment.key);
   pairs.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id) || envOrder.indexOf(a.env) - envOrder.indexOf(b.env));
   const envName = (key) => ENVIRONMENTS.find((environment) => environment.key === key)?.label ?? key;
@@ -903,7 +921,7 @@ Written by \`npm run bench\` (scripts/bench.mjs) on ${started.toISOString().repl
   from \`-v\`, the kick arriving at the occupant), then ${RUNS} timed runs of each (${BASELINE_RUNS} for the @xmpp/client baseline, which takes seconds).
 - Every pair runs in each environment, one after the other: the **minimal environment** (PATH, HOME, LANG, an empty XDG_CONFIG_HOME,
   XDG_CACHE_HOME, nothing else) and the **caller's environment** (the one \`npm run bench\` got, less npm's own variables and XMGR_*, with
-  the bench's HOME and XDG folders; its TLS and Node variables are listed under Machine)${ENVIRONMENTS.length > 2 ? `; pairs 9, 10 and 8 also in the ${ENVIRONMENTS[2].label}` : ""}.
+  the bench's HOME and XDG folders; its TLS and Node variables are listed under Machine)${ENVIRONMENTS.length > 2 ? `; pairs 9, 10, 11 and 8 also in the ${ENVIRONMENTS[2].label}` : ""}.
   Pair 7 runs after all the others, in each environment: the 1,000 grants it creates and revokes leave Prosody slower at listing an account's clients.
 - Every timed run is a child process started with \`child_process.spawn\` (stdio ignored, the round's environment), timed with \`process.hrtime.bigint()\` from spawn to exit. xmgr is \`bin/xmgr …\` (read by sh, which runs
   node --use-openssl-ca on it), with its code cache in an XDG_CACHE_HOME the warm-up fills; prosodyctl is
@@ -934,7 +952,9 @@ ${sideBySide}
 Pair 9 is issue 12's setup (FAST login over STARTTLS, as a user runs it after the first login) against prosodyctl; pair 10 is the
 same xmgr run against \`node -e 0\` in the same environment: xmgr's own share, whose target is 25 ms plus the time on the wire
 (§8's "xmgr user clients (FAST token, STARTTLS)" row: TCP connect, STARTTLS and TLS handshake less xmgr's TLS context set-up made meanwhile,
-wait for the server's first byte, rest of the exchange).
+wait for the server's first byte, rest of the exchange). Pair 11 runs the same xmgr command against scripts/bench/minimal-client.cjs: the same
+exchange (STARTTLS, the FAST login with xmgr's saved token, bind2, the list, the close) written with Node's net and tls alone, no
+package and no XML parser, with xmgr's network tuning: what any Node.js program pays for this exchange, for information.
 
 ${summaryTable}
 
