@@ -2,8 +2,8 @@
 // time goes. Marks are performance.now() (ms since the process started): when this preload runs
 // (Node's own start-up is done), the first socket xmgr connects (a plain one before STARTTLS), its TLS handshake,
 // first write and first read, the last socket closing (or ending its side, or destroyed), and the 'exit' event; and how long
-// tls.createSecureContext took (summed). It wraps net/tls.connect and tls.createSecureContext to
-// watch them and changes nothing else. Written as JSON to $BENCH_PHASES_FILE at exit.
+// tls.createSecureContext took (summed). It wraps net/tls.connect, net.Socket's connect and
+// tls.createSecureContext to watch them and changes nothing else. Written as JSON to $BENCH_PHASES_FILE at exit.
 import { createRequire } from "node:module";
 import { writeFileSync } from "node:fs";
 import { performance } from "node:perf_hooks";
