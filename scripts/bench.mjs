@@ -767,8 +767,8 @@ function renderReport() {
   pairs.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id) || envOrder.indexOf(a.env) - envOrder.indexOf(b.env));
   const envName = (key) => ENVIRONMENTS.find((environment) => environment.key === key)?.label ?? key;
   // Pair 10's target: xmgr's own share ≤ 25 ms plus the time on the wire (§8's STARTTLS FAST row, same environment).
-  // With STARTTLS xmgr makes its TLS context while the server answers <starttls/>: that is xmgr's
-  // own work, so it is taken out of the exchange.
+  // With STARTTLS xmgr makes its TLS context while the server answers its first stream header: that
+  // is xmgr's own work, so it is taken out of the exchange.
   for (const entry of pairs.filter((p) => p.id === "10" && p.sides)) {
     const row = pairs.find((p) => p.id === "8" && p.env === entry.env)?.phases?.find((r) => r.label === "xmgr user clients (FAST token, STARTTLS)");
     if (!row) continue;
