@@ -2,9 +2,10 @@
 // scripts/bench.mjs): the same exchange written with Node's net and tls alone, nothing else loaded.
 // STARTTLS, a SASL2 FAST login (HT-SHA-256-EXPR, tls-exporter binding) with the token and client id
 // an xmgr run saved, bind2, the manage-clients list, the stream closed; only the number of clients
-// is printed. It checks less than xmgr (not the server's FAST proof, no stream errors, no limits). Like xmgr: TCP_NODELAY, a whitespace after the TLS session tickets (the server's delayed
-// ACK), Node's IPv6 check compiled straight to machine code, one TLS context with only the CA, made
-// while the server answers the first stream header.
+// is printed. It checks less than xmgr (not the server's FAST proof, no stream errors, no limits).
+// Like xmgr: TCP_NODELAY, a whitespace after the TLS session tickets (the server's delayed ACK),
+// Node's IPv6 check compiled straight to machine code, one TLS context with only the CA, made while
+// the server answers the first stream header.
 //   node minimal-client.cjs PORT DOMAIN CAFILE XMGR_STATE_HOME   (as alice; prints "N clients")
 // Deliberately naive XML (regular expressions over the text): the bench's own server only.
 "use strict";
