@@ -15,8 +15,6 @@ const mark = (name) => {
 };
 
 function watch(socket) {
-  mark("socketCreated");
-  socket.once("connect", () => mark("tcpConnected"));
   socket.once("secureConnect", () => mark("tlsDone"));
   socket.once("data", () => mark("firstData"));
   const write = socket.write;
