@@ -17,7 +17,8 @@ const reportDir = mkdtempSync(join(tmpdir(), "xmgr-test-report-"));
 const reportFile = join(reportDir, "results.jsonl");
 const run = spawnSync(
   process.execPath,
-  ["node_modules/jest/bin/jest.js", "--reporters=default", `--reporters=${reporter}`, ...process.argv.slice(2)],
+  // The reporters go last: jest's --reporters takes every word after it that is not an option.
+  ["node_modules/jest/bin/jest.js", ...process.argv.slice(2), "--reporters=default", `--reporters=${reporter}`],
   {
     stdio: "inherit",
     env: {

@@ -76,7 +76,7 @@ beforeAll(async () => {
   host = tb.host;
   user = await xmgrUser();
   await Promise.all([tb.register("admin", ADMIN_PW), tb.register("bob", BOB_PW), tb.register("alice", "alice-pw"), tb.register("victim", "victim-pw")]);
-}, 60_000);
+});
 
 afterAll(async () => {
   await stopAll(...peers);

@@ -158,7 +158,7 @@ describe("xmgr login failures", () => {
     expect(Buffer.concat(received).length).toBe(0); // not even a stream header went over that connection
   });
 
-  test("a server that accepts TCP and never answers: --timeout 1 gives exit 8 within a few seconds", async () => {
+  test("a server that accepts TCP and never answers: --timeout 1 gives exit 8 after 1 s, not the default 10 s", async () => {
     let accepted = 0;
     const silent = net.createServer(() => { accepted++; }); // holds every connection open, says nothing
     const port = await listen(silent);
@@ -167,8 +167,11 @@ describe("xmgr login failures", () => {
     const result = await (await freshUser()).run(["--timeout", "1", "--jid", aliceJid, "--server", `127.0.0.1:${port}`, "--ca", tb.caFile, ...listArgs()], { XMGR_PASSWORD: PASSWORD });
     const elapsed = Date.now() - started;
     expectCleanFailure(result, 8);
+    expect(result.stderr).toMatch(/within 1 s/);
     expect(accepted).toBe(1);
-    expect(elapsed).toBeLessThan(4000);
+    // Below the default 10 s whatever the machine's load (xmgr's own start is well under a second
+    // on an idle machine, a few seconds on a very busy one).
+    expect(elapsed).toBeLessThan(9000);
   });
 
   test("a server that offers no STARTTLS: no login, exit 7, the password is never sent", async () => {

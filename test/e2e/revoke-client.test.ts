@@ -130,12 +130,12 @@ describe("xmgr user revoke_client", () => {
       const ownId = mine[0].id;
 
       const started = Date.now();
-      const result = await asAlice(["--timeout", "30", "user", "revoke_client", aliceJid, ownId], own);
+      const result = await asAlice(["--timeout", "120", "user", "revoke_client", aliceJid, ownId], own);
       const elapsed = Date.now() - started;
       expect(result.code).toBe(0);
       expect(result.stdout).toBe("");
       expect(result.stderr).toMatch(/^OK: Client access revoked/);
-      expect(elapsed).toBeLessThan(10_000); // far below --timeout: the closed stream ended the wait
+      expect(elapsed).toBeLessThan(60_000); // far below --timeout, also on a busy machine: the closed stream ended the wait
 
       // The next run of the same profile still works.
       expect((await listAlice(own)).length).toBeGreaterThan(0);
@@ -156,8 +156,8 @@ describe("xmgr user revoke_client", () => {
       expect(xmgrEntries).toHaveLength(1);
 
       const started = Date.now();
-      const result = await asCarol(["--timeout", "30", "--json", "user", "revoke_client", carolJid, "software/xmgr"]);
-      expect(Date.now() - started).toBeLessThan(10_000);
+      const result = await asCarol(["--timeout", "120", "--json", "user", "revoke_client", carolJid, "software/xmgr"]);
+      expect(Date.now() - started).toBeLessThan(60_000); // far below --timeout, also on a busy machine
       expect(result.code).toBe(0);
       expect(result.stderr).toBe("");
       expect(JSON.parse(result.stdout)).toMatchObject({ account: carolJid, selector: "software/xmgr", revoked: true });

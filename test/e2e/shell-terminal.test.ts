@@ -52,7 +52,7 @@ const screenWithColours = (name: string) => tmux("capture-pane", "-p", "-e", "-J
 const keys = (name: string, ...sequence: string[]) => tmux("send-keys", "-t", name, ...sequence);
 const type = (name: string, text: string) => tmux("send-keys", "-t", name, "-l", text);
 
-async function waitForScreen(name: string, check: (text: string) => boolean, what: string, timeoutMs = 15_000): Promise<string> {
+async function waitForScreen(name: string, check: (text: string) => boolean, what: string, timeoutMs = 30_000): Promise<string> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const text = await screen(name);
@@ -182,8 +182,10 @@ describe("xmgr shell on a terminal", () => {
     await startShell("other", env(), ["--profile", "staging"], own);
     await contains("other", prompt);
     await keys("other", "Up");
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(lastLine(await screen("other"))).toBe(prompt.trimEnd());
+    // Keys are read in order: a marker typed after Up lands right after whatever Up recalled.
+    await type("other", "marker");
+    const recalled = await waitForScreen("other", (text) => lastLine(text).endsWith("marker"), "the marker typed after Up");
+    expect(lastLine(recalled)).toBe(`${prompt}marker`);
   }
 
   test("Ctrl-C cancels the running command, not the shell; at the prompt it clears the line", async () => {

@@ -11,7 +11,8 @@ import { loginArgs, xmgrUser, type XmgrResult, type XmgrUser } from "../support/
 import { expectCleanFailure } from "../support/expect-failure.js";
 
 const PASSWORD = "faults-pw-42";
-const TIMEOUT_S = 10;
+// Far above what a run takes on a busy machine: "at once" is measured against it.
+const TIMEOUT_S = 60;
 
 let tb: Testbed;
 let user: XmgrUser;
@@ -46,16 +47,18 @@ describe("Prosody stopped in the middle of a command, then started again", () =>
     await until(() => tb.log().includes(`holding the list request of ${account}`), "the held list request");
     let result: XmgrResult | undefined;
     let stopped = 0;
+    let answered = 0;
     let down: XmgrResult | undefined;
     await tb.restart(signal, async () => {
       stopped = Date.now();
       result = await waiting;
+      answered = Date.now();
       // While it is down: another command fails at once, it does not hang.
       down = await user.run(["--timeout", String(TIMEOUT_S), "muc", "kick", "--url", `http://127.0.0.1:${tb.httpPort}/muc_kick`, `room@${tb.mucHost}`, "Bob"], {
         XMGR_MUC_KICK_AUTH: tb.mucKickAuth,
       });
     });
-    expect(Date.now() - stopped).toBeLessThan(TIMEOUT_S * 1000);
+    expect(answered - stopped).toBeLessThan((TIMEOUT_S * 1000) / 2);
     expectCleanFailure(result!, 6);
     expect(result!.stderr).toMatch(message);
     expectCleanFailure(down!, 6);

@@ -94,13 +94,13 @@ describe("a man in the middle who strips STARTTLS (real Prosody behind a loopbac
       const proxy = await strippingProxy(inject);
       const started = Date.now();
       const result = await user.run(
-        ["-v", ...extra, "--timeout", "5", "--jid", `alice@${tb.host}`, "--server", `127.0.0.1:${proxy.port}`, "--ca", tb.caFile, "user", "clients", `alice@${tb.host}`],
+        ["-v", ...extra, "--timeout", "60", "--jid", `alice@${tb.host}`, "--server", `127.0.0.1:${proxy.port}`, "--ca", tb.caFile, "user", "clients", `alice@${tb.host}`],
         { XMGR_PASSWORD: PASSWORD },
       );
       expect(proxy.stripped()).toBe(true);
       expectCleanFailure(result, 7);
       expect(result.stderr).toMatch(/offered no TLS/);
-      expect(Date.now() - started).toBeLessThan(4000); // refused, not timed out
+      expect(Date.now() - started).toBeLessThan(30_000); // refused, not timed out (also on a busy machine)
       const sent = proxy.sent();
       expect(sent).toContain("<stream:stream"); // xmgr did talk to the proxy
       expect(sent).not.toMatch(/<auth[\s>]|<authenticate[\s>]|<starttls/);

@@ -179,7 +179,7 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
   if (opts.presence) await xmpp.send(xml("presence"));
 
   const joinedAt = new Map<string, number>(); // room/nick -> index in received when joinRoom was called
-  const waitFor = (pred: (el: XmlElement) => boolean, timeoutMs = 5000, since = 0) =>
+  const waitFor = (pred: (el: XmlElement) => boolean, timeoutMs = 20_000, since = 0) =>
     new Promise<XmlElement>((res, rej) => {
       const hit = received.slice(since).find(pred);
       if (hit) return res(hit);
@@ -202,7 +202,7 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
     closed,
     isClosed: () => closedFlag,
     send: (el: XmlElement) => xmpp.send(el),
-    async iq(el: XmlElement, timeoutMs = 5000) {
+    async iq(el: XmlElement, timeoutMs = 20_000) {
       if (!el.attrs.id) el.attrs.id = "tb" + shortId();
       const id = el.attrs.id;
       const reply = waitFor((s) => s.name === "iq" && s.attrs.id === id && (s.attrs.type === "result" || s.attrs.type === "error"),
@@ -211,7 +211,7 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
       return reply;
     },
     waitFor,
-    async joinRoom(roomJid: string, nick: string, timeoutMs = 5000) {
+    async joinRoom(roomJid: string, nick: string, timeoutMs = 20_000) {
       const full = `${roomJid}/${nick}`;
       joinedAt.set(full, received.length);
       const first = waitFor((s) => s.name === "presence" && s.attrs.from === full && (s.attrs.type === "error" ||
@@ -222,7 +222,7 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
       if (presence.attrs.type === "error") throw new Error(`join ${full} failed: ${presence.toString()}`);
       return presence;
     },
-    async waitForKick(roomJid: string, nick: string, timeoutMs = 5000) {
+    async waitForKick(roomJid: string, nick: string, timeoutMs = 20_000) {
       const full = `${roomJid}/${nick}`;
       const stanza = await waitFor((s) => s.name === "presence" && s.attrs.from === full && s.attrs.type === "unavailable" &&
         !!s.getChild("x", NS_MUC_USER)?.getChildren("status").some((st) => st.attrs.code === "307"), timeoutMs, joinedAt.get(full) ?? 0);

@@ -272,14 +272,14 @@ async function launch(dir: string, caFile: string, opts: TestbedOptions): Promis
 
     // Wait for "server-started" in the log (all hosts and modules loaded) past what an earlier run wrote, then for the ports.
     const earlier = readLog().length;
-    const deadline = Date.now() + 15000;
+    const deadline = Date.now() + 60_000; // a few hundred ms when idle; far more on a busy machine
     try {
       for (;;) {
         if (exited) throw new Error(`prosody exited during startup:\n${output}\n${readLog()}`);
         const text = readLog().slice(earlier);
         if (PORT_FAILURE.test(text)) throw new PortClash(`port clash:\n${text}`);
         if (text.includes(READY_LINE)) break;
-        if (Date.now() > deadline) throw new Error(`prosody did not start within 15 s:\n${output}\n${text}`);
+        if (Date.now() > deadline) throw new Error(`prosody did not start within 60 s:\n${output}\n${text}`);
         await new Promise((r) => setTimeout(r, 15));
       }
       for (const port of [c2s, tls, httpPort, httpsPort]) {

@@ -55,7 +55,7 @@ export class TmuxTerminal {
   }
 
   /** Waits until the screen shows `needle`; returns the screen. */
-  async contains(needle: string | RegExp, timeoutMs = 15_000): Promise<string> {
+  async contains(needle: string | RegExp, timeoutMs = 30_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const text = await this.screen();
