@@ -380,6 +380,7 @@ describe("xmgr user info, roster show, c2s show / count / close", () => {
   });
 
   test("c2s count: the peers online plus xmgr's own session", async () => {
+    await tb.xmgrSessionsGone(jid("admin"));
     const online = peers.filter((peer) => !peer.isClosed());
     const result = await asAdmin(["--json", "c2s", "count"]);
     expect(result.code).toBe(0);
@@ -561,6 +562,7 @@ describe("acting on xmgr's own login account (the server closes this session bef
     try {
       const own = (args: string[], password: string) => fresh.run([...loginArgs(tb, "admin"), ...args], { XMGR_PASSWORD: password });
       const adminPeers = peers.filter((peer) => peer.jid.startsWith(`${jid("admin")}/`) && !peer.isClosed());
+      await tb.xmgrSessionsGone(jid("admin"));
       const closed = await own(["--json", "c2s", "close", jid("admin")], ADMIN_PW);
       expect(closed.code).toBe(0);
       const closedJids: string[] = JSON.parse(closed.stdout).closed;

@@ -90,6 +90,14 @@ export interface Testbed {
   createGrant(user: string, password: string): Promise<string>;
   /** Runs `prosodyctl --config configFile ...args` (e.g. ["shell", "user", "list", host]). */
   prosodyctl(args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** The full JIDs of the client sessions the server holds (of `account` only, when given), from `prosodyctl shell c2s show`. */
+  sessions(account?: string): Promise<string[]>;
+  /**
+   * Waits until the server holds no session of `account` left by earlier xmgr runs (resources
+   * xmgr-…): xmgr sends its closing tag and exits without waiting, so the server may still count
+   * such a session for a moment after the run, longer on a busy machine.
+   */
+  xmgrSessionsGone(account: string): Promise<void>;
   /** HTTP request to this Prosody (plain httpPort unless opts.tls). */
   http(method: string, path: string, opts?: HttpOptions): Promise<HttpResponse>;
   /** Prosody's log so far (debug level). */
@@ -298,6 +306,12 @@ async function launch(dir: string, caFile: string, opts: TestbedOptions): Promis
   await startProsody();
 
   const prosodyctl = (args: string[]) => run("prosodyctl", ["--config", configFile, ...args], dir);
+  const sessions = async (account?: string) => {
+    const shown = await prosodyctl(["shell", "c2s", "show", ...(account ? [account] : [])]);
+    if (shown.code !== 0) throw new Error(`prosodyctl shell c2s show failed (${shown.code}): ${shown.stdout}${shown.stderr}`);
+    // Rows are "ID | JID | Role | …"; the JID column of a session is a full JID.
+    return shown.stdout.split("\n").map((row) => row.split("|")[1]?.trim() ?? "").filter((cell) => /^[^\s@]+@[^\s/]+\/\S/.test(cell));
+  };
 
   const httpReq = (method: string, path: string, o: HttpOptions = {}): Promise<HttpResponse> =>
     new Promise((res, rej) => {
@@ -358,6 +372,16 @@ async function launch(dir: string, caFile: string, opts: TestbedOptions): Promis
       return (JSON.parse(tok.body) as { access_token: string }).access_token;
     },
     prosodyctl,
+    sessions,
+    async xmgrSessionsGone(account) {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const left = (await sessions(account)).filter((full) => full.includes("/xmgr-"));
+        if (left.length === 0) return;
+        if (Date.now() > deadline) throw new Error(`the server still holds ${left.join(", ")} after 60 s`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
     http: httpReq,
     log: readLog,
     async restart(signal = "SIGTERM", whileDown) {
