@@ -106,7 +106,7 @@ describe("xmgr adhoc run", () => {
     expect(result.stderr).toMatch(/OK: Announcement sent to \d+ online users?/);
     const stages = sent(result.stderr).filter((line) => line.includes("http://jabber.org/protocol/commands"));
     expect(stages.map((line) => /action="(\w+)"/.exec(line)?.[1])).toEqual(["execute", "complete"]);
-    const headline = await bob.waitFor((stanza) => stanza.name === "message" && stanza.attrs.type === "headline", 5000, since);
+    const headline = await bob.waitFor((stanza) => stanza.name === "message" && stanza.attrs.type === "headline", 20_000, since);
     expect(headline.getChildText("subject")).toBe("Maintenance");
     expect(headline.getChildText("body")).toBe("Back in 5 minutes");
   });

@@ -70,7 +70,7 @@ const mucUser = (stanza: XmlElement) => stanza.getChild("x", NS_MUC_USER);
 const statuses = (stanza: XmlElement) => mucUser(stanza)?.getChildren("status").map((status) => status.attrs.code) ?? [];
 /** The unavailable self-presence a peer gets when removed from `room` (kick, ban, destroy). */
 const removedFrom = (peer: Peer, room: string, nick: string, since: number) =>
-  peer.waitFor((stanza) => stanza.name === "presence" && stanza.attrs.from === `${room}/${nick}` && stanza.attrs.type === "unavailable", 5000, since);
+  peer.waitFor((stanza) => stanza.name === "presence" && stanza.attrs.from === `${room}/${nick}` && stanza.attrs.type === "unavailable", 20_000, since);
 
 beforeAll(async () => {
   tb = await startTestbed();
@@ -346,8 +346,8 @@ describe("xmgr muc kick over XMPP", () => {
     expect(reason).toBe("Calm down");
     expect(mucUser(stanza)!.getChild("item")!.getChild("actor")!.attrs.nick).toBe("admin");
     // alice saw the admin come and go.
-    await alice.waitFor((s) => s.name === "presence" && s.attrs.from === `${owners("kickroom")}/admin` && s.attrs.type === undefined, 5000, aliceSince);
-    await alice.waitFor((s) => s.name === "presence" && s.attrs.from === `${owners("kickroom")}/admin` && s.attrs.type === "unavailable", 5000, aliceSince);
+    await alice.waitFor((s) => s.name === "presence" && s.attrs.from === `${owners("kickroom")}/admin` && s.attrs.type === undefined, 20_000, aliceSince);
+    await alice.waitFor((s) => s.name === "presence" && s.attrs.from === `${owners("kickroom")}/admin` && s.attrs.type === "unavailable", 20_000, aliceSince);
   });
 
   test("--json says it went over XMPP", async () => {

@@ -67,12 +67,16 @@ describe("server version, uptime, info", () => {
     expect(json(await xmgr(bob, ["--json", "server", "version"]))).toEqual({ host: tb.host, name: "Prosody", version, os: "Linux" });
   });
 
-  test("server uptime: the start time the server itself gives (prosodyctl shell server:uptime()), within a second", async () => {
+  test("server uptime: the start time the server itself gives (prosodyctl shell server:uptime()), within rounding and the answer's travel time", async () => {
     const said = await shellSays("server:uptime()");
     const serverSince = new Date(/\(since (.*)\)/.exec(said)![1]).getTime();
+    const started = Date.now();
     const result = json(await xmgr(admin, ["--json", "server", "uptime"]));
+    const runMs = Date.now() - started;
     expect(result.host).toBe(tb.host);
-    expect(Math.abs(new Date(result.since).getTime() - serverSince)).toBeLessThanOrEqual(1500);
+    // Whole seconds on both sides (up to 1 s each), plus however long the answer took to reach xmgr,
+    // which is at most the run's own time (a few ms when idle, more on a busy machine).
+    expect(Math.abs(new Date(result.since).getTime() - serverSince)).toBeLessThanOrEqual(2000 + runMs);
     const text = await xmgr(bob, ["server", "uptime"]);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(new RegExp(`^${tb.host} has been running for \\d+ (second|minute)s?.* \\(since \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC\\)\\n$`));
@@ -242,7 +246,7 @@ describe("xmpp ping", () => {
     const pingsBefore = alicePeer.received.length;
     const result = json(await xmgr(admin, ["--json", "xmpp", "ping", alicePeer.jid]));
     expect(result).toMatchObject({ target: alicePeer.jid, sent: 1, received: 1, loss: 0 });
-    const ping = await alicePeer.waitFor((stanza) => stanza.name === "iq" && stanza.getChild("ping", "urn:xmpp:ping") !== undefined, 5000, pingsBefore);
+    const ping = await alicePeer.waitFor((stanza) => stanza.name === "iq" && stanza.getChild("ping", "urn:xmpp:ping") !== undefined, 20_000, pingsBefore);
     expect(ping.attrs.from).toMatch(new RegExp(`^admin@${tb.host.replace(/\./g, "\\.")}/`));
   });
 
@@ -282,7 +286,7 @@ test("announce reaches a real peer that sent presence, with subject and body; xm
   const result = await xmgr(admin, ["announce", "--subject", "Maintenance", "Restart at 22:00,", "back soon"]);
   expect(result.code).toBe(0);
   expect(result.stderr).toMatch(new RegExp(`^OK: Announcement sent to \\d+ online users? of ${tb.host.replace(/\./g, "\\.")}`, "m"));
-  const message = await alicePeer.waitFor((stanza) => stanza.name === "message" && stanza.attrs.from === tb.host, 5000, since);
+  const message = await alicePeer.waitFor((stanza) => stanza.name === "message" && stanza.attrs.from === tb.host, 20_000, since);
   expect(message.attrs.type).toBe("headline");
   expect(message.getChildText("subject")).toBe("Maintenance");
   expect(message.getChildText("body")).toBe("Restart at 22:00, back soon");

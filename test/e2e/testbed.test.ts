@@ -100,7 +100,7 @@ describe("test bed", () => {
 
     // Revoking the very client that asks: no reply, its stream closes (the server's plain close; the
     // peer does not answer it, so the connection ends at Prosody's 5 s close timeout).
-    await expect(gajim!.iq(revokeIq("software/Gajim"), 10_000)).rejects.toThrow(/connection closed/);
+    await expect(gajim!.iq(revokeIq("software/Gajim"), 30_000)).rejects.toThrow(/connection closed/);
     expect(gajim!.isClosed()).toBe(true);
   });
 
