@@ -240,7 +240,7 @@ describe("bin/xmgr against recording servers: sent exactly as typed, or refused 
     await user?.cleanup();
   });
 
-  const xmppRun = (args: string[]) => user.run(["--timeout", "5", ...scriptedLoginArgs(xmpp, cert), ...args], { XMGR_PASSWORD: "recording" });
+  const xmppRun = (args: string[]) => user.run(["--timeout", "60", ...scriptedLoginArgs(xmpp, cert), ...args], { XMGR_PASSWORD: "recording" });
 
   function expectRefused(result: XmgrResult, what: RegExp): void {
     expect(result.stderr).toMatch(what);
