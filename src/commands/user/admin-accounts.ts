@@ -118,9 +118,10 @@ export interface UserStats {
   sessions: { resource: string; ip: string }[];
 }
 
-/** user-stats' rostersize: a whole number (absent: 0), anything else refused as a malformed answer. */
-function rosterSize(text: string | undefined, account: string): number {
-  if (text === undefined) return 0;
+/** user-stats' rostersize field: a whole number (no such field: 0), anything else refused as a malformed answer. */
+function rosterSize(values: string[] | undefined, account: string): number {
+  if (values === undefined) return 0;
+  const text = values.join("\n");
   if (!/^\d{1,15}$/.test(text.trim())) {
     throw new XmgrError("failure", `The server's answer is malformed: the roster size of ${account} is ${quoted(text)}, not a number.`, "A Prosody server answers a whole number: check the server, or what is between you and it.");
   }
@@ -137,7 +138,7 @@ export async function userStats(session: XmppSession, jid: Jid, forbidden?: stri
   const ips = lines("ipaddresses");
   return {
     account,
-    rosterSize: rosterSize(lines("rostersize")[0], account),
+    rosterSize: rosterSize(form && fieldValues(form, "rostersize"), account),
     sessions: resources.map((resource, index) => ({ resource, ip: ips[index] ?? "" })),
   };
 }
