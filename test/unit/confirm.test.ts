@@ -77,6 +77,8 @@ describe("the ad-hoc commands adhoc run confirms (destructive-nodes.ts)", () => 
     expect(one).toEqual({ action: "Delete the account bob@example.com and all its data", typeToConfirm: "bob@example.com" });
     const two = destructiveNode(`${ADMIN}#delete-user`)!({ accountjids: ["bob@example.com", "eve@example.com", "bob@example.com"] }, undefined);
     expect(two).toEqual({ action: "Delete 2 accounts (bob@example.com, eve@example.com) and all their data", typeToConfirm: "2" });
+    const none = destructiveNode(`${ADMIN}#delete-user`)!({}, undefined);
+    expect(none.action).toBe("Delete the accounts the form names and all their data");
     expect(destructiveNode(`${PROSODY}/muc#destroy`)!({ rooms: ["old@chat.example.com"] }, "chat.example.com").typeToConfirm).toBe("old@chat.example.com");
     for (const node of [`${ADMIN}#disable-user`, `${ADMIN}#end-user-session`, `${ADMIN}#change-user-password`, `${ADMIN}#shutdown`, `${PROSODY}/hosts#deactivate`]) {
       const confirmation = destructiveNode(node)!({ accountjids: ["bob@example.com"], accountjid: ["bob@example.com"], host: ["chat.example.com"] }, "example.com");

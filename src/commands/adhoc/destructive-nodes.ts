@@ -25,14 +25,14 @@ const accountsAction = (what: string, consequence: string): Describe => (values)
 const DESTRUCTIVE: Record<string, Describe> = {
   [KNOWN_COMMANDS.deleteUser.node]: (values) => {
     const accounts = given(values, "accountjids");
-    return accounts.length === 1
-      ? { action: `Delete the account ${accounts[0]} and all its data`, typeToConfirm: accounts[0] }
-      : { action: `Delete ${accounts.length} accounts (${listOf(accounts, "none")}) and all their data`, typeToConfirm: String(accounts.length) };
+    if (accounts.length === 1) return { action: `Delete the account ${accounts[0]} and all its data`, typeToConfirm: accounts[0] };
+    const which = accounts.length === 0 ? "the accounts the form names" : `${accounts.length} accounts (${accounts.join(", ")})`;
+    return { action: `Delete ${which} and all their data`, typeToConfirm: String(accounts.length) };
   },
   [KNOWN_COMMANDS.mucDestroy.node]: (values) => {
     const rooms = given(values, "rooms");
     return {
-      action: `Destroy ${listOf(rooms, "no room")}: occupants are removed, and the room${rooms.length === 1 ? "" : "s"} with settings, affiliations and history deleted`,
+      action: `Destroy ${listOf(rooms, "the rooms the form names")}: occupants are removed, and the room${rooms.length === 1 ? "" : "s"} with settings, affiliations and history deleted`,
       typeToConfirm: rooms.length === 1 ? rooms[0] : `${rooms.length} rooms`,
     };
   },
