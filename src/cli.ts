@@ -38,11 +38,12 @@ const shellQuoted = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'
 async function runOnce(def: CommandDef, args: Values, options: Values, command: Command): Promise<number | void> {
   const [settings, output] = await context(command);
   const [{ terminalPrompts }, { oneShotSession }] = await Promise.all([import("./config/prompt.js"), import("./commands/xmpp-session.js")]);
+  const commandLine = `xmgr ${process.argv.slice(2).map(shellQuoted).join(" ")}`;
   if (def.destructive) {
     const { confirmOrRefuse } = await import("./commands/confirm.js");
-    await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), terminalPrompts, `xmgr ${process.argv.slice(2).map(shellQuoted).join(" ")}`);
+    await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), terminalPrompts, commandLine);
   }
-  return def.run({ settings, output, sessions: oneShotSession(settings, output), prompts: terminalPrompts, inShell: false }, args, options);
+  return def.run({ settings, output, sessions: oneShotSession(settings, output), prompts: terminalPrompts, inShell: false, commandLine }, args, options);
 }
 
 /** `ran`: told which command ran ("user clients", "muc kick", …), for src/start.ts's code cache. */

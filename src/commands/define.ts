@@ -67,6 +67,8 @@ export interface CommandContext {
   prompts: Prompts;
   /** Set inside `xmgr shell`. */
   inShell: boolean;
+  /** The command as typed (`xmgr …` or the shell's statement): for a refusal's "add --yes" hint. */
+  commandLine: string;
 }
 
 export type Values = Record<string, unknown>;

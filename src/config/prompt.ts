@@ -1,6 +1,11 @@
-// Asks for a secret on the terminal without echoing it.
+// Asks for a secret on the terminal without echoing it, or a line with echo. A question may quote
+// a server's words (a form's labels and options): each of its lines is escaped like a table cell.
 import { XmgrError } from "../errors.js";
+import { sanitize } from "../output/sanitize.js";
 import { registerSecret } from "../output/secrets.js";
+
+/** The question as it may reach the terminal: its own line breaks kept, anything else escaped. */
+export const safeQuestion = (question: string) => question.split("\n").map(sanitize).join("\n");
 
 export function canPrompt(): boolean {
   return Boolean(process.stdin.isTTY && process.stderr.isTTY);
@@ -8,7 +13,7 @@ export function canPrompt(): boolean {
 
 export function promptSecret(question: string): Promise<string> {
   const input = process.stdin;
-  process.stderr.write(question);
+  process.stderr.write(safeQuestion(question));
   input.setRawMode(true);
   input.resume();
   input.setEncoding("utf8");
@@ -53,7 +58,7 @@ export function promptLine(question: string): Promise<string> {
         reject(new XmgrError("usage", "Cancelled: nothing was changed."));
       }
     });
-    rl.question(question, (answer) => {
+    rl.question(safeQuestion(question), (answer) => {
       answered = true;
       rl.close();
       resolve(answer);

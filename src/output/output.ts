@@ -45,14 +45,14 @@ export class Output {
     this.data(escapeInJson(JSON.stringify(value, null, 2)));
   }
 
-  /** "OK: …", as prosodyctl shell says it. */
+  /** "OK: …", as prosodyctl shell says it; a message of several lines (a server's note) goes on as indented lines. */
   ok(message: string): void {
     if (this.json) return;
-    this.stderr.write(`${this.paintErr.green("OK:")} ${safe(message)}\n`);
+    this.stderr.write(`${this.paintErr.green("OK:")} ${safeLines(message)}\n`);
   }
 
   warn(message: string): void {
-    this.stderr.write(`${this.paintErr.yellow("warning:")} ${safe(message)}\n`);
+    this.stderr.write(`${this.paintErr.yellow("warning:")} ${safeLines(message)}\n`);
   }
 
   /** "! message" and, on a second line, what to do. */
@@ -69,6 +69,14 @@ export class Output {
 
 /** A message as it may reach the terminal: secrets redacted, control characters escaped. */
 export const safe = (text: string) => sanitize(redactSecrets(text));
+
+/** Each line made safe on its own, blank ones dropped, the lines after the first indented under it. */
+const safeLines = (text: string) =>
+  text
+    .split(/\r?\n/)
+    .filter((line, index) => index === 0 || line.trim() !== "")
+    .map(safe)
+    .join("\n  ");
 
 /** The longest line of a command-line parser message: it may repeat an argument of any length. */
 const USAGE_LINE_MAX = 300;

@@ -13,16 +13,18 @@ export interface Column<Row> {
 const PADDING = 1;
 
 export function renderTable<Row>(columns: Column<Row>[], rows: Row[], paint: Paint): string {
+  // Titles too may be a server's words (an ad-hoc result's column labels).
+  const titles = columns.map((column) => sanitize(column.title));
   const cells = rows.map((row) => columns.map((column) => sanitize(column.cell(row))));
-  const widths = columns.map((column, index) => {
-    let widest = textWidth(column.title);
+  const widths = columns.map((_column, index) => {
+    let widest = textWidth(titles[index]);
     for (const row of cells) widest = Math.max(widest, textWidth(row[index]));
     return widest;
   });
   // cli-table3 draws the frame, the head and the first row. It spends about 150 µs on each row
   // (10,000 rows: 1.5 s), so the other rows are laid out here in the same way, in linear time.
   const table = new Table({
-    head: columns.map((column) => paint.bold(column.title)),
+    head: titles.map((title) => paint.bold(title)),
     colWidths: widths.map((width) => width + 2 * PADDING),
     wordWrap: false,
     // Cells always fit, so nothing is cut; but cli-table3 cuts each cell to 10 columns for a debug

@@ -84,7 +84,7 @@ export function prepareWords(words: string[], text: string, line: number, env: S
     run: (output) =>
       settle(text, line, env, output, async () => {
         if (command.destructive) await confirmOrRefuse(command.destructive(args, options), Boolean(options.yes), env.prompts, text);
-        await command.run({ settings: env.settings, output, sessions: env.sessions.for(output), prompts: env.prompts, inShell: true }, args, options);
+        await command.run({ settings: env.settings, output, sessions: env.sessions.for(output), prompts: env.prompts, inShell: true, commandLine: text }, args, options);
         command.args.forEach((arg, index) => {
           const word = resolved.words[index];
           if (JID_KINDS.has(arg.kind) && word?.includes("@")) env.seenJids.add(word);

@@ -169,3 +169,138 @@ test("a field file others may read is refused", async () => {
   expectCleanFailure(result, 2);
   expect(result.stderr).toContain("chmod 600");
 });
+
+describe("xmgr adhoc run confirms destructive commands as the dedicated commands do (issue 22)", () => {
+  const logsIn = (name: string, password: string) => loginSasl2(tb, { username: name, password }).then(stopAll).then(() => true, () => false);
+  const deleteUser = (name: string) => [`${ADMIN}#delete-user`, `accountjids=${name}@${tb.host}`];
+
+  test("delete-user without --yes and without a terminal: exit 2, nothing sent (not even a login), the account still logs in", async () => {
+    await tb.register("doomed1", "doomed1-pw");
+    const result = await asAdmin(["-v", "adhoc", "run", ...deleteUser("doomed1")]);
+    expectCleanFailure(result, 2);
+    expect(result.stderr).toContain(`! Not confirmed: Delete the account doomed1@${tb.host} and all its data.`);
+    expect(result.stderr).toContain(`-v adhoc run '${ADMIN}#delete-user' accountjids=doomed1@${tb.host} --yes\n`);
+    expect(sent(result.stderr)).toEqual([]);
+    expect(await logsIn("doomed1", "doomed1-pw")).toBe(true);
+  });
+
+  test("every node known to be destructive is refused the same way without a terminal; nothing is sent", async () => {
+    await tb.register("locked1", "locked1-pw");
+    const pwFile = join(user.home, "locked1-new-pw");
+    await writeFile(pwFile, "locked1-new-pw\n", { mode: 0o600 });
+    const runs = [
+      [`${ADMIN}#disable-user`, `accountjids=locked1@${tb.host}`],
+      [`${ADMIN}#end-user-session`, `accountjids=locked1@${tb.host}`],
+      [`${ADMIN}#change-user-password`, `accountjid=locked1@${tb.host}`, "--field-file", `password=${pwFile}`],
+      [`${ADMIN}#shutdown`],
+      ["http://prosody.im/protocol/hosts#deactivate", `host=${tb.mucHost}`],
+      ["--to", tb.mucHost, "http://prosody.im/protocol/muc#destroy", `rooms=old@${tb.mucHost}`],
+    ];
+    for (const run of runs) {
+      const result = await asAdmin(["-v", "adhoc", "run", ...run]);
+      expectCleanFailure(result, 2);
+      expect(result.stderr).toMatch(/! Not confirmed: .*\n {2}Nothing was changed\. Without a terminal, add --yes/);
+      expect(sent(result.stderr)).toEqual([]);
+    }
+    expect(await logsIn("locked1", "locked1-pw")).toBe(true);
+  });
+
+  test("delete-user with --yes: deleted, and the account no longer logs in", async () => {
+    await tb.register("doomed2", "doomed2-pw");
+    const result = await asAdmin(["adhoc", "run", ...deleteUser("doomed2"), "--yes"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe(`OK: The following accounts were successfully deleted:\n  doomed2@${tb.host}\n`);
+    expect(await logsIn("doomed2", "doomed2-pw")).toBe(false);
+  });
+
+  test("a command not known to be destructive still runs without --yes and without a terminal", async () => {
+    const result = await asAdmin(["adhoc", "run", `${ADMIN}#user-stats`, `accountjid=bob@${tb.host}`]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/│ Roster size +│ 0 +│/);
+  });
+
+  test("in xmgr shell -c: without --yes refused (exit 2), the account still logs in; with --yes deleted", async () => {
+    await tb.register("doomed3", "doomed3-pw");
+    const refused = await asAdmin(["shell", "-c", `adhoc run ${deleteUser("doomed3").join(" ")}`]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`! Not confirmed: Delete the account doomed3@${tb.host} and all its data.`);
+    expect(await logsIn("doomed3", "doomed3-pw")).toBe(true);
+    const deleted = await asAdmin(["shell", "-c", `adhoc run ${deleteUser("doomed3").join(" ")} --yes`]);
+    expect(deleted.code).toBe(0);
+    expect(deleted.stderr).toContain(`doomed3@${tb.host}`);
+    expect(await logsIn("doomed3", "doomed3-pw")).toBe(false);
+  });
+});
+
+describe("xmgr adhoc run's confirmation on a terminal (issue 22)", () => {
+  const logsIn = (name: string, password: string) => loginSasl2(tb, { username: name, password }).then(stopAll).then(() => true, () => false);
+
+  test("delete-user: the account must be typed; a wrong answer changes nothing (exit 2), the JID deletes", async () => {
+    await tb.register("doomed4", "doomed4-pw");
+    const jid = `doomed4@${tb.host}`;
+    const wrong = new TmuxTerminal(user.home, user.env);
+    try {
+      await wrong.start([...loginArgs(tb, "admin"), "adhoc", "run", `${ADMIN}#delete-user`, `accountjids=${jid}`], { XMGR_PASSWORD: passwords.admin });
+      await wrong.contains(`Delete the account ${jid} and all its data. This cannot be undone.\nType ${jid} to confirm: `);
+      await wrong.type("y");
+      await wrong.keys("Enter");
+      expect(await wrong.contains("[exit 2]")).toContain("Cancelled: nothing was changed.");
+    } finally {
+      await wrong.kill();
+    }
+    expect(await logsIn("doomed4", "doomed4-pw")).toBe(true);
+    const right = new TmuxTerminal(user.home, user.env);
+    try {
+      await right.start([...loginArgs(tb, "admin"), "adhoc", "run", `${ADMIN}#delete-user`, `accountjids=${jid}`], { XMGR_PASSWORD: passwords.admin });
+      await right.contains(`Type ${jid} to confirm: `);
+      await right.type(jid);
+      await right.keys("Enter");
+      expect(await right.contains("[exit 0]")).toContain("OK: The following accounts were successfully deleted:");
+    } finally {
+      await right.kill();
+    }
+    expect(await logsIn("doomed4", "doomed4-pw")).toBe(false);
+  });
+
+  test("delete-user with the account asked for: the question comes after the form is filled, before it is submitted", async () => {
+    await tb.register("doomed5", "doomed5-pw");
+    const jid = `doomed5@${tb.host}`;
+    const term = new TmuxTerminal(user.home, user.env);
+    try {
+      await term.start([...loginArgs(tb, "admin"), "-v", "adhoc", "run", `${ADMIN}#delete-user`], { XMGR_PASSWORD: passwords.admin });
+      await term.contains(/accountjids\), several separated by commas: $/m);
+      await term.type(jid);
+      await term.keys("Enter");
+      await term.contains(`Type ${jid} to confirm: `);
+      await term.keys("C-c");
+      const screen = await term.contains(/\[exit [1-9]\d*\]/);
+      expect(screen).not.toMatch(/SEND <iq[^\n]*action="complete"/);
+      expect(screen).toMatch(/SEND <iq[^\n]*action="cancel"/);
+    } finally {
+      await term.kill();
+    }
+    expect(await logsIn("doomed5", "doomed5-pw")).toBe(true);
+  });
+
+  test("inside an interactive xmgr shell: the same question, and a wrong answer deletes nothing", async () => {
+    await tb.register("doomed6", "doomed6-pw");
+    const jid = `doomed6@${tb.host}`;
+    const term = new TmuxTerminal(user.home, user.env);
+    try {
+      await term.start([...loginArgs(tb, "admin"), "shell"], { XMGR_PASSWORD: passwords.admin });
+      await term.contains("> ");
+      await term.type(`adhoc run ${ADMIN}#delete-user accountjids=${jid}`);
+      await term.keys("Enter");
+      await term.contains(`Type ${jid} to confirm: `);
+      await term.type("no");
+      await term.keys("Enter");
+      await term.contains("Cancelled: nothing was changed.");
+      await term.type("quit");
+      await term.keys("Enter");
+      await term.contains(/\[exit \d+\]/);
+    } finally {
+      await term.kill();
+    }
+    expect(await logsIn("doomed6", "doomed6-pw")).toBe(true);
+  });
+});

@@ -8,8 +8,12 @@
  *   await term.type("bob@example.test"); await term.keys("Enter");
  *   await term.contains("[exit 0]");
  *   await term.kill();
+ *
+ * With `{ rawOutputFile }`, everything the program writes reaches that file byte for byte (tmux
+ * pipe-pane), before any terminal could act on it: `await term.rawOutput("[exit ")` reads it.
  */
 import { execFile } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { xmgrBin } from "./xmgr.js";
 
@@ -19,6 +23,7 @@ let terminals = 0;
 export class TmuxTerminal {
   private readonly socket: string;
   private readonly name = "xmgr";
+  private rawOutputFile?: string;
 
   constructor(
     folder: string,
@@ -36,10 +41,31 @@ export class TmuxTerminal {
   }
 
   /** Starts `bin/xmgr …args` in a 200×50 window; when it ends, the window shows `[exit N]`. */
-  async start(args: string[], env: Record<string, string> = {}): Promise<void> {
+  async start(args: string[], env: Record<string, string> = {}, options: { rawOutputFile?: string } = {}): Promise<void> {
     const vars = Object.entries({ ...this.env, ...env }).map(([key, value]) => `${key}=${quote(value)}`);
     const command = [xmgrBin, ...args].map(quote).join(" ");
-    await this.tmux("new-session", "-d", "-s", this.name, "-x", "200", "-y", "50", `env ${vars.join(" ")} ${command}; echo "[exit $?]"; sleep 60`);
+    const run = `env ${vars.join(" ")} ${command}; echo "[exit $?]"; sleep 60`;
+    if (options.rawOutputFile === undefined) {
+      await this.tmux("new-session", "-d", "-s", this.name, "-x", "200", "-y", "50", run);
+      return;
+    }
+    // The window waits for a key until pipe-pane records, so that nothing is written before.
+    this.rawOutputFile = options.rawOutputFile;
+    await this.tmux("new-session", "-d", "-s", this.name, "-x", "200", "-y", "50", `read -r go; ${run}`);
+    await this.tmux("pipe-pane", "-O", "-t", this.name, `cat > ${quote(options.rawOutputFile)}`);
+    await this.keys("Enter");
+  }
+
+  /** What the program wrote (start's rawOutputFile), once it holds `needle`. */
+  async rawOutput(needle: string, timeoutMs = 15_000): Promise<string> {
+    if (this.rawOutputFile === undefined) throw new Error("start() was not given a rawOutputFile");
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const text = await readFile(this.rawOutputFile, "utf8").catch(() => "");
+      if (text.includes(needle)) return text;
+      if (Date.now() > deadline) throw new Error(`the raw output never held ${needle}:\n${JSON.stringify(text)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   screen(): Promise<string> {

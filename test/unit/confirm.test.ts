@@ -6,6 +6,9 @@ import { describe, expect, test } from "@jest/globals";
 import { confirmOrRefuse } from "../../src/commands/confirm.js";
 import type { Prompts } from "../../src/commands/define.js";
 import { XmgrError } from "../../src/errors.js";
+import { DESTRUCTIVE_NODES, destructiveNode } from "../../src/commands/adhoc/destructive-nodes.js";
+import { safeQuestion } from "../../src/config/prompt.js";
+import { Output } from "../../src/output/output.js";
 
 /** A terminal that answers `answer` and remembers what it was asked. */
 function terminal(answer: string | undefined): Prompts & { asked: string[] } {
@@ -62,5 +65,49 @@ describe("confirmOrRefuse", () => {
     const prompts = terminal("y");
     await confirmOrRefuse(reload, false, prompts, "x");
     expect(prompts.asked).toEqual(["Reload the module roster on example.com. Go on? [y/N] "]);
+  });
+});
+
+describe("the ad-hoc commands adhoc run confirms (destructive-nodes.ts)", () => {
+  const ADMIN = "http://jabber.org/protocol/admin";
+  const PROSODY = "http://prosody.im/protocol";
+
+  test("the stock commands that delete, lock out, disconnect or stop are confirmed; deletions need the name typed", () => {
+    const one = destructiveNode(`${ADMIN}#delete-user`)!({ accountjids: ["bob@example.com"] }, undefined);
+    expect(one).toEqual({ action: "Delete the account bob@example.com and all its data", typeToConfirm: "bob@example.com" });
+    const two = destructiveNode(`${ADMIN}#delete-user`)!({ accountjids: ["bob@example.com", "eve@example.com", "bob@example.com"] }, undefined);
+    expect(two).toEqual({ action: "Delete 2 accounts (bob@example.com, eve@example.com) and all their data", typeToConfirm: "2" });
+    const none = destructiveNode(`${ADMIN}#delete-user`)!({}, undefined);
+    expect(none.action).toBe("Delete the accounts the form names and all their data");
+    expect(destructiveNode(`${PROSODY}/muc#destroy`)!({ rooms: ["old@chat.example.com"] }, "chat.example.com").typeToConfirm).toBe("old@chat.example.com");
+    for (const node of [`${ADMIN}#disable-user`, `${ADMIN}#end-user-session`, `${ADMIN}#change-user-password`, `${ADMIN}#shutdown`, `${PROSODY}/hosts#deactivate`]) {
+      const confirmation = destructiveNode(node)!({ accountjids: ["bob@example.com"], accountjid: ["bob@example.com"], host: ["chat.example.com"] }, "example.com");
+      expect(confirmation.action).not.toBe("");
+      expect(confirmation.typeToConfirm).toBeUndefined();
+    }
+    expect(destructiveNode(`${ADMIN}#shutdown`)!({ delay: ["60"] }, "example.com").action).toBe("Shut down the XMPP server example.com in 60 s, disconnecting every user");
+    expect(DESTRUCTIVE_NODES).toHaveLength(7);
+  });
+
+  test("commands that add, read or change reversibly are not, and neither are unknown or look-alike nodes", () => {
+    for (const node of [`${ADMIN}#add-user`, `${ADMIN}#reenable-user`, `${ADMIN}#user-stats`, `${ADMIN}#announce`, `${PROSODY}/modules#unload`, `${PROSODY}/hosts#activate`, "uptime", `${ADMIN}#delete-user#`, "toString", "__proto__"]) {
+      expect(destructiveNode(node)).toBeUndefined();
+    }
+  });
+});
+
+describe("what reaches the terminal from a server's words", () => {
+  test("a prompt question: each line escaped, its own line breaks kept", () => {
+    expect(safeQuestion("Label\u009b2J\u202e (x)\r: ")).toBe("Label\\x9b2J\\u202e (x)\\x0d: ");
+    expect(safeQuestion("Delete it. This cannot be undone.\nType a\u2028b to confirm: ")).toBe("Delete it. This cannot be undone.\nType a\\u2028b to confirm: ");
+  });
+
+  test("an OK or warning message of several lines: one escaped line each, the rest indented, blank lines dropped", () => {
+    const written: string[] = [];
+    const stream = { write: (text: string) => (written.push(text), true) } as unknown as NodeJS.WriteStream;
+    const output = new Output({ json: false, verbose: false }, stream, stream);
+    output.ok("The following accounts were deleted:\nbob@example.com\u009b2J\n\neve@example.com\n");
+    output.warn("one\r\ntwo\u0085");
+    expect(written).toEqual(["OK: The following accounts were deleted:\n  bob@example.com\\x9b2J\n  eve@example.com\n", "warning: one\n  two\\x85\n"]);
   });
 });

@@ -3,6 +3,8 @@
 // required fields are all given, the filled form goes with the execute: one round trip. Otherwise
 // the form is fetched first; on a terminal, missing required fields are asked for. A password
 // field (text-private) never comes from the command line: --field-file, or a hidden prompt.
+// Commands known to be destructive (destructive-nodes.ts) are confirmed as the dedicated commands
+// are (confirm.ts); on a terminal, a command xmgr does not know shows its filled form and asks.
 import { XmgrError, usageError } from "../../errors.js";
 import { parseAddress } from "../../jid.js";
 import { execute, checkCommandAnswer, complete, parseCommandAnswer, type CommandAnswer } from "../../protocol/adhoc.js";
@@ -14,13 +16,18 @@ import type { Output } from "../../output/output.js";
 import { renderTable } from "../../output/table.js";
 import type { XmppSession } from "../../xmpp/session.js";
 import { cancelQuietly, runAdhoc } from "../adhoc-call.js";
-import { defineCommand, type Prompts } from "../define.js";
+import { defineCommand, YES_OPTION, type Confirmation, type Prompts } from "../define.js";
+import { confirmOrRefuse } from "../confirm.js";
+import { sanitize } from "../../output/sanitize.js";
+import { NO_COLOR_ANYWHERE } from "../../output/paint.js";
+import { DESTRUCTIVE_NODES, destructiveNode } from "./destructive-nodes.js";
 
 type Values = Record<string, string[]>;
 
 interface RunOptions {
   to?: string;
   fieldFile?: string[];
+  yes?: boolean;
 }
 
 const MULTI_VALUED = new Set(["jid-multi", "list-multi", "text-multi"]);
@@ -62,17 +69,50 @@ function refuseSecretsFromArgv(privateFields: readonly string[], fromArgv: Value
 const isMissing = (field: FormField, values: Values) =>
   field.required && field.var !== undefined && !(values[field.var] ?? field.values).some((value) => value !== "");
 
+/** The server's text, escaped like a table cell; its line breaks kept as lines. */
+const serverLines = (text: string) => text.split(/\r?\n/).map(sanitize).join("\n");
+
 async function askFor(field: FormField, prompts: Prompts): Promise<string[]> {
-  const name = field.label ? `${field.label} (${field.var})` : field.var!;
-  if (field.type === "text-private") return [await prompts.secret(`${name}: `)];
-  const options = field.options.length ? ` [${field.options.map((option) => option.value).join(", ")}]` : "";
+  // Label, description and options are the server's words: a hostile one must not draw a fake prompt.
+  const name = field.label ? `${sanitize(field.label)} (${sanitize(field.var!)})` : sanitize(field.var!);
+  const about = field.desc?.trim() ? `${serverLines(field.desc.trim())}\n` : "";
+  if (field.type === "text-private") return [await prompts.secret(`${about}${name}: `)];
+  const option = ({ value, label }: FormField["options"][number]) => (label && label !== value ? `${sanitize(value)} (${sanitize(label)})` : sanitize(value));
+  const options = field.options.length ? ` [${field.options.map(option).join(", ")}]` : "";
   const multi = MULTI_VALUED.has(field.type) ? ", several separated by commas" : "";
-  const answer = await prompts.line(`${name}${options}${multi}: `);
+  const answer = await prompts.line(`${about}${name}${options}${multi}: `);
   return MULTI_VALUED.has(field.type) ? answer.split(",").map((value) => value.trim()).filter(Boolean) : [answer];
 }
 
+/** What the filled form will carry, field by field, as submitForm sends it (given values, else the form's). */
+function filledValues(form: DataForm, values: Values): Values {
+  const filled: Values = {};
+  for (const field of form.fields) {
+    if (field.var === undefined || field.type === "fixed") continue;
+    const given = Object.hasOwn(values, field.var) ? values[field.var] : undefined;
+    filled[field.var] = given && field.type === "text-multi" ? given.flatMap((value) => value.split(/\r?\n/)) : (given ?? field.values);
+  }
+  return filled;
+}
+
+/** The filled form as the person is asked to submit it: its title and visible fields, passwords hidden. */
+function filledFormText(form: DataForm, filled: Values): string {
+  const shown = form.fields.filter((field) => field.var !== undefined && field.type !== "hidden" && field.type !== "fixed");
+  const rows = shown.flatMap((field) => {
+    const values = filled[field.var!] ?? [];
+    const visible = field.type === "text-private" ? (values.some((value) => value !== "") ? ["(hidden)"] : [""]) : values.length ? values : [""];
+    return visible.map((value, index) => ({ field: index === 0 ? (field.label ? `${field.label} (${field.var})` : field.var!) : "", value }));
+  });
+  const title = form.title?.trim() ? `${serverLines(form.title.trim())}\n` : "";
+  const table = rows.length ? renderTable([{ title: "Field", cell: (row) => row.field }, { title: "Value", cell: (row) => row.value }], rows, NO_COLOR_ANYWHERE.err) : "(no fields)";
+  return `${title}${table}`;
+}
+
+/** Asked before the filled form is submitted; throws (exit 2) when not confirmed. */
+type ConfirmSubmit = (form: DataForm, filled: Values) => Promise<void>;
+
 /** The form fetched first: checked, completed from the values and the person at the terminal. */
-async function runWithForm(session: XmppSession, to: string, node: string, fromArgv: Values, values: Values, prompts: Prompts, inShell: boolean): Promise<CommandAnswer> {
+async function runWithForm(session: XmppSession, to: string, node: string, fromArgv: Values, values: Values, prompts: Prompts, inShell: boolean, confirmSubmit: ConfirmSubmit): Promise<CommandAnswer> {
   const context = { to, node };
   const first = checkCommandAnswer(parseCommandAnswer(await session.request(execute(to, node))), context);
   if (first.status !== "executing") return first;
@@ -93,6 +133,7 @@ async function runWithForm(session: XmppSession, to: string, node: string, fromA
     }
     for (const field of missing) values[field.var!] = await askFor(field, prompts);
     const submitted = submitForm(form, values);
+    await confirmSubmit(form, filledValues(form, values));
     return checkCommandAnswer(parseCommandAnswer(await session.request(complete(to, node, sessionid ?? "", submitted))), context);
   } catch (error) {
     await cancelQuietly(session, to, node, sessionid);
@@ -137,7 +178,9 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
   name: "run",
   summary: "run any ad-hoc command, filling its form with VAR=VALUE",
   details:
-    "Missing required fields are asked for on a terminal; without one they are an error that names them. Password fields come from --field-file or a hidden prompt, never from the command line.",
+    "Missing required fields are asked for on a terminal; without one they are an error that names them. Password fields come from --field-file or a hidden prompt, never from the command line. " +
+    `Commands that delete, lock out, disconnect or stop are confirmed as their dedicated commands are (on a terminal xmgr asks, and for deletions the account or room must be typed; elsewhere it refuses unless --yes is given): ${DESTRUCTIVE_NODES.map((node) => node.replace(/^.*\//, "")).join(", ")}. ` +
+    "On a terminal, a command xmgr does not know shows its filled form and asks before submitting it (--yes does not ask); one that takes no form acts as soon as it is started.",
   args: [
     { name: "node", kind: "node", help: "the command's node, as adhoc list shows it" },
     { name: "fields", kind: "field", optional: true, variadic: true, help: "VAR=VALUE for the form's fields (VAR=a VAR=b for several values)" },
@@ -145,16 +188,17 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
   options: [
     { long: "--to", value: "JID", help: "where the command is (default: your server; MUC commands are at the MUC component)" },
     { long: "--field-file", value: "VAR=FILE", file: true, repeatable: true, help: "fill VAR with the first line of FILE (mode 600): for password fields" },
+    YES_OPTION,
   ],
   examples: [
     "xmgr adhoc run http://jabber.org/protocol/admin#user-stats accountjid=alice@example.com",
     "xmgr adhoc run http://jabber.org/protocol/admin#add-user accountjid=carol@example.com --field-file password=pw --field-file password-verify=pw",
-    "xmgr adhoc run --to chat.example.com http://prosody.im/protocol/muc#destroy rooms=old@chat.example.com",
+    "xmgr adhoc run --to chat.example.com http://prosody.im/protocol/muc#destroy rooms=old@chat.example.com --yes",
     "xmgr adhoc run http://jabber.org/protocol/admin#announce     # asks for the fields on a terminal",
   ],
   transport: "xmpp",
   batch: "alone",
-  async run({ sessions, output, prompts, inShell }, { node, fields }, options) {
+  async run({ sessions, output, prompts, inShell, commandLine }, { node, fields }, options) {
     if (node === "" || /\p{Cc}/u.test(node)) throw usageError(`Invalid node ${JSON.stringify(node)}.`, "List the nodes with: xmgr adhoc list");
     const target = options.to === undefined ? undefined : parseAddress(options.to, "--to JID");
     const fromArgv = fieldValues(fields ?? []);
@@ -163,9 +207,23 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
     const known = knownCommand(node);
     if (known) refuseSecretsFromArgv(known.fields.filter((field) => field.type === "text-private").map((field) => field.var), fromArgv);
     const singleStage = known !== undefined && !known.twoStage && known.fields.every((field) => !field.required || (values[field.var] ?? []).some((value) => value !== ""));
+    const yes = Boolean(options.yes);
+    const confirm = (confirmation: Confirmation) => confirmOrRefuse(confirmation, yes, prompts, commandLine);
+    const destructive = destructiveNode(node);
+    // Without a terminal a destructive command is refused here, before anything is sent; with
+    // every value given, it is asked about here too, before the login, as the dedicated commands do.
+    const confirmedBeforeLogin = destructive !== undefined && (yes || singleStage || !prompts.canAsk);
+    if (destructive && confirmedBeforeLogin) await confirm(destructive(values, target));
     const [to, answer] = await sessions.use(async ({ session, login }) => {
       const to = target ?? login.domain;
-      const answer = singleStage ? await runAdhoc(session, { to, ...known, values }) : await runWithForm(session, to, node, fromArgv, values, prompts, inShell);
+      const confirmSubmit: ConfirmSubmit = async (form, filled) => {
+        if (destructive) {
+          if (!confirmedBeforeLogin) await confirm(destructive(filled, to));
+        } else if (!known && prompts.canAsk && !yes) {
+          await confirm({ action: `${filledFormText(form, filled)}\nSubmit this form to ${sanitize(node)} at ${to} (a command xmgr does not know)` });
+        }
+      };
+      const answer = singleStage ? await runAdhoc(session, { to, ...known, values }) : await runWithForm(session, to, node, fromArgv, values, prompts, inShell, confirmSubmit);
       return [to, answer] as const;
     });
     if (answer.status === "canceled") throw new XmgrError("failure", `${to} canceled ${node} without saying why.`);

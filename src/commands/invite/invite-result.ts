@@ -4,6 +4,7 @@ import { XmgrError } from "../../errors.js";
 import type { CommandAnswer } from "../../protocol/adhoc.js";
 import { fieldValues } from "../../protocol/data-form.js";
 import type { Output } from "../../output/output.js";
+import { sanitize } from "../../output/sanitize.js";
 
 export interface Invite {
   uri: string;
@@ -25,7 +26,8 @@ export function printInvite(output: Output, invite: Invite, about: Record<string
     output.jsonData({ ...about, ...invite });
     return;
   }
-  output.data(invite.uri);
-  if (invite.landingUrl) output.data(invite.landingUrl);
+  // The server's words: escaped like table cells (a real URI holds nothing to escape).
+  output.data(sanitize(invite.uri));
+  if (invite.landingUrl) output.data(sanitize(invite.landingUrl));
   output.ok(`${what}${invite.expires ? `, valid until ${invite.expires}` : ""}`);
 }

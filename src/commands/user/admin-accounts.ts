@@ -1,7 +1,7 @@
 // What the account commands over mod_admin_adhoc (XEP-0133) share: the accounts named on the
 // command line, grouped by host (each host answers for its own accounts only), the reading of
 // "The following accounts were successfully …" notes, and the mapping of "User does not exist".
-import { XmgrError } from "../../errors.js";
+import { XmgrError, quoted } from "../../errors.js";
 import { bare, parseBareJid, sameBare, type Jid } from "../../jid.js";
 import { KNOWN_COMMANDS, type KnownCommand } from "../../protocol/admin-forms.js";
 import { fieldValues } from "../../protocol/data-form.js";
@@ -118,6 +118,16 @@ export interface UserStats {
   sessions: { resource: string; ip: string }[];
 }
 
+/** user-stats' rostersize field: a whole number (no such field: 0), anything else refused as a malformed answer. */
+function rosterSize(values: string[] | undefined, account: string): number {
+  if (values === undefined) return 0;
+  const text = values.join("\n");
+  if (!/^\d{1,15}$/.test(text.trim())) {
+    throw new XmgrError("failure", `The server's answer is malformed: the roster size of ${account} is ${quoted(text)}, not a number.`, "A Prosody server answers a whole number: check the server, or what is between you and it.");
+  }
+  return Number(text.trim());
+}
+
 /** admin#user-stats for one account; "User does not exist" is exit 4. */
 export async function userStats(session: XmppSession, jid: Jid, forbidden?: string): Promise<UserStats> {
   const account = bare(jid);
@@ -128,7 +138,7 @@ export async function userStats(session: XmppSession, jid: Jid, forbidden?: stri
   const ips = lines("ipaddresses");
   return {
     account,
-    rosterSize: Number(lines("rostersize")[0] ?? 0),
+    rosterSize: rosterSize(form && fieldValues(form, "rostersize"), account),
     sessions: resources.map((resource, index) => ({ resource, ip: ips[index] ?? "" })),
   };
 }

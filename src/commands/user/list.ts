@@ -8,6 +8,7 @@ import { KNOWN_COMMANDS, type KnownCommand } from "../../protocol/admin-forms.js
 import { declaredForm, fieldValues, submitForm } from "../../protocol/data-form.js";
 import type { XmppSession } from "../../xmpp/session.js";
 import { groupedCount } from "../../output/count.js";
+import { sanitize } from "../../output/sanitize.js";
 import { defineCommand } from "../define.js";
 import { hostOrLogin } from "../host-or-login.js";
 
@@ -89,7 +90,8 @@ export default defineCommand<{ host?: string; pattern?: string }, { disabled?: b
       output.jsonData({ host: to, total: registered.length, accounts });
       return;
     }
-    if (accounts.length > 0) output.data(accounts.map((account) => account.jid).join("\n"));
+    // The names are the server's words: escaped like table cells.
+    if (accounts.length > 0) output.data(accounts.map((account) => sanitize(account.jid)).join("\n"));
     const shownDisabled = accounts.filter((account) => account.disabled).length;
     const what = options.disabled ? "disabled accounts" : "accounts";
     const showing = match || options.disabled ? `${accounts.length} of ${registered.length}` : `all ${registered.length}`;

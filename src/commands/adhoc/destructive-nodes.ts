@@ -1,0 +1,58 @@
+// The ad-hoc commands that `xmgr adhoc run` confirms before it sends them (src/commands/confirm.ts,
+// the rule of the dedicated commands): those of a stock Prosody 13 that delete, lock out,
+// disconnect or stop (what each does: shared/protocol/admin/README.md). What cannot be undone
+// (accounts and rooms deleted) must be typed, as `user delete` and `muc destroy` ask; the rest
+// is a yes/no question. Commands that only add, read or change reversibly (add-user, announce,
+// module load/unload/reload, re-enable, affiliations, invites) are not asked about, as their
+// dedicated commands are not. Pure: no I/O.
+import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
+import type { Confirmation } from "../define.js";
+
+export type FieldValues = Readonly<Record<string, readonly string[]>>;
+
+/** What the confirmation says, from the values the form will carry and where it goes. */
+type Describe = (values: FieldValues, to: string | undefined) => Confirmation;
+
+const given = (values: FieldValues, name: string) => [...new Set((values[name] ?? []).map((value) => value.trim()).filter((value) => value !== ""))];
+const listOf = (items: string[], nothing: string) => (items.length === 0 ? nothing : items.join(", "));
+const server = (to: string | undefined) => (to === undefined ? "the XMPP server you are logged in to" : `the XMPP server ${to}`);
+
+const accountsAction = (what: string, consequence: string): Describe => (values) => {
+  const accounts = given(values, "accountjids");
+  return { action: `${what} ${listOf(accounts, "the accounts the form names")}: ${consequence}` };
+};
+
+const DESTRUCTIVE: Record<string, Describe> = {
+  [KNOWN_COMMANDS.deleteUser.node]: (values) => {
+    const accounts = given(values, "accountjids");
+    if (accounts.length === 1) return { action: `Delete the account ${accounts[0]} and all its data`, typeToConfirm: accounts[0] };
+    const which = accounts.length === 0 ? "the accounts the form names" : `${accounts.length} accounts (${accounts.join(", ")})`;
+    return { action: `Delete ${which} and all their data`, typeToConfirm: String(accounts.length) };
+  },
+  [KNOWN_COMMANDS.mucDestroy.node]: (values) => {
+    const rooms = given(values, "rooms");
+    return {
+      action: `Destroy ${listOf(rooms, "the rooms the form names")}: occupants are removed, and the room${rooms.length === 1 ? "" : "s"} with settings, affiliations and history deleted`,
+      typeToConfirm: rooms.length === 1 ? rooms[0] : `${rooms.length} rooms`,
+    };
+  },
+  [KNOWN_COMMANDS.disableUser.node]: accountsAction("Disable", "their sessions are closed and they cannot log in until enabled again"),
+  [KNOWN_COMMANDS.endUserSession.node]: accountsAction("End the sessions of", "their clients are disconnected"),
+  [KNOWN_COMMANDS.changeUserPassword.node]: (values) => ({
+    action: `Set a new password for ${listOf(given(values, "accountjid"), "the account the form names")}: the old one stops working and its sessions are closed`,
+  }),
+  [KNOWN_COMMANDS.shutdown.node]: (values, to) => ({
+    action: `Shut down ${server(to)} in ${given(values, "delay")[0] ?? "5"} s, disconnecting every user`,
+  }),
+  [KNOWN_COMMANDS.hostsDeactivate.node]: (values) => ({
+    action: `Deactivate ${listOf(given(values, "host"), "the host the form names")}: its users are disconnected and it serves nothing until activated again`,
+  }),
+};
+
+/** The nodes adhoc run confirms, for its --help and the man page. */
+export const DESTRUCTIVE_NODES: readonly string[] = Object.keys(DESTRUCTIVE);
+
+/** How to confirm `node` before sending it, or undefined for a node not known to be destructive. */
+export function destructiveNode(node: string): Describe | undefined {
+  return Object.hasOwn(DESTRUCTIVE, node) ? DESTRUCTIVE[node] : undefined;
+}
