@@ -365,13 +365,13 @@ describe("xmgr user info, roster show, c2s show / count / close", () => {
     const pairs = all.sessions.map((s: { account: string; resource: string }) => `${s.account}/${s.resource}`);
     for (const peer of [roster, laptop, phone]) expect(pairs).toContain(peer.jid);
     const ruth = all.sessions.find((s: { account: string }) => s.account === jid("ruth"));
-    expect(ruth).toMatchObject({ show: "available", priority: 0, ip: "127.0.0.1" });
+    expect(ruth).toMatchObject({ show: "online", priority: 0, ip: "127.0.0.1" });
 
     const sam = await asAdmin(["--json", "c2s", "show", jid("sam")]);
     expect(JSON.parse(sam.stdout)).toEqual({
       account: jid("sam"),
       sessions: [laptop, phone]
-        .map((peer) => ({ account: jid("sam"), resource: peer.resource, show: "available", priority: 0, ip: "127.0.0.1" }))
+        .map((peer) => ({ account: jid("sam"), resource: peer.resource, show: "online", priority: 0, ip: "127.0.0.1" }))
         .sort((a, b) => a.resource.localeCompare(b.resource)),
     });
     const table = await asAdmin(["c2s", "show", jid("sam")]);
@@ -379,12 +379,15 @@ describe("xmgr user info, roster show, c2s show / count / close", () => {
     expect(table.stderr).toBe("OK: 2 sessions\n");
   });
 
-  test("c2s count: the peers online plus xmgr's own session", async () => {
+  test("c2s count: the peers online; xmgr's own session only with --include-self", async () => {
     await tb.xmgrSessionsGone(jid("admin"));
     const online = peers.filter((peer) => !peer.isClosed());
-    const result = await asAdmin(["--json", "c2s", "count"]);
+    const result = await asAdmin(["--json", "c2s", "count", host]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({
+    expect(JSON.parse(result.stdout)).toEqual({ host, accounts: new Set(online.map((peer) => peer.jid.split("/")[0])).size, sessions: online.length });
+    await tb.xmgrSessionsGone(jid("admin"));
+    const withSelf = await asAdmin(["--json", "c2s", "count", host, "--include-self"]);
+    expect(JSON.parse(withSelf.stdout)).toEqual({
       host,
       accounts: new Set([...online.map((peer) => peer.jid.split("/")[0]), jid("admin")]).size,
       sessions: online.length + 1,
@@ -454,7 +457,7 @@ describe("xmgr user list (mod_admin_list_users)", () => {
     expect(listing.accounts.map((a: { jid: string }) => a.jid)).toEqual(expected);
     expect(listing.accounts.filter((a: { disabled: boolean }) => a.disabled).map((a: { jid: string }) => a.jid).sort()).toEqual([jid("listdis"), jid("trent")]);
 
-    const plain = await asAdmin(["user", "list", host, "list*"]);
+    const plain = await asAdmin(["user", "list", host, "^listd"]);
     expect(plain.stdout).toBe(`${jid("listdis")}\n`);
     expect(plain.stderr).toBe(`OK: Showing 1 of ${expected.length} accounts on ${host} (1 disabled)\n`);
     const disabled = await asAdmin(["user", "list", "--disabled"]);

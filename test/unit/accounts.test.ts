@@ -4,7 +4,6 @@ import { describe, expect, test } from "@jest/globals";
 import xml from "@xmpp/xml";
 import { succeededAccounts, parseAccounts, byHost } from "../../src/commands/user/admin-accounts.js";
 import { parseOnlineList } from "../../src/commands/c2s/online.js";
-import { namePattern } from "../../src/commands/user/list.js";
 import { newPassword, randomPassword } from "../../src/commands/user/new-password.js";
 import { redactedXml } from "../../src/xmpp/trace.js";
 import type { Prompts } from "../../src/commands/define.js";
@@ -33,7 +32,7 @@ describe("parseAccounts / byHost", () => {
 });
 
 describe("parseOnlineList (get-online-users-list with details)", () => {
-  test("the facts page's lines: show, priority, no presence", () => {
+  test("the facts page's lines: show (available is prosodyctl's online), priority, no presence (no show)", () => {
     const values = [
       "alice@example.test",
       " - laptop~SwTeo/sGU/mX: unavailable(-), IP: [127.0.0.1]",
@@ -42,28 +41,15 @@ describe("parseOnlineList (get-online-users-list with details)", () => {
       " - desk~0Y3ig0wHmweq: available(0), IP: [::1]",
     ];
     expect(parseOnlineList(values)).toEqual([
-      { account: "alice@example.test", resource: "laptop~SwTeo/sGU/mX", show: "unavailable", ip: "127.0.0.1" },
+      { account: "alice@example.test", resource: "laptop~SwTeo/sGU/mX", ip: "127.0.0.1" },
       { account: "alice@example.test", resource: "phone~CIW2x5YFG+cp", show: "away", priority: 5, ip: "127.0.0.1" },
-      { account: "bob@example.test", resource: "desk~0Y3ig0wHmweq", show: "available", priority: 0, ip: "::1" },
+      { account: "bob@example.test", resource: "desk~0Y3ig0wHmweq", show: "online", priority: 0, ip: "::1" },
     ]);
   });
   test("a resource holding ': ' and a negative priority", () => {
     expect(parseOnlineList(["a@x.test", " - odd: name~x: dnd(-1), IP: [10.0.0.1]"])).toEqual([
       { account: "a@x.test", resource: "odd: name~x", show: "dnd", priority: -1, ip: "10.0.0.1" },
     ]);
-  });
-});
-
-describe("namePattern (user list PATTERN)", () => {
-  test("without *: a part of the name, any case", () => {
-    expect(namePattern("Li").test("alice")).toBe(true);
-    expect(namePattern("li").test("bob")).toBe(false);
-  });
-  test("with *: the whole name; other characters are literal", () => {
-    expect(namePattern("a*").test("alice")).toBe(true);
-    expect(namePattern("a*").test("carol")).toBe(false);
-    expect(namePattern("*.bot").test("x.bot")).toBe(true);
-    expect(namePattern("*.bot").test("xybot")).toBe(false);
   });
 });
 

@@ -1,5 +1,7 @@
 // The online sessions of a host, from admin#get-online-users-list with details: each bare JID on
 // a line of its own, followed by " - <resource~sfx>: <show>(<priority|->), IP: [<ip>]" per session.
+// The show is given in prosodyctl shell's words: "online" for an available presence without <show/>
+// (the server says "available"), nothing for a session that sent no presence ("unavailable").
 import type { XmppSession } from "../../xmpp/session.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { fieldValues } from "../../protocol/data-form.js";
@@ -8,8 +10,8 @@ import { runAdhoc } from "../adhoc-call.js";
 export interface OnlineSession {
   account: string;
   resource: string;
-  /** available, away, chat, dnd, xa; "unavailable" for a session that sent no presence. */
-  show: string;
+  /** online, away, chat, dnd, xa (as prosodyctl shell c2s:show); absent for a session that sent no presence. */
+  show?: string;
   /** Absent for a session that sent no presence. */
   priority?: number;
   ip: string;
@@ -24,7 +26,8 @@ export function parseOnlineList(lines: readonly string[]): OnlineSession[] {
     const match = SESSION_LINE.exec(line);
     if (match) {
       const priority = Number(match[3]);
-      sessions.push({ account, resource: match[1], show: match[2], ...(match[3] !== "-" && Number.isFinite(priority) && { priority }), ip: match[4] });
+      const show = match[2] === "available" ? "online" : match[2];
+      sessions.push({ account, resource: match[1], ...(show !== "unavailable" && { show }), ...(match[3] !== "-" && Number.isFinite(priority) && { priority }), ip: match[4] });
     } else if (line.trim() !== "") {
       account = line.trim();
     }
@@ -36,3 +39,10 @@ export async function onlineSessions(session: XmppSession, host: string): Promis
   const answer = await runAdhoc(session, { to: host, ...KNOWN_COMMANDS.getOnlineUsersList, values: { max_items: ["all"], details: ["1"] } });
   return parseOnlineList(answer.form ? (fieldValues(answer.form, "onlineuserjids") ?? []) : []);
 }
+
+/** The sessions other than the one xmgr itself is logged in with (its bound full JID). */
+export function othersThan(sessions: readonly OnlineSession[], ownFullJid: string): OnlineSession[] {
+  return sessions.filter((entry) => `${entry.account}/${entry.resource}` !== ownFullJid);
+}
+
+export const INCLUDE_SELF_OPTION = { long: "--include-self", help: "count xmgr's own session too (left out by default, as it is not a client of the server's users)" };

@@ -11,6 +11,8 @@ import { groupedCount } from "../../output/count.js";
 import { sanitize } from "../../output/sanitize.js";
 import { defineCommand } from "../define.js";
 import { hostOrLogin } from "../host-or-login.js";
+import { namePattern } from "./name-pattern.js";
+import { noSuchHost } from "../no-such-host.js";
 
 export const LIST_MODULE_SECTION = 'README, "Listing accounts: mod_admin_list_users"';
 
@@ -27,6 +29,8 @@ async function listPage(session: XmppSession, host: string, command: KnownComman
       `Install prosody/mod_admin_list_users.lua and add "admin_list_users" to the host's modules_enabled (${LIST_MODULE_SECTION}).`,
     );
   }
+  const noHost = noSuchHost(host, answer.stanzaError);
+  if (noHost) throw noHost;
   const checked = checkCommandAnswer(answer, { to: host, node: command.node });
   return (checked.form ? (fieldValues(checked.form, resultVar) ?? []) : []).filter((jid) => jid !== "");
 }
@@ -47,26 +51,20 @@ async function listJids(session: XmppSession, host: string, command: KnownComman
   }
 }
 
-/** PATTERN: a part of the name; with a *, a glob for the whole name (test* = starting with test). */
-export function namePattern(pattern: string): RegExp {
-  const escaped = pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*");
-  return new RegExp(pattern.includes("*") ? `^${escaped}$` : escaped, "i");
-}
-
 export default defineCommand<{ host?: string; pattern?: string }, { disabled?: boolean; pageSize?: string }>({
   section: "user",
   name: "list",
   summary: "list a host's accounts (default: your host), one JID a line",
-  details: `PATTERN keeps the accounts whose name (the part before @) contains it; with a *, the whole name must match (test* = starting with test). Needs xmgr's module mod_admin_list_users on the server (${LIST_MODULE_SECTION}) and a server admin.`,
+  details: `PATTERN keeps the accounts whose name (the part before @) matches it as a Lua pattern, as in prosodyctl shell's user:list: ^a starts with a, o.$ ends with o and one more character, [bc] holds b or c, %a+y letters then y; %. is a dot. Needs xmgr's module mod_admin_list_users on the server (${LIST_MODULE_SECTION}) and a server admin.`,
   args: [
     { name: "host", kind: "host", optional: true, help: "the host, e.g. example.com; default: your host" },
-    { name: "pattern", kind: "text", optional: true, help: "keep the names containing it; with *, names matching it (test*)" },
+    { name: "pattern", kind: "text", optional: true, help: "a Lua pattern the names must match (^test, o.$, [bc])" },
   ],
   options: [
     { long: "--disabled", help: "only the disabled accounts" },
     { long: "--page-size", value: "N", help: `accounts asked for per request (default ${groupedCount(DEFAULT_PAGE_SIZE)})` },
   ],
-  examples: ["xmgr user list", "xmgr user list example.com 'test*'", "xmgr user list --disabled", "xmgr --json user list | jq -r '.accounts[] | select(.disabled) | .jid'"],
+  examples: ["xmgr user list", "xmgr user list example.com '^test'", "xmgr user list --disabled", "xmgr --json user list | jq -r '.accounts[] | select(.disabled) | .jid'"],
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { host, pattern }, options) {
@@ -83,7 +81,7 @@ export default defineCommand<{ host?: string; pattern?: string }, { disabled?: b
       return [to, registered, new Set(disabled)] as const;
     });
     const accounts = registered
-      .filter((jid) => !match || match.test(jid.slice(0, jid.lastIndexOf("@"))))
+      .filter((jid) => !match || match(jid.slice(0, jid.lastIndexOf("@"))))
       .map((jid) => ({ jid, disabled: disabled.has(jid) }))
       .filter((account) => !options.disabled || account.disabled);
     if (output.json) {
