@@ -10,6 +10,7 @@ import userDisable from "./user/disable.js";
 import userEnable from "./user/enable.js";
 import userInfo from "./user/info.js";
 import userList from "./user/list.js";
+import userRole from "./user/role.js";
 import rosterShow from "./roster/show.js";
 import c2sShow from "./c2s/show.js";
 import c2sCount from "./c2s/count.js";
@@ -56,6 +57,7 @@ export const COMMANDS: readonly CommandDef[] = [
   userEnable,
   userInfo,
   userList,
+  userRole,
   rosterShow,
   c2sShow,
   c2sCount,

@@ -66,6 +66,9 @@ export const KNOWN_COMMANDS = {
     { var: "reason", type: "text-single" },
   ]),
   mucDestroy: prosody("muc#destroy", "muc#destroy", [{ var: "rooms", type: "list-multi", required: true }]),
+  // Answered by xmgr's prosody/mod_admin_roles.lua (no stock Prosody module sets a role remotely).
+  getUserRole: { node: "xmgr:roles#get-user-role", formType: "xmgr:roles", fields: [accountjid] },
+  setUserRole: { node: "xmgr:roles#set-user-role", formType: "xmgr:roles", fields: [accountjid, { var: "role", type: "text-single" }] },
 } satisfies Record<string, KnownCommand>;
 
 export function knownCommand(node: string): KnownCommand | undefined {

@@ -72,7 +72,7 @@ async function serverAccounts(): Promise<string[]> {
 const byName = (jids: string[]) => [...jids].sort((a, b) => { const [x, y] = [a.split("@")[0], b.split("@")[0]]; return x < y ? -1 : x > y ? 1 : 0; });
 
 beforeAll(async () => {
-  tb = await startTestbed({ hostModules: ["admin_list_users"] });
+  tb = await startTestbed({ hostModules: ["admin_list_users", "admin_roles"] });
   host = tb.host;
   user = await xmgrUser();
   await Promise.all([tb.register("admin", ADMIN_PW), tb.register("bob", BOB_PW), tb.register("alice", "alice-pw"), tb.register("victim", "victim-pw")]);
@@ -90,14 +90,14 @@ describe("xmgr user create", () => {
     const result = await asAdmin(["user", "create", jid("carol"), "--new-password-file", file]);
     expect(result.code).toBe(0);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toBe(`OK: Created ${jid("carol")}\n`);
+    expect(result.stderr).toBe(`OK: Created ${jid("carol")} with role prosody:member\n`);
     expect(await loginFailure("carol", "carol-first-line")).toBe("");
   });
 
   test("--new-password-file - reads stdin", async () => {
     const result = await asAdminWithStdin(["--json", "user", "create", jid("stdin"), "--new-password-file", "-"], "from-stdin-pw\n");
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ account: jid("stdin"), created: true });
+    expect(JSON.parse(result.stdout)).toEqual({ account: jid("stdin"), created: true, role: "prosody:member" });
     expect(await loginFailure("stdin", "from-stdin-pw")).toBe("");
   });
 
@@ -547,7 +547,9 @@ describe("xmgr shell: accounts created in one session", () => {
     const lines = ["b1", "b2", "b3"].map((name) => `user create ${jid(name)} --new-password-file ${file}`).join("\n");
     const result = await asAdminWithStdin(["shell"], `${lines}\n`);
     expect(result.code).toBe(0);
-    expect(result.stderr.match(/^OK: Created b\d@example\.test$/gm)).toEqual(["OK: Created b1@example.test", "OK: Created b2@example.test", "OK: Created b3@example.test"]);
+    expect(result.stderr.match(/^OK: Created b\d@example\.test with role prosody:member$/gm)).toEqual(
+      ["b1", "b2", "b3"].map((name) => `OK: Created ${name}@example.test with role prosody:member`),
+    );
     for (const name of ["b1", "b2", "b3"]) expect(await loginFailure(name, "batch-pw")).toBe("");
   });
 

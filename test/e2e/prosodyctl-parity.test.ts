@@ -10,7 +10,7 @@ import { loginArgs, xmgrUser, type XmgrResult, type XmgrUser } from "../support/
 import { expectCleanFailure } from "../support/expect-failure.js";
 
 const PASSWORD = "parity-pw-23";
-const NAMES = ["admin", "alice", "bob", "carol", "dave", "emmy", "sally", "lol"];
+const NAMES = ["admin", "alice", "bob", "carol", "dave", "emmy", "sally", "lol", "hostadmin"];
 
 let tb: Testbed;
 let user: XmgrUser;
@@ -62,9 +62,11 @@ async function shellShows(full: string, status: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  tb = await startTestbed({ hostModules: ["admin_list_users"] });
+  tb = await startTestbed({ hostModules: ["admin_list_users", "admin_roles"] });
   await Promise.all(NAMES.map((name) => tb.register(name, PASSWORD)));
   user = await xmgrUser();
+  // A host admin who is not an operator: prosody:admin on the host only.
+  expect(await shell(`user:set_role("hostadmin@${tb.host}", "${tb.host}", "prosody:admin")`)).toContain("prosody:admin");
   // alice: available (prosodyctl "online"); bob: no presence (blank); carol: away.
   [alice, bob, carol] = await Promise.all([
     loginSasl2(tb, { username: "alice", password: PASSWORD, resource: "phone", presence: true }),
@@ -144,5 +146,87 @@ describe("user list PATTERN: Lua patterns, as prosodyctl shell user:list", () =>
     const result = await xmgr(["user", "list", "nowhere.test"]);
     expectCleanFailure(result, 4);
     expect(result.stderr).toContain("No such host");
+  });
+});
+
+/** What `prosodyctl shell user:role(jid)` says: the primary role. */
+async function shellRole(jid: string): Promise<string> {
+  return /^OK: (\S+)/m.exec(await shell(`user:role("${jid}")`))![1];
+}
+
+describe("roles (xmgr's mod_admin_roles)", () => {
+  test("user create gives the role prosodyctl shell user:create gives (prosody:member)", async () => {
+    expect(await shell(`user:create("viashell@${tb.host}", "${PASSWORD}")`)).toContain("prosody:member");
+    const created = await user.run([...loginArgs(tb, "admin"), "--json", "user", "create", `viaxmgr@${tb.host}`, "--random-password"], { XMGR_PASSWORD: PASSWORD });
+    expect(json(created)).toMatchObject({ account: `viaxmgr@${tb.host}`, created: true, role: "prosody:member" });
+    expect(await shellRole(`viaxmgr@${tb.host}`)).toBe(await shellRole(`viashell@${tb.host}`));
+  });
+
+  test("user create --role: the server holds that role", async () => {
+    const created = await xmgr(["user", "create", `moderator@${tb.host}`, "--random-password", "--role", "prosody:admin"]);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain(`OK: Created moderator@${tb.host} with role prosody:admin`);
+    expect(await shellRole(`moderator@${tb.host}`)).toBe("prosody:admin");
+  });
+
+  test("user role JID: what prosodyctl shell user:role says, for a plain account, a host admin and a config admin", async () => {
+    for (const name of ["bob", "hostadmin", "admin"]) {
+      const shown = await xmgr(["user", "role", `${name}@${tb.host}`]);
+      expect(shown.code).toBe(0);
+      expect(shown.stdout).toBe(`${await shellRole(`${name}@${tb.host}`)}\n`);
+    }
+  });
+
+  test("user role JID ROLE sets it, as prosodyctl shell user:set_role; prosodyctl then shows it", async () => {
+    const set = await xmgr(["user", "role", `dave@${tb.host}`, "prosody:admin"]);
+    expect(set.code).toBe(0);
+    expect(set.stderr).toBe(`OK: Role of dave@${tb.host} set to prosody:admin\n`);
+    expect(await shellRole(`dave@${tb.host}`)).toBe("prosody:admin");
+    expect(json(await xmgr(["--json", "user", "role", `dave@${tb.host}`, "prosody:registered"]))).toEqual({ jid: `dave@${tb.host}`, role: "prosody:registered" });
+    expect(await shellRole(`dave@${tb.host}`)).toBe("prosody:registered");
+  });
+
+  test("an unknown role is a usage error (exit 2) and nothing changes", async () => {
+    const result = await xmgr(["user", "role", `emmy@${tb.host}`, "prosody:king"]);
+    expectCleanFailure(result, 2);
+    expect(result.stderr).toContain("Unknown role: prosody:king");
+    expect(await shellRole(`emmy@${tb.host}`)).toBe("prosody:registered");
+  });
+
+  test("a host admin cannot give the operator role, nor change an operator's (exit 5); nothing changes", async () => {
+    const up = await xmgr(["user", "role", `emmy@${tb.host}`, "prosody:operator"], "hostadmin");
+    expectCleanFailure(up, 5);
+    expect(await shellRole(`emmy@${tb.host}`)).toBe("prosody:registered");
+    const down = await xmgr(["user", "role", `admin@${tb.host}`, "prosody:registered"], "hostadmin");
+    expectCleanFailure(down, 5);
+    expect(await shellRole(`admin@${tb.host}`)).toBe("prosody:operator");
+  });
+
+  test("a plain user may not read roles (exit 5)", async () => {
+    expectCleanFailure(await xmgr(["user", "role", `emmy@${tb.host}`], "bob"), 5);
+  });
+
+  test("an unknown account: exit 4, as prosodyctl's 'No such user'", async () => {
+    const said = await tb.prosodyctl(["shell", `user:role("nobody@${tb.host}")`]);
+    expect(said.stdout + said.stderr).toContain("No such user");
+    const result = await xmgr(["user", "role", `nobody@${tb.host}`]);
+    expectCleanFailure(result, 4);
+  });
+
+  test("without the module: user create warns that the account kept prosody:registered; user role says what to install (exit 5)", async () => {
+    expect(await shell("module", "unload", "admin_roles", tb.host)).toContain("OK");
+    const created = await xmgr(["user", "create", `plain@${tb.host}`, "--random-password"]);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^[A-Za-z0-9_-]{24}\n$/);
+    expect(created.stderr).toContain("mod_admin_roles");
+    expect(created.stderr).toContain(`OK: Created plain@${tb.host}`);
+    expect(await shellRole(`plain@${tb.host}`)).toBe("prosody:registered");
+    const shown = await xmgr(["user", "role", `plain@${tb.host}`]);
+    expectCleanFailure(shown, 5);
+    expect(shown.stderr).toContain("admin_roles");
+    const withRole = await xmgr(["user", "create", `plain2@${tb.host}`, "--random-password", "--role", "prosody:admin"]);
+    expect(withRole.code).toBe(5);
+    expect(withRole.stdout).toMatch(/^[A-Za-z0-9_-]{24}\n$/);
+    expect(withRole.stderr).toContain(`Created plain2@${tb.host}, but its role was not set`);
   });
 });
