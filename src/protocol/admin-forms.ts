@@ -69,6 +69,11 @@ export const KNOWN_COMMANDS = {
   // Answered by xmgr's prosody/mod_admin_roles.lua (no stock Prosody module sets a role remotely).
   getUserRole: { node: "xmgr:roles#get-user-role", formType: "xmgr:roles", fields: [accountjid] },
   setUserRole: { node: "xmgr:roles#set-user-role", formType: "xmgr:roles", fields: [accountjid, { var: "role", type: "text-single" }] },
+  // Answered by xmgr's prosody/mod_admin_hosts.lua: every host of the server, and modules on any of them.
+  hostsList: { node: "xmgr:hosts#list", fields: [] },
+  anyHostModulesList: { node: "xmgr:modules#list", fields: [{ var: "host", type: "text-single", required: true }] },
+  anyHostModulesLoad: { node: "xmgr:modules#load", fields: [{ var: "host", type: "text-single", required: true }, { var: "module", type: "text-single", required: true }] },
+  anyHostModulesUnload: { node: "xmgr:modules#unload", fields: [{ var: "host", type: "text-single", required: true }, { var: "modules", type: "text-multi", required: true }] },
 } satisfies Record<string, KnownCommand>;
 
 export function knownCommand(node: string): KnownCommand | undefined {

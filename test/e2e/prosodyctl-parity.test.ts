@@ -12,11 +12,15 @@ import { expectCleanFailure } from "../support/expect-failure.js";
 const PASSWORD = "parity-pw-23";
 const NAMES = ["admin", "alice", "bob", "carol", "dave", "emmy", "sally", "lol", "hostadmin"];
 
+/** A second VirtualHost of the test bed. */
+const OTHER_HOST = "other.test";
+
 let tb: Testbed;
 let user: XmgrUser;
 let alice: Peer;
 let bob: Peer;
 let carol: Peer;
+let olga: Peer;
 
 const xmgr = (args: string[], account = "admin"): Promise<XmgrResult> => user.run([...loginArgs(tb, account), ...args], { XMGR_PASSWORD: PASSWORD });
 const json = (result: XmgrResult) => {
@@ -62,7 +66,8 @@ async function shellShows(full: string, status: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  tb = await startTestbed({ hostModules: ["admin_list_users", "admin_roles"] });
+  tb = await startTestbed({ hostModules: ["admin_list_users", "admin_roles", "admin_hosts"], extraVirtualHosts: [OTHER_HOST] });
+  await tb.prosodyctl(["register", "olga", OTHER_HOST, PASSWORD]);
   await Promise.all(NAMES.map((name) => tb.register(name, PASSWORD)));
   user = await xmgrUser();
   // A host admin who is not an operator: prosody:admin on the host only.
@@ -73,12 +78,13 @@ beforeAll(async () => {
     loginLegacy(tb, { username: "bob", password: PASSWORD }),
     loginLegacy(tb, { username: "carol", password: PASSWORD }),
   ]);
+  olga = await loginLegacy(tb, { username: "olga", password: PASSWORD, domain: OTHER_HOST });
   await carol.send(xml("presence", {}, xml("show", {}, "away")));
   await Promise.all([shellShows(alice.jid, "online"), shellShows(bob.jid, ""), shellShows(carol.jid, "away")]);
 });
 
 afterAll(async () => {
-  await stopAll(alice, bob, carol);
+  await stopAll(alice, bob, carol, olga);
   await user?.cleanup();
   await tb?.stop();
 });
@@ -86,7 +92,7 @@ afterAll(async () => {
 describe("c2s show / c2s count", () => {
   test("c2s show: the sessions prosodyctl shows, with its Status words (online, away, blank), without xmgr's own", async () => {
     await tb.xmgrSessionsGone(`admin@${tb.host}`);
-    const expected = await shellSessions();
+    const expected = new Map([...(await shellSessions())].filter(([cell]) => cell.includes(`@${tb.host}/`)));
     const shown = json(await xmgr(["--json", "c2s", "show"])).sessions as { account: string; resource: string; show?: string }[];
     expect(asShellRows(shown, expected.keys())).toEqual(expected);
     expect(shown.some((row) => row.resource.startsWith("xmgr-"))).toBe(false);
@@ -107,7 +113,7 @@ describe("c2s show / c2s count", () => {
 
   test("c2s show FULLJID: that one session, as prosodyctl shell c2s:show(fulljid)", async () => {
     const said = await shell("c2s", "show", alice.jid);
-    expect(said).toContain("OK: 1 out of 3 c2s sessions shown");
+    expect(said).toMatch(/OK: 1 out of \d+ c2s sessions shown/);
     expect(said).toContain("online");
     const shown = json(await xmgr(["--json", "c2s", "show", alice.jid]));
     expect(shown.sessions).toEqual([{ account: `alice@${tb.host}`, resource: alice.resource, show: "online", priority: 0, ip: "127.0.0.1" }]);
@@ -116,10 +122,12 @@ describe("c2s show / c2s count", () => {
     expect(absent.stderr).toBe(`OK: alice@${tb.host}/nothere is not connected\n`);
   });
 
-  test("c2s count: prosodyctl shell c2s:count()'s total, without xmgr's own session", async () => {
+  test("c2s count: prosodyctl shell c2s:count()'s total over every VirtualHost, without xmgr's own session", async () => {
     await tb.xmgrSessionsGone(`admin@${tb.host}`);
     const total = Number(/Total: (\d+) clients/.exec(await shell("c2s:count()"))![1]);
-    expect(json(await xmgr(["--json", "c2s", "count"]))).toMatchObject({ accounts: 3, sessions: total });
+    expect(total).toBe(4);
+    expect(json(await xmgr(["--json", "c2s", "count"]))).toEqual({ hosts: [OTHER_HOST, tb.host].sort(), accounts: 4, sessions: total });
+    expect(json(await xmgr(["--json", "c2s", "count", OTHER_HOST]))).toEqual({ host: OTHER_HOST, accounts: 1, sessions: 1 });
   });
 });
 
@@ -228,5 +236,65 @@ describe("roles (xmgr's mod_admin_roles)", () => {
     expect(withRole.code).toBe(5);
     expect(withRole.stdout).toMatch(/^[A-Za-z0-9_-]{24}\n$/);
     expect(withRole.stderr).toContain(`Created plain2@${tb.host}, but its role was not set`);
+  });
+});
+
+describe("hosts and modules (xmgr's mod_admin_hosts)", () => {
+  /** prosodyctl shell module:list(host)'s names for one host ("*": the Global section). */
+  async function shellModules(host: string): Promise<string[]> {
+    const said = await shell(`module:list("${host}")`);
+    return [...said.matchAll(/^ {4}(\S+)/gm)].map((match) => match[1]).sort();
+  }
+
+  test("host list: every VirtualHost and component prosodyctl shell host:list() shows, with its type", async () => {
+    const said = (await shell("host", "list")).split("\n").map((line) => /^(\S+\.\S+)(?: \((.+)\))?$/.exec(line.trim())).filter((match) => match !== null);
+    const expected = said.map((match) => ({ jid: match![1], kind: match![2] ?? "VirtualHost" })).sort((a, b) => a.jid.localeCompare(b.jid));
+    expect(expected.map((entry) => entry.jid)).toContain(OTHER_HOST);
+    const listed = json(await xmgr(["--json", "host", "list"])).hosts as { jid: string; type: string }[];
+    const kind = (type: string) => (type === "local" ? "VirtualHost" : type === "component" ? "component" : `${type} component`);
+    expect(listed.map((entry) => ({ jid: entry.jid, kind: kind(entry.type) })).sort((a, b) => a.jid.localeCompare(b.jid))).toEqual(expected);
+    const table = await xmgr(["host", "list"]);
+    expect(table.stderr).toBe(`OK: ${expected.length} hosts on the server\n`);
+  });
+
+  test("module list COMPONENT and module list '*': the modules prosodyctl shell module:list shows", async () => {
+    for (const host of [tb.mucHost, "*"]) {
+      const listed = json(await xmgr(["--json", "module", "list", host]));
+      expect(listed.host).toBe(host);
+      expect(listed.modules).toEqual(await shellModules(host));
+      expect(listed.modules.length).toBeGreaterThan(0);
+    }
+  });
+
+  test("module load / unload on a component: prosodyctl then shows it loaded / gone", async () => {
+    expect(await shellModules(tb.mucHost)).not.toContain("uptime");
+    const load = await xmgr(["module", "load", "uptime", tb.mucHost]);
+    expect(load.code).toBe(0);
+    expect(load.stderr).toContain(`OK: uptime loaded on ${tb.mucHost}`);
+    expect(await shellModules(tb.mucHost)).toContain("uptime");
+    const unload = await xmgr(["module", "unload", "uptime", tb.mucHost]);
+    expect(unload.code).toBe(0);
+    expect(await shellModules(tb.mucHost)).not.toContain("uptime");
+  });
+
+  test("unloading a module that is not loaded: prosodyctl unloads nothing; xmgr says so, exit 4 (documented), nothing changes", async () => {
+    const before = await shellModules(tb.mucHost);
+    const said = await tb.prosodyctl(["shell", `module:unload("uptime", "${tb.mucHost}")`]);
+    expect(said.stdout + said.stderr).not.toMatch(/Unloaded from/);
+    const result = await xmgr(["module", "unload", "uptime", tb.mucHost]);
+    expectCleanFailure(result, 4);
+    expect(result.stderr).toContain("not loaded");
+    expect(await shellModules(tb.mucHost)).toEqual(before);
+  });
+
+  test("a host admin (not operator) may not act on other hosts through it (exit 5)", async () => {
+    expectCleanFailure(await xmgr(["module", "list", tb.mucHost], "hostadmin"), 5);
+    expectCleanFailure(await xmgr(["module", "list", "*"], "hostadmin"), 5);
+  });
+
+  test("an unknown host: 'No such host' (exit 4)", async () => {
+    const result = await xmgr(["module", "list", "nowhere.test"]);
+    expectCleanFailure(result, 4);
+    expect(result.stderr).toContain("No such host");
   });
 });

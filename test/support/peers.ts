@@ -46,6 +46,8 @@ export interface FastToken { mechanism: string; token: string; expiry: string }
 
 export interface PeerOptions {
   username: string;
+  /** The account's host (default tb.host; another of tb's VirtualHosts). */
+  domain?: string;
   password: string;
   /** Legacy: the resource to bind (default random). SASL2: the bind2 <tag> (resource = tag~hash). */
   resource?: string;
@@ -114,7 +116,7 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
 
   const xmpp = xmppClient({
     service: `xmpps://127.0.0.1:${tb.directTlsPort}`,
-    domain: tb.host,
+    domain: opts.domain ?? tb.host,
     username: opts.username, // sets the stream's from=, without which mod_sasl2_fast offers no FAST
     resource,
     userAgent,

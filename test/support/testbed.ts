@@ -24,7 +24,7 @@
  *
  * Options: `extraGlobalConfig` / `extraHostConfig` / `extraMucConfig` are Lua lines appended
  * to the global section / the VirtualHost / the Component; `hostModules` adds modules to
- * the VirtualHost (xmgr's own prosody/ modules are on plugin_paths: "admin_list_users", "admin_roles"), `omitHostModules` drops some of the default ones. `log()` returns
+ * the VirtualHost (and to `extraVirtualHosts`, more VirtualHosts with the same modules; xmgr's own prosody/ modules are on plugin_paths: "admin_list_users", "admin_roles", "admin_hosts"), `omitHostModules` drops some of the default ones. `log()` returns
  * Prosody's debug log (attach it to failures). `restart(signal, whileDown)` stops Prosody and starts
  * it again (same ports, config and data), for tests of a server going away. A watchdog process kills Prosody (SIGKILL)
  * and removes the dir if the test process goes away without stop().
@@ -46,6 +46,8 @@ export interface TestbedOptions {
   hostModules?: string[];
   /** Modules to leave out of the VirtualHost's default list (e.g. ["admin_manage_clients"] for a "stock" server). */
   omitHostModules?: string[];
+  /** More VirtualHosts (e.g. ["other.test"]), each with the same modules and admins as `host`, and in the certificate's SAN. */
+  extraVirtualHosts?: string[];
 }
 
 export interface HttpResponse {
@@ -196,7 +198,11 @@ VirtualHost ${lua(HOST)}
   allowed_oauth2_grant_types = { "authorization_code", "password", "refresh_token" }
   oauth2_registration_key = ${lua(OAUTH2_REGISTRATION_KEY)}
 ${opts.extraHostConfig ?? ""}
-
+${(opts.extraVirtualHosts ?? []).map((name) => `
+VirtualHost ${lua(name)}
+  admins = { ${lua(ADMIN)} }
+  modules_enabled = { ${hostModules.map(lua).join(", ")} }
+`).join("")}
 Component ${lua(MUC_HOST)} "muc"
   muc_room_locking = false
   modules_enabled = { "http_muc_kick" }
@@ -231,7 +237,7 @@ export async function startTestbed(opts: TestbedOptions = {}): Promise<Testbed> 
     const keyFile = join(dir, "certs", HOST + ".key");
     const caFile = join(dir, "certs", HOST + ".crt");
     const ssl = await run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-      "-days", "7", "-subj", "/CN=" + HOST, "-addext", `subjectAltName=DNS:${HOST},DNS:${MUC_HOST},DNS:${MUC_OWNERS_HOST}`,
+      "-days", "7", "-subj", "/CN=" + HOST, "-addext", `subjectAltName=${[HOST, MUC_HOST, MUC_OWNERS_HOST, ...(opts.extraVirtualHosts ?? [])].map((name) => `DNS:${name}`).join(",")}`,
       "-keyout", keyFile, "-out", caFile]);
     if (ssl.code !== 0) throw new Error("openssl failed: " + ssl.stderr);
     for (let attempt = 1; ; attempt++) {

@@ -1,30 +1,44 @@
-// xmgr c2s count [HOST]: how many accounts and client sessions are online.
+// xmgr c2s count [HOST]: how many accounts and client sessions are online: on HOST, or, as
+// prosodyctl shell c2s:count(), on every VirtualHost (listed by xmgr's mod_admin_hosts; without
+// it, on your host).
+import { ExitCode, XmgrError } from "../../errors.js";
 import { defineCommand } from "../define.js";
 import { hostOrLogin } from "../host-or-login.js";
+import { serverHosts } from "../hosts-module.js";
 import { INCLUDE_SELF_OPTION, onlineSessions, othersThan } from "./online.js";
 
 export default defineCommand<{ host?: string }, { includeSelf?: boolean }>({
   section: "c2s",
   name: "count",
-  summary: "count the online accounts and client sessions (default: your host)",
-  details: "xmgr's own session is not counted (--include-self counts it). Needs a server admin (mod_admin_adhoc).",
-  args: [{ name: "host", kind: "host", optional: true, help: "the host, e.g. example.com; default: your host" }],
+  summary: "count the online accounts and client sessions (default: every host)",
+  details:
+    "Without HOST, every VirtualHost, as prosodyctl shell c2s:count(): the hosts come from xmgr's module mod_admin_hosts (operator role); without it, your host only (the output names the hosts counted). " +
+    "xmgr's own session is not counted (--include-self counts it). Needs a server admin (mod_admin_adhoc on each host).",
+  args: [{ name: "host", kind: "host", optional: true, help: "the host, e.g. example.com; default: every host" }],
   options: [INCLUDE_SELF_OPTION],
   examples: ["xmgr c2s count", "xmgr c2s count example.com --include-self", "xmgr --json c2s count | jq .sessions"],
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { host }, options) {
-    const hostFor = hostOrLogin(host);
-    const [to, online] = await sessions.use(async ({ session, login }) => {
-      const to = hostFor(login);
-      const online = await onlineSessions(session, to);
-      return [to, options.includeSelf ? online : othersThan(online, session.boundJid)] as const;
+    const hostFor = host === undefined ? undefined : hostOrLogin(host);
+    const [hosts, online] = await sessions.use(async ({ session, login, account }) => {
+      const hosts = hostFor
+        ? [hostFor(login)]
+        : await serverHosts({ session, at: login.domain, account, what: "list the server's hosts" }).then(
+            (all) => all.filter((entry) => entry.type === "local").map((entry) => entry.jid),
+            (error: unknown) => {
+              if (error instanceof XmgrError && error.exitCode === ExitCode.refused) return [login.domain];
+              throw error;
+            },
+          );
+      const online = (await Promise.all(hosts.map((to) => onlineSessions(session, to)))).flat();
+      return [hosts, options.includeSelf ? online : othersThan(online, session.boundJid)] as const;
     });
     const accounts = new Set(online.map((entry) => entry.account)).size;
     if (output.json) {
-      output.jsonData({ host: to, accounts, sessions: online.length });
+      output.jsonData({ ...(hosts.length === 1 ? { host: hosts[0] } : { hosts }), accounts, sessions: online.length });
       return;
     }
-    output.data(`${online.length} session${online.length === 1 ? "" : "s"} of ${accounts} account${accounts === 1 ? "" : "s"} on ${to}`);
+    output.data(`${online.length} session${online.length === 1 ? "" : "s"} of ${accounts} account${accounts === 1 ? "" : "s"} on ${hosts.join(", ")}`);
   },
 });

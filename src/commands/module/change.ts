@@ -6,6 +6,7 @@ import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { globalModuleOutcome, hostModulesOutcome } from "../../protocol/module-outcome.js";
 import { infoText, runAdhoc } from "../adhoc-call.js";
 import type { CommandContext } from "../define.js";
+import { HostsModuleMissing, runHostsCommand } from "../hosts-module.js";
 import { needsAdmin, needsOperator } from "../refusal-texts.js";
 import { moduleTarget } from "./module-words.js";
 import { reportModules } from "./report.js";
@@ -31,6 +32,16 @@ export async function changeModules({ sessions, output }: CommandContext, action
         outcomes.push(...globalModuleOutcome(infoText(answer), module));
       }
       return [to, outcomes] as const;
+    }
+    if (action === "unload" && to !== login.domain) {
+      // Another host or a component (no mod_admin_adhoc there): through xmgr's mod_admin_hosts at the login host.
+      try {
+        const call = { session, at: login.domain, account, what: `unload modules on ${to}` };
+        const answer = await runHostsCommand(call, KNOWN_COMMANDS.anyHostModulesUnload, { host: [to], modules: [target.modules.join("\n")] });
+        return [to, hostModulesOutcome(infoText(answer), to, target.modules)] as const;
+      } catch (error) {
+        if (!(error instanceof HostsModuleMissing)) throw error;
+      }
     }
     const answer = await runAdhoc(session, { to, ...COMMANDS[action].host, values: { modules: target.modules }, forbidden: needsAdmin(account, `${action} modules`) });
     return [to, hostModulesOutcome(infoText(answer), to, target.modules)] as const;
