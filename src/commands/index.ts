@@ -21,6 +21,7 @@ import mucKick from "./muc/kick.js";
 import mucList from "./muc/list.js";
 import mucInfo from "./muc/info.js";
 import mucAffiliations from "./muc/affiliations.js";
+import mucOccupants from "./muc/occupants.js";
 import mucBan from "./muc/ban.js";
 import mucUnban from "./muc/unban.js";
 import mucAffiliation from "./muc/affiliation.js";
@@ -68,6 +69,7 @@ export const COMMANDS: readonly CommandDef[] = [
   mucList,
   mucInfo,
   mucAffiliations,
+  mucOccupants,
   mucBan,
   mucUnban,
   mucAffiliation,

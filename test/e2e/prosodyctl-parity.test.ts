@@ -298,3 +298,69 @@ describe("hosts and modules (xmgr's mod_admin_hosts)", () => {
     expect(result.stderr).toContain("No such host");
   });
 });
+
+describe("muc occupants / muc affiliations FILTER, as prosodyctl shell muc:occupants / muc:affiliations", () => {
+  let room: string;
+
+  /** The rows of a prosodyctl shell muc table: cells split at "|", the header row left out. */
+  async function shellRows(call: string): Promise<string[][]> {
+    const rows = (await shell(call)).split("\n").filter((line) => line.includes("|")).map((line) => line.split("|").map((cell) => cell.trim()));
+    return rows.slice(1);
+  }
+
+  beforeAll(async () => {
+    // rooms.example.test sets component_admins_as_room_owners: the admin sees its lists without joining.
+    room = `club@${tb.mucOwnersHost}`;
+    await alice.joinRoom(room, "Alice");
+    await bob.joinRoom(room, "Bobby");
+    for (const [jid, affiliation] of [[`bob@${tb.host}`, "member"], [`dave@${tb.host}`, "admin"], [`olga@${OTHER_HOST}`, "member"]]) {
+      expect((await xmgr(["muc", "affiliation", room, jid, affiliation])).code).toBe(0);
+    }
+  });
+
+  test.each([undefined, "moderator", "participant", "Bob", "x"])("muc occupants ROOM %s: the occupants prosodyctl lists", async (filter) => {
+    const expected = (await shellRows(`muc:occupants("${room}"${filter === undefined ? "" : `, "${filter}"`})`)).map(([role, jid, nick]) => ({ role, jid, nick }));
+    const listed = json(await xmgr(["--json", "muc", "occupants", room, ...(filter === undefined ? [] : [filter])]));
+    expect(listed.total).toBe(2);
+    expect(listed.occupants.map((occupant: { role: string; jid: string; nick: string }) => ({ role: occupant.role, jid: occupant.jid, nick: occupant.nick }))).toEqual(expected);
+  });
+
+  test("muc occupants on a component without component_admins_as_room_owners: refused with the hint (exit 5)", async () => {
+    await alice.joinRoom(`lounge@${tb.mucHost}`, "Alice");
+    const result = await xmgr(["muc", "occupants", `lounge@${tb.mucHost}`]);
+    expectCleanFailure(result, 5);
+    expect(result.stderr).toContain("component_admins_as_room_owners");
+  });
+
+  test.each([undefined, "member", "admin", "dave", "@example.test", "nobody"])("muc affiliations ROOM %s: the affiliations prosodyctl lists", async (filter) => {
+    const expected = (await shellRows(`muc:affiliations("${room}"${filter === undefined ? "" : `, "${filter}"`})`)).map(([affiliation, jid]) => `${affiliation} ${jid}`).sort();
+    const listed = json(await xmgr(["--json", "muc", "affiliations", room, ...(filter === undefined ? [] : [filter])]));
+    expect(listed.affiliations.map((item: { affiliation: string; jid: string }) => `${item.affiliation} ${item.jid}`).sort()).toEqual(expected);
+  });
+});
+
+describe("no-op cases: where xmgr differs on purpose (man page, DIFFERENCES FROM PROSODYCTL SHELL)", () => {
+  test("closing a client that is not connected: prosodyctl closes 0 (OK); xmgr says not connected (exit 4); no session closes", async () => {
+    const before = await shellSessions();
+    expect(await shell(`c2s:close("emmy@${tb.host}")`)).toContain("Total: 0 sessions closed");
+    const result = await xmgr(["c2s", "close", `emmy@${tb.host}`]);
+    expectCleanFailure(result, 4);
+    expect(result.stderr).toContain("not connected");
+    await tb.xmgrSessionsGone(`admin@${tb.host}`);
+    expect(await shellSessions()).toEqual(before);
+  });
+
+  test("the roster of an unknown account: exit 4 with the server's 'User does not exist'; no account appears", async () => {
+    const result = await xmgr(["roster", "show", `nobody@${tb.host}`]);
+    expectCleanFailure(result, 4);
+    expect(result.stderr).toContain("User does not exist");
+    expect(await shell("user", "list", tb.host)).not.toContain(`nobody@${tb.host}`);
+  });
+
+  test("muc create without --persistent: a usage error (exit 2) before anything is sent; no room appears", async () => {
+    const result = await xmgr(["muc", "create", `temp@${tb.mucHost}`]);
+    expectCleanFailure(result, 2);
+    expect(result.stderr).toContain("--persistent");
+    expect(await shell(`muc:list("${tb.mucHost}")`)).not.toContain(`temp@${tb.mucHost}`);
+  });
+});
