@@ -24,7 +24,7 @@ describe("shellCompleter", () => {
   test("a section's commands", () => {
     expect(complete("user ")[0]).toEqual(expect.arrayContaining(["clients", "revoke_client"]));
     expect(complete("user ")[0]).not.toContain("kick");
-    expect(complete("user r")).toEqual([["revoke_client "], "r"]);
+    expect(complete("user rev")).toEqual([["revoke_client "], "rev"]);
     expect(complete("muc k")).toEqual([["kick "], "k"]);
     expect(complete("help ")[0]).toEqual(expect.arrayContaining(["adhoc", "muc", "user"]));
     expect(complete("help user cl")).toEqual([["clients "], "cl"]);
