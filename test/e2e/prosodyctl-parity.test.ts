@@ -237,6 +237,16 @@ describe("roles (xmgr's mod_admin_roles)", () => {
     expect(withRole.stdout).toMatch(/^[A-Za-z0-9_-]{24}\n$/);
     expect(withRole.stderr).toContain(`Created plain2@${tb.host}, but its role was not set`);
   });
+
+  test("without the module, a shell batch of user create warns once, and every account is created", async () => {
+    const names = ["batch1", "batch2", "batch3"];
+    const result = await xmgr(["shell", "-c", names.map((name) => `user create ${name}@${tb.host} --random-password`).join("; ")]);
+    expect(result.code).toBe(0);
+    expect(result.stderr.match(/mod_admin_roles is not loaded/g)).toHaveLength(1);
+    expect(result.stderr.match(/^OK: Created batch\d@/gm)).toHaveLength(3);
+    const listed = await shell("user", "list", tb.host, "^batch");
+    for (const name of names) expect(listed).toContain(`${name}@${tb.host}`);
+  });
 });
 
 describe("hosts and modules (xmgr's mod_admin_hosts)", () => {

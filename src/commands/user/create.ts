@@ -9,6 +9,9 @@ import { defineCommand } from "../define.js";
 import { NEW_PASSWORD_OPTIONS, newPassword, type NewPasswordOptions } from "./new-password.js";
 import { ROLES_MODULE_SECTION, RolesModuleMissing, setRole } from "./roles.js";
 
+/** Hosts found without mod_admin_roles in this process: in a shell batch, warned once, not asked again. */
+const hostsWithoutRoles = new Set<string>();
+
 export default defineCommand<{ jid: string }, NewPasswordOptions & { role?: string }>({
   section: "user",
   name: "create",
@@ -33,12 +36,14 @@ export default defineCommand<{ jid: string }, NewPasswordOptions & { role?: stri
     const { password, generated } = await newPassword(options, prompts, account, inShell);
     const role = await sessions.use(async ({ session }) => {
       await runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.addUser, values: { accountjid: [account], password: [password], "password-verify": [password] } });
+      if (options.role === undefined && hostsWithoutRoles.has(target.domain)) return undefined;
       try {
         return await setRole(session, target.domain, account, options.role);
       } catch (error) {
         if (!(error instanceof XmgrError)) throw error;
         if (error instanceof RolesModuleMissing && options.role === undefined) {
-          output.warn(`${account} has the server's default role (prosody:registered, not prosodyctl's prosody:member): ${error.message}`);
+          hostsWithoutRoles.add(target.domain);
+          output.warn(`${account} has the server's default role (prosody:registered, not prosodyctl's prosody:member); so will the next accounts created on ${target.domain} here: ${error.message}`);
           return undefined;
         }
         // The account exists now: a password made up here must still reach the user.
