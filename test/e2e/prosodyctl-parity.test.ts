@@ -66,7 +66,7 @@ async function shellShows(full: string, status: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  tb = await startTestbed({ hostModules: ["admin_list_users", "admin_roles", "admin_hosts"], extraVirtualHosts: [OTHER_HOST] });
+  tb = await startTestbed({ hostModules: ["admin_list_users", "admin_roles", "admin_hosts", "admin_sessions"], extraVirtualHosts: [OTHER_HOST] });
   await tb.prosodyctl(["register", "olga", OTHER_HOST, PASSWORD]);
   await Promise.all(NAMES.map((name) => tb.register(name, PASSWORD)));
   user = await xmgrUser();
@@ -101,6 +101,28 @@ describe("c2s show / c2s count", () => {
     expect(table.code).toBe(0);
     expect(table.stdout).not.toContain("available");
     expect(table.stderr).toBe(`OK: 3 sessions of 3 accounts\n`);
+  });
+
+  test("c2s show --columns: session id, role, IP version, TLS, SM, CSI as prosodyctl shell c2s:show shows them (mod_admin_sessions)", async () => {
+    const rows = (await shell("c2s", "show")).split("\n").map((line) => line.split("|").map((cell) => cell.trim()));
+    const header = rows.find((cells) => cells.includes("JID") && cells.includes("Session ID"))!;
+    const at = (title: string) => header.indexOf(title);
+    const expected = rows
+      .filter((cells) => (cells[at("JID")] ?? "").includes(`@${tb.host}/`))
+      .map((cells) => ({ jid: cells[at("JID")], id: cells[at("Session ID")], role: cells[at("Role")], ipv: cells[at("IPv")], tls: cells[at("Security")], sm: cells[at("SM")], csi: cells[at("CSI State")] }));
+    expect(expected).toHaveLength(3);
+    const started = Date.now();
+    const shown = json(await xmgr(["--json", "c2s", "show", "--columns", "id,account,resource,role,ipv,show,tls,sm,csi,created"])).sessions as Record<string, string>[];
+    const asShell = shown.map((row) => {
+      const full = `${row.account}/${row.resource}`;
+      return { jid: expected.find((entry) => cellOf(entry.jid, full))?.jid ?? full, id: row.id, role: (row.role ?? "").replace(/^prosody:/, ""), ipv: row.ipv, tls: row.tls, sm: row.sm, csi: row.csi ?? "" };
+    });
+    expect(asShell.sort((a, b) => a.jid.localeCompare(b.jid))).toEqual(expected.sort((a, b) => a.jid.localeCompare(b.jid)));
+    for (const row of shown) expect(new Date(row.created).getTime()).toBeLessThanOrEqual(started);
+    const table = await xmgr(["c2s", "show", "--columns", "account,role,tls"]);
+    expect(table.stdout).toContain("Role");
+    expect(table.stdout).toContain("TLSv1.3");
+    expectCleanFailure(await xmgr(["c2s", "show", "--columns", "account,colour"]), 2);
   });
 
   test("c2s show --include-self: xmgr's own session too, blank (it sends no presence)", async () => {
@@ -365,6 +387,14 @@ describe("no-op cases: where xmgr differs on purpose (man page, DIFFERENCES FROM
     expectCleanFailure(result, 4);
     expect(result.stderr).toContain("User does not exist");
     expect(await shell("user", "list", tb.host)).not.toContain(`nobody@${tb.host}`);
+  });
+
+  test("c2s show --columns without mod_admin_sessions: the detail columns say what to install (exit 5); the default columns still work", async () => {
+    expect(await shell("module", "unload", "admin_sessions", tb.host)).toContain("OK");
+    const result = await xmgr(["c2s", "show", "--columns", "account,role"]);
+    expectCleanFailure(result, 5);
+    expect(result.stderr).toContain("mod_admin_sessions");
+    expect((await xmgr(["c2s", "show"])).code).toBe(0);
   });
 
   test("muc create without --persistent: a usage error (exit 2) before anything is sent; no room appears", async () => {

@@ -24,7 +24,7 @@
  *
  * Options: `extraGlobalConfig` / `extraHostConfig` / `extraMucConfig` are Lua lines appended
  * to the global section / the VirtualHost / the Component; `hostModules` adds modules to
- * the VirtualHost (and to `extraVirtualHosts`, more VirtualHosts with the same modules; xmgr's own prosody/ modules are on plugin_paths: "admin_list_users", "admin_roles", "admin_hosts"), `omitHostModules` drops some of the default ones. `log()` returns
+ * the VirtualHost (and to `extraVirtualHosts`, more VirtualHosts with the same modules; xmgr's own prosody/ modules are on plugin_paths: "admin_list_users", "admin_roles", "admin_hosts", "admin_sessions"), `omitHostModules` drops some of the default ones. `log()` returns
  * Prosody's debug log (attach it to failures). `restart(signal, whileDown)` stops Prosody and starts
  * it again (same ports, config and data), for tests of a server going away. A watchdog process kills Prosody (SIGKILL)
  * and removes the dir if the test process goes away without stop().

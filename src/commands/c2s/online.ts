@@ -46,3 +46,45 @@ export function othersThan(sessions: readonly OnlineSession[], ownFullJid: strin
 }
 
 export const INCLUDE_SELF_OPTION = { long: "--include-self", help: "count xmgr's own session too (left out by default, as it is not a client of the server's users)" };
+
+/** What xmgr's mod_admin_sessions adds about a session (the columns of prosodyctl shell c2s:show). */
+export interface SessionDetails {
+  id?: string;
+  role?: string;
+  ipv?: string;
+  tls?: string;
+  sm?: string;
+  csi?: string;
+  /** RFC 3339, to the second. */
+  created?: string;
+}
+
+const text = (value: unknown): string | undefined => (typeof value === "string" && value !== "" ? value : undefined);
+
+/** mod_admin_sessions' lines (one JSON object each) → full JID → details. Lines that are not such objects are left out. */
+export function parseSessionDetails(lines: readonly string[]): Map<string, SessionDetails> {
+  const details = new Map<string, SessionDetails>();
+  for (const line of lines.flatMap((value) => value.split("\n"))) {
+    let row: Record<string, unknown>;
+    try {
+      row = JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      continue;
+    }
+    const jid = text(row?.jid);
+    if (!jid) continue;
+    const ip = text(row.ip);
+    const created = typeof row.created === "number" && Number.isFinite(row.created) ? new Date(row.created * 1000).toISOString().replace(/\.\d{3}Z$/, "Z") : undefined;
+    const entry: SessionDetails = {
+      id: text(row.id),
+      role: text(row.role),
+      ipv: ip === undefined ? undefined : ip.includes(":") ? "IPv6" : "IPv4",
+      tls: text(row.tls),
+      sm: text(row.sm),
+      csi: text(row.csi),
+      created,
+    };
+    details.set(jid, Object.fromEntries(Object.entries(entry).filter(([, value]) => value !== undefined)) as SessionDetails);
+  }
+  return details;
+}

@@ -4,29 +4,34 @@
 import { parseAddress, parseJid, parseHost } from "../../jid.js";
 import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
-import { INCLUDE_SELF_OPTION, onlineSessions, othersThan, type OnlineSession } from "./online.js";
+import { INCLUDE_SELF_OPTION, onlineSessions, othersThan } from "./online.js";
+import { SESSIONS_MODULE_SECTION, SESSION_COLUMNS, needsDetails, parseColumns, sessionDetails, type SessionRow } from "./session-details.js";
 
-export default defineCommand<{ jid?: string }, { includeSelf?: boolean }>({
+export default defineCommand<{ jid?: string }, { includeSelf?: boolean; columns?: string }>({
   section: "c2s",
   name: "show",
   summary: "show client sessions: account, resource, show, priority, IP (default: all on your host)",
   details:
     "Give a host for all its sessions, an account for its sessions only, or a full JID (with the resource's ~suffix) for one session. " +
     "Show is as in prosodyctl shell: online, away, chat, dnd or xa; blank for a session that sent no presence. " +
-    "xmgr's own session is left out (--include-self shows it). Needs a server admin (mod_admin_adhoc).",
+    "xmgr's own session is left out (--include-self shows it). " +
+    `--columns picks the columns: account, resource, show, priority, ip (the default), and, as prosodyctl shell c2s:show shows them, id, role, ipv, tls, sm, csi and created, which need xmgr's module mod_admin_sessions (${SESSIONS_MODULE_SECTION}); with these, --json gives them too. ` +
+    "Needs a server admin (mod_admin_adhoc).",
   args: [{ name: "jid", kind: "fulljid", optional: true, help: "a host (example.com), an account (alice@example.com) or a session (alice@example.com/phone~Xy12); default: your host" }],
-  options: [INCLUDE_SELF_OPTION],
-  examples: ["xmgr c2s show", "xmgr c2s show alice@example.com", "xmgr c2s show --include-self", "xmgr --json c2s show | jq -r '.sessions[] | .account + \"/\" + .resource'"],
+  options: [INCLUDE_SELF_OPTION, { long: "--columns", value: "LIST", help: "the columns, e.g. account,resource,role,tls,sm,csi,created (see above)" }],
+  examples: ["xmgr c2s show", "xmgr c2s show alice@example.com", "xmgr c2s show --include-self", "xmgr c2s show --columns id,account,resource,role,ipv,show,tls,sm,csi", "xmgr --json c2s show | jq -r '.sessions[] | .account + \"/\" + .resource'"],
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { jid }, options) {
     const address = jid === undefined ? undefined : parseAddress(jid);
     const account = address?.includes("@") ? parseJid(address, "account JID") : undefined;
     const hostGiven = address !== undefined && !account ? parseHost(address) : undefined;
+    const columns = parseColumns(options.columns);
     const [host, all] = await sessions.use(async ({ session, login }) => {
       const host = account?.domain ?? hostGiven ?? login.domain;
-      const online = await onlineSessions(session, host);
-      return [host, options.includeSelf ? online : othersThan(online, session.boundJid)] as const;
+      const [online, details] = await Promise.all([onlineSessions(session, host), needsDetails(columns) ? sessionDetails(session, host) : undefined]);
+      const rows: SessionRow[] = (options.includeSelf ? online : othersThan(online, session.boundJid)).map((entry) => ({ ...entry, ...details?.get(`${entry.account}/${entry.resource}`) }));
+      return [host, rows] as const;
     });
     const accountText = account ? `${account.local}@${account.domain}` : undefined;
     const fullText = account?.resource === undefined ? undefined : `${accountText}/${account.resource}`;
@@ -44,13 +49,7 @@ export default defineCommand<{ jid?: string }, { includeSelf?: boolean }>({
     }
     output.data(
       renderTable(
-        [
-          { title: "Account", cell: (row: OnlineSession) => row.account },
-          { title: "Resource", cell: (row: OnlineSession) => row.resource },
-          { title: "Show", cell: (row: OnlineSession) => row.show ?? "" },
-          { title: "Priority", cell: (row: OnlineSession) => (row.priority === undefined ? "" : String(row.priority)) },
-          { title: "IP address", cell: (row: OnlineSession) => row.ip },
-        ],
+        columns.map((name) => SESSION_COLUMNS[name]),
         shown,
         output.paint,
       ),
