@@ -164,6 +164,15 @@ describe("user list PATTERN: Lua patterns, as prosodyctl shell user:list", () =>
     expect(listing.accounts.map((account: { jid: string }) => account.jid).sort()).toEqual(expected.sort());
   });
 
+  test("a pattern no name matches (a glob such as '*bot'): exit 0, no JID, and a warning explaining Lua patterns", async () => {
+    expect(await shell("user", "list", tb.host, "*bot")).toMatch(/Showing 0 of \d+ users/);
+    const result = await xmgr(["user", "list", tb.host, "*bot"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toMatch(/^OK: Showing 0 of \d+ accounts/m);
+    expect(result.stderr).toContain("Lua pattern");
+  });
+
   test("a malformed pattern: a usage error in Lua's words (exit 2), nothing listed", async () => {
     const result = await xmgr(["user", "list", tb.host, "[ab"]);
     expectCleanFailure(result, 2);

@@ -11,7 +11,7 @@ import { groupedCount } from "../../output/count.js";
 import { sanitize } from "../../output/sanitize.js";
 import { defineCommand } from "../define.js";
 import { hostOrLogin } from "../host-or-login.js";
-import { namePattern } from "./name-pattern.js";
+import { HINT as PATTERN_HINT, namePattern } from "./name-pattern.js";
 import { noSuchHost } from "../no-such-host.js";
 
 export const LIST_MODULE_SECTION = 'README, "Listing accounts: mod_admin_list_users"';
@@ -94,5 +94,6 @@ export default defineCommand<{ host?: string; pattern?: string }, { disabled?: b
     const what = options.disabled ? "disabled accounts" : "accounts";
     const showing = match || options.disabled ? `${accounts.length} of ${registered.length}` : `all ${registered.length}`;
     output.ok(`Showing ${showing} ${what} on ${to}${!options.disabled && shownDisabled > 0 ? ` (${shownDisabled} disabled)` : ""}`);
+    if (match && accounts.length === 0 && registered.length > 0) output.warn(`No account name matches ${JSON.stringify(pattern)}. ${PATTERN_HINT}`);
   },
 });

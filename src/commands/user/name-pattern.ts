@@ -3,7 +3,7 @@
 import { usageError } from "../../errors.js";
 import { LuaPatternError, luaPattern } from "../../protocol/lua-pattern.js";
 
-const HINT = "PATTERN is a Lua pattern, as in prosodyctl shell: ^a (starting with a), o.$ (o and one more at the end), [bc], %a+y; write %. %- %* for the characters . - * themselves.";
+export const HINT = "PATTERN is a Lua pattern, as in prosodyctl shell: ^a (starting with a), o.$ (o and one more at the end), [bc], %a+y; write %. %- %* for the characters . - * themselves.";
 
 const refused = (pattern: string, error: unknown) =>
   error instanceof LuaPatternError ? usageError(`Invalid PATTERN ${JSON.stringify(pattern)}: ${error.message}.`, HINT) : error;
