@@ -5,8 +5,8 @@
 import { createHash, randomUUID } from "node:crypto";
 import { lstatSync, readdirSync, renameSync, unlinkSync } from "node:fs";
 import { homedir } from "node:os";
-import { basename, dirname, join } from "node:path";
-import { privateFolder, readStateFile, writePrivateFile } from "./private-file.js";
+import { basename, join } from "node:path";
+import { checkExistingFolders, privateFolder, readStateFile, writePrivateFile } from "./private-file.js";
 import { registerSecret } from "../output/secrets.js";
 import { accountKey } from "../jid.js";
 import { strongest, type LoginOffer } from "../xmpp/login-pin.js";
@@ -40,15 +40,24 @@ function parsePin(text: string): LoginOffer {
 }
 
 export class ProfileState {
+  /** xmgr's state folder, $XDG_STATE_HOME/xmgr: it and everything under it is never a symbolic link. */
+  readonly root: string;
   readonly dir: string;
 
   constructor(profile: string, env: NodeJS.ProcessEnv = process.env) {
     const base = env.XDG_STATE_HOME || join(homedir(), ".local", "state");
-    this.dir = join(base, "xmgr", profile.replace(/[^\w.-]/g, "_"));
+    this.root = join(base, "xmgr");
+    this.dir = join(this.root, profile.replace(/[^\w.-]/g, "_"));
+  }
+
+  /** Before a read: the state folders, where they exist, are real folders of the user's (private-file.ts). */
+  private checkFolders(): void {
+    checkExistingFolders(this.dir, "state folder", this.root);
   }
 
   /** The id sent as <user-agent id>, made once, so every run is the same client to the server. */
   clientId(): string {
+    this.checkFolders();
     const path = join(this.dir, "client-id");
     const kept = readStateFile(path, "client id file")?.trim();
     if (kept !== undefined && /^[\w-]{8,64}$/.test(kept)) return kept;
@@ -59,9 +68,8 @@ export class ProfileState {
 
   /** Writes into the profile's folder, xmgr's folder above it checked too (private-file.ts). */
   private write(path: string, content: string): void {
-    privateFolder(dirname(this.dir), "state folder");
-    privateFolder(this.dir, "state folder");
-    writePrivateFile(path, content);
+    privateFolder(this.dir, "state folder", this.root);
+    writePrivateFile(path, content, this.root);
   }
 
   private accountPath(kind: AccountFile, account: string): string {
@@ -74,6 +82,7 @@ export class ProfileState {
    * has no "%" or is the account's own.
    */
   private legacyPaths(kind: AccountFile, account: string): string[] {
+    this.checkFolders();
     const own = basename(this.accountPath(kind, account));
     const key = accountKey(account);
     let names: string[];
@@ -93,6 +102,7 @@ export class ProfileState {
   }
 
   readFastToken(account: string): FastToken | undefined {
+    this.checkFolders();
     const text = readStateFile(this.tokenPath(account), "FAST token file") ?? this.migrateFastToken(account);
     if (text === undefined) return undefined;
     try {
@@ -138,6 +148,7 @@ export class ProfileState {
 
   /** The strongest login the server offered `account` so far (xmpp/login-pin.ts), if any was seen. */
   readPin(account: string): LoginOffer | undefined {
+    this.checkFolders();
     const text = readStateFile(this.pinPath(account), "login pin file");
     return text === undefined ? this.migratePins(account) : parsePin(text);
   }
@@ -170,6 +181,7 @@ export class ProfileState {
 
   /** Whether there was one. */
   deleteFastToken(account: string): boolean {
+    this.checkFolders();
     try {
       unlinkSync(this.tokenPath(account));
       return true;
