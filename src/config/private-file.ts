@@ -124,7 +124,7 @@ function linkRefused(path: string, what: string, link: Stats): XmgrError {
   return new XmgrError(
     "usage",
     `Refusing the ${what} ${path}: it is a symbolic link${target}${owner} and xmgr does not follow links for its own folders.`,
-    `Remove the link (rm '${path}') and run again: xmgr makes a private folder there. To keep xmgr's files elsewhere, set XDG_STATE_HOME / XDG_CACHE_HOME instead.`,
+    `Remove the link and run again (xmgr makes a private folder there), or set XDG_STATE_HOME to keep the state elsewhere: rm '${path}'`,
   );
 }
 
