@@ -568,6 +568,13 @@ describe("a plain user is refused by each command (exit 5, needs a server admin)
     expect(result.stderr).not.toMatch(/https?:\/\/|urn:xmpp|xmpp:prosody/);
   });
 
+  test("in xmgr shell too, the refusal names the command, not the ad-hoc node (issue 23)", async () => {
+    const result = await asBob(["shell", "-c", "user info alice@example.test"]);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain(`${host} refused xmgr user info: `);
+    expect(result.stderr).not.toMatch(/https?:\/\/|urn:xmpp|xmpp:prosody/);
+  });
+
   test("and nothing changed: alice still logs in with her password, new1 does not exist", async () => {
     expect(await loginFailure("alice", "alice-pw", true)).toBe("");
     expect(await serverAccounts()).not.toContain("new1@example.test");
