@@ -98,6 +98,7 @@ export function foldPart(text: string): string {
  */
 export function accountKey(account: string): string {
   const at = account.lastIndexOf("@");
+  if (at === -1) return domainToASCII(foldPart(account)) || foldPart(account);
   const local = foldPart(account.slice(0, at));
   const domain = foldPart(account.slice(at + 1));
   return `${local}@${domainToASCII(domain) || domain}`;
