@@ -3,7 +3,7 @@
 // "! message" on stderr and an exit code. Network stacks load only when a command needs them.
 import type { Command } from "commander";
 import { CommanderError } from "commander";
-import { ExitCode, XmgrError, asXmgrError } from "./errors.js";
+import { ExitCode, XmgrError, asXmgrError, inCommandWords } from "./errors.js";
 import type { GlobalOptions } from "./config/settings.js";
 import { buildProgram, commandsNamedIn, type Runner } from "./program.js";
 import { commandPath, type CommandDef, type Values } from "./commands/define.js";
@@ -43,7 +43,11 @@ async function runOnce(def: CommandDef, args: Values, options: Values, command: 
     const { confirmOrRefuse } = await import("./commands/confirm.js");
     await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), terminalPrompts, commandLine);
   }
-  return def.run({ settings, output, sessions: oneShotSession(settings, output), prompts: terminalPrompts, inShell: false, commandLine }, args, options);
+  try {
+    return await def.run({ settings, output, sessions: oneShotSession(settings, output), prompts: terminalPrompts, inShell: false, commandLine }, args, options);
+  } catch (error) {
+    throw inCommandWords(error, commandPath(def));
+  }
 }
 
 /** `ran`: told which command ran ("user clients", "muc kick", …), for src/start.ts's code cache. */

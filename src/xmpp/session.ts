@@ -18,7 +18,7 @@ import iqCaller from "@xmpp/iq/caller.js";
 import resourceBinding from "@xmpp/resource-binding";
 import SASLFactory from "saslmechanisms";
 import { XmgrError } from "../errors.js";
-import { bare, type Jid } from "../jid.js";
+import { bare, foldPart, type Jid } from "../jid.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { FastToken } from "../config/state.js";
 import { acknowledgeTickets, directTlsTransport, noTlsOffered, refusePlaintext, startTlsFeature } from "./tls.js";
@@ -336,7 +336,9 @@ async function fastLogin(fast: FastFeature, request: FastAuthRequest, invalidate
       ...request,
       saslFactory: fast.saslFactory,
       mechanism: token.mechanism,
-      credentials: { ...credentials, password: token.token },
+      // Prosody looks a token up by the username exactly as sent (no nodeprep, unlike a password
+      // login): the user part as the server stores it, so that ALICE@… uses alice@…'s token.
+      credentials: { ...credentials, username: foldPart(credentials.username), password: token.token },
       streamFeatures: [...streamFeatures, xml("fast", { xmlns: NS_FAST, ...(invalidate && { invalidate: "true" }) })],
     });
     return true;

@@ -146,13 +146,14 @@ describe("xmgr adhoc run on a terminal", () => {
     }
   });
 
-  test("Ctrl-C at the question cancels the command's session on the server", async () => {
+  test("Ctrl-C at the question cancels the command's session on the server, exit 130", async () => {
     const term = new TmuxTerminal(user.home, user.env);
     try {
       await term.start([...loginArgs(tb, "admin"), "-v", "adhoc", "run", `${ADMIN}#user-stats`], { XMGR_PASSWORD: passwords.admin });
       await term.contains(/accountjid\): $/m);
       await term.keys("C-c");
       const screen = await term.contains(/\[exit [1-9]\d*\]/);
+      expect(screen).toContain("[exit 130]");
       expect(screen).toMatch(/SEND <iq[^\n]*action="cancel"/);
       expect(screen).toMatch(/RECV <iq[^\n]*status="canceled"/);
     } finally {

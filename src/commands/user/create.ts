@@ -1,4 +1,5 @@
 // xmgr user create JID: a new account (admin#add-user), with a new password that never comes from argv.
+import { XmgrError } from "../../errors.js";
 import { bare, parseBareJid } from "../../jid.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { runAdhoc } from "../adhoc-call.js";
@@ -26,7 +27,14 @@ export default defineCommand<{ jid: string }, NewPasswordOptions>({
     const account = bare(target);
     const { password, generated } = await newPassword(options, prompts, account, inShell);
     await sessions.use(({ session }) =>
-      runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.addUser, values: { accountjid: [account], password: [password], "password-verify": [password] } }),
+      runAdhoc(session, {
+        to: target.domain,
+        ...KNOWN_COMMANDS.addUser,
+        values: { accountjid: [account], password: [password], "password-verify": [password] },
+        // Prosody's note does not say which account: with several creations in a batch, that matters.
+        errorNote: (text) =>
+          text === "Account already exists" ? new XmgrError("failure", `The account ${account} already exists; nothing was changed.`, `To set its password instead: xmgr user password ${account}`) : undefined,
+      }),
     );
     if (output.json) {
       output.jsonData({ account, created: true, ...(generated && { password }) });
