@@ -245,7 +245,7 @@ describe("xmgr adhoc run's confirmation on a terminal (issue 22)", () => {
       await wrong.contains(`Delete the account ${jid} and all its data. This cannot be undone.\nType ${jid} to confirm: `);
       await wrong.type("y");
       await wrong.keys("Enter");
-      expect(await wrong.contains("[exit 2]")).toContain("Cancelled: nothing was changed.");
+      expect(await wrong.contains("[exit 2]")).toContain(`Cancelled: "y" is not ${jid}, which must be typed exactly; nothing was changed.`);
     } finally {
       await wrong.kill();
     }
@@ -295,7 +295,7 @@ describe("xmgr adhoc run's confirmation on a terminal (issue 22)", () => {
       await term.contains(`Type ${jid} to confirm: `);
       await term.type("no");
       await term.keys("Enter");
-      await term.contains("Cancelled: nothing was changed.");
+      await term.contains(`Cancelled: "no" is not ${jid}, which must be typed exactly; nothing was changed.`);
       await term.type("quit");
       await term.keys("Enter");
       await term.contains(/\[exit \d+\]/);
