@@ -7,6 +7,9 @@ import { ExitCode, XmgrError, asXmgrError } from "./errors.js";
 import type { GlobalOptions } from "./config/settings.js";
 import { buildProgram, commandsNamedIn, type Runner } from "./program.js";
 import { commandPath, type CommandDef, type Values } from "./commands/define.js";
+import type { Settings } from "./config/settings.js";
+import { keepable, shellQuoted } from "./keep/keepable.js";
+import { KEEPER_VARIABLE } from "./keep/where.js";
 
 async function context(command: Command) {
   const options = command.optsWithGlobals<GlobalOptions>();
@@ -31,12 +34,27 @@ async function report(error: unknown, verbose: boolean): Promise<number> {
   return failure.exitCode;
 }
 
-/** A word as a POSIX shell reads it back: quoted when it holds anything but plain characters. */
-const shellQuoted = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`);
+/**
+ * A command a kept session could run, with none yet for this profile and account (the small
+ * entry found none): starts one and runs the command there. Undefined when it is not to be kept
+ * or could not start: the command then runs here as always.
+ */
+async function viaNewKeptSession(def: CommandDef, command: Command, settings: Settings): Promise<number | undefined> {
+  if (!keepable(def) || command.optsWithGlobals<GlobalOptions>().verbose) return undefined;
+  const idleMs = settings.keepIdleMs();
+  if (idleMs === undefined) return undefined;
+  const [{ startKeeper, logsInWithoutPrompt }, { runKept }] = await Promise.all([import("./keep/spawn.js"), import("./keep/client.js")]);
+  if (!logsInWithoutPrompt(settings)) return undefined;
+  const args = process.argv.slice(2);
+  if (!(await startKeeper(args, idleMs, settings.connection().timeoutMs))) return undefined;
+  return runKept(args);
+}
 
 /** Runs one command of the table: confirmation first if it is destructive, then its work. */
 async function runOnce(def: CommandDef, args: Values, options: Values, command: Command): Promise<number | void> {
   const [settings, output] = await context(command);
+  const kept = await viaNewKeptSession(def, command, settings);
+  if (kept !== undefined) return kept;
   const [{ terminalPrompts }, { oneShotSession }] = await Promise.all([import("./config/prompt.js"), import("./commands/xmpp-session.js")]);
   if (def.destructive) {
     const { confirmOrRefuse } = await import("./commands/confirm.js");
@@ -47,6 +65,12 @@ async function runOnce(def: CommandDef, args: Values, options: Values, command: 
 
 /** `ran`: told which command ran ("user clients", "muc kick", …), for src/start.ts's code cache. */
 export async function main(argv: string[], ran?: (command: string) => void): Promise<void> {
+  const keeperIdleMs = process.env[KEEPER_VARIABLE];
+  if (keeperIdleMs) {
+    delete process.env[KEEPER_VARIABLE];
+    const { serveKept, readyPipe } = await import("./keep/keeper.js");
+    return serveKept(argv.slice(2), Number(keeperIdleMs), readyPipe());
+  }
   // A reader that went away (xmgr --help | head -1) ends xmgr quietly, not with a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {
