@@ -43,10 +43,11 @@ async function viaNewKeptSession(def: CommandDef, command: Command, settings: Se
   if (!keepable(def) || command.optsWithGlobals<GlobalOptions>().verbose) return undefined;
   const idleMs = settings.keepIdleMs();
   if (idleMs === undefined) return undefined;
-  const [{ startKeeper, logsInWithoutPrompt }, { runKept }] = await Promise.all([import("./keep/spawn.js"), import("./keep/client.js")]);
-  if (!logsInWithoutPrompt(settings)) return undefined;
+  const [{ startKeeper, loginWithoutPrompt }, { runKept }] = await Promise.all([import("./keep/spawn.js"), import("./keep/client.js")]);
+  const login = loginWithoutPrompt(settings);
+  if (!login) return undefined;
   const args = process.argv.slice(2);
-  if (!(await startKeeper(args, idleMs, settings.connection().timeoutMs))) return undefined;
+  if (!(await startKeeper(args, idleMs, settings.connection().timeoutMs, login === "password"))) return undefined;
   return runKept(args);
 }
 

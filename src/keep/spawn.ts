@@ -9,29 +9,31 @@ import { KEEPER_VARIABLE } from "./where.js";
 
 
 /**
- * Whether a kept session could log in without asking anything: with a saved FAST token, or a
- * password from the environment or a file. A password typed at a prompt never goes to it: that
- * run stays one-shot, and the next one finds the FAST token it saved.
+ * How a kept session could log in without asking anything: with the saved FAST token, or else a
+ * password from the environment or a file; undefined when only a prompt would do. A password
+ * typed at a prompt never goes to it: that run stays one-shot, and the next one finds the FAST
+ * token it saved.
  */
-export function logsInWithoutPrompt(settings: Settings): boolean {
+export function loginWithoutPrompt(settings: Settings): "token" | "password" | undefined {
   try {
     const xmpp = settings.xmpp();
-    if (xmpp.insecure) return false;
-    if (settings.passwordWithoutPrompt()) return true;
-    return new ProfileState(xmpp.profile).readFastToken(bare(xmpp.jid)) !== undefined;
+    if (xmpp.insecure) return undefined;
+    if (new ProfileState(xmpp.profile).readFastToken(bare(xmpp.jid)) !== undefined) return "token";
+    return settings.passwordWithoutPrompt() ? "password" : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-/** Resolves true once the kept session listens, false when it could not start. */
-export function startKeeper(args: string[], idleMs: number, timeoutMs: number): Promise<boolean> {
+/**
+ * Resolves true once the kept session listens, false when it could not start. `withPassword`:
+ * whether it gets XMGR_PASSWORD; with a FAST token to log in with, it does not.
+ */
+export function startKeeper(args: string[], idleMs: number, timeoutMs: number, withPassword: boolean): Promise<boolean> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args], {
-      detached: true,
-      stdio: ["ignore", "ignore", "ignore", "pipe"],
-      env: { ...process.env, [KEEPER_VARIABLE]: String(idleMs) },
-    });
+    const env: NodeJS.ProcessEnv = { ...process.env, [KEEPER_VARIABLE]: String(idleMs) };
+    if (!withPassword) delete env.XMGR_PASSWORD;
+    const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args], { detached: true, stdio: ["ignore", "ignore", "ignore", "pipe"], env });
     const pipe = child.stdio[3] as NodeJS.ReadableStream & { destroy(): void };
     let said = "";
     const done = (ok: boolean) => {
