@@ -2,8 +2,9 @@
 // the program: when this profile and account's kept session answers, the command runs there and
 // this process only relays its output, its questions and its exit code. Anything else (no
 // session, a stale socket, a link, another user's file, a decline) is undefined: run it here.
-import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { connect } from "node:net";
+import { isatty } from "node:tty";
 import { folderIsPrivate, isOwnSocket, keepPaths, keepRefused, type KeepPaths } from "./where.js";
 import { readFrames, send, sharedEnv, type FromClient, type FromKeeper, type Hello } from "./wire.js";
 
@@ -31,6 +32,26 @@ export function usableSession(paths: KeepPaths | undefined): { paths: KeepPaths;
   if (!paths || !folderIsPrivate(paths.folder) || !isOwnSocket(paths.socket)) return undefined;
   const key = readKey(paths.key);
   return key ? { paths, key } : undefined;
+}
+
+/**
+ * Writes to stdout (1) or stderr (2) at once, without making process.stdout/stderr (a stream
+ * costs a few ms to set up, a large share of this process). A reader that went away ends the
+ * run quietly, as src/cli.ts does.
+ */
+export function writeOut(fd: 1 | 2, text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  let written = 0;
+  while (written < bytes.length) {
+    try {
+      written += writeSync(fd, bytes, written, bytes.length - written);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EAGAIN") continue; // a non-blocking pipe that is full: try again
+      if (code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
+      throw error;
+    }
+  }
 }
 
 /** A line typed with echo on this terminal, as src/config/prompt.ts asks it; undefined when cancelled. */
@@ -72,7 +93,7 @@ export function talk(socketPath: string, hello: Hello): Promise<number | undefin
     socket.on("close", () => {
       if (done) return;
       if (!taken) return finish(undefined);
-      process.stderr.write("! The kept session ended before the command finished: its outcome is unknown.\n  Check with a read command, then run it again if needed (xmgr --no-keep ... runs it without the kept session).\n");
+      writeOut(2, "! The kept session ended before the command finished: its outcome is unknown.\n  Check with a read command, then run it again if needed (xmgr --no-keep ... runs it without the kept session).\n");
       finish(1);
     });
     socket.on("connect", () => send(socket, hello));
@@ -80,8 +101,8 @@ export function talk(socketPath: string, hello: Hello): Promise<number | undefin
       if ("decline" in frame) finish(undefined);
       else if ("stopped" in frame) finish(0);
       else if ("run" in frame) taken = true;
-      else if ("out" in frame) process.stdout.write(frame.out);
-      else if ("err" in frame) process.stderr.write(frame.err);
+      else if ("out" in frame) writeOut(1, frame.out);
+      else if ("err" in frame) writeOut(2, frame.err);
       else if ("ask" in frame) {
         void askLine(frame.ask).then((answer) => send(socket, (answer === undefined ? { cancel: true } : { answer }) satisfies FromClient));
       } else if ("exit" in frame) finish(frame.exit);
@@ -98,21 +119,6 @@ export function runKept(args: string[], env: NodeJS.ProcessEnv = process.env): P
   if (keepRefused(args, env)) return undefined;
   const session = usableSession(keepPaths(args, env));
   if (!session) return undefined;
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (error: NodeJS.ErrnoException) => {
-      if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : 0);
-    });
-  }
-  const tty = { stdin: Boolean(process.stdin.isTTY), stdout: Boolean(process.stdout.isTTY), stderr: Boolean(process.stderr.isTTY) };
+  const tty = { stdin: isatty(0), stdout: isatty(1), stderr: isatty(2) };
   return talk(session.paths.socket, { key: session.key, args, env: sharedEnv(env), cwd: process.cwd(), tty });
-}
-
-/** Exits with `code` once stdout and stderr are written out. */
-export function exitWhenWritten(code: number): void {
-  let pending = 2;
-  const one = () => {
-    if (--pending === 0) process.exit(code);
-  };
-  process.stdout.write("", one);
-  process.stderr.write("", one);
 }
