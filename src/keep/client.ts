@@ -3,8 +3,6 @@
 // this process only relays its output, its questions and its exit code. Anything else (no
 // session, a stale socket, a link, another user's file, a decline) is undefined: run it here.
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from "node:fs";
-import { connect } from "node:net";
-import { isatty } from "node:tty";
 import { folderIsPrivate, isOwnSocket, keepPaths, keepRefused, type KeepPaths } from "./where.js";
 import { readFrames, send, sharedEnv, type FromClient, type FromKeeper, type Hello } from "./wire.js";
 
@@ -80,7 +78,8 @@ function askLine(question: string): Promise<string | undefined> {
  */
 export function talk(socketPath: string, hello: Hello): Promise<number | undefined> {
   return new Promise((resolve) => {
-    const socket = connect(socketPath);
+    // Loaded here: a run with no kept session to try goes on to the program, which loads them later.
+    const socket = process.getBuiltinModule("node:net").connect(socketPath);
     let taken = false;
     let done = false;
     const finish = (code: number | undefined) => {
@@ -119,6 +118,7 @@ export function runKept(args: string[], env: NodeJS.ProcessEnv = process.env): P
   if (keepRefused(args, env)) return undefined;
   const session = usableSession(keepPaths(args, env));
   if (!session) return undefined;
+  const { isatty } = process.getBuiltinModule("node:tty");
   const tty = { stdin: isatty(0), stdout: isatty(1), stderr: isatty(2) };
   return talk(session.paths.socket, { key: session.key, args, env: sharedEnv(env), cwd: process.cwd(), tty });
 }
