@@ -500,9 +500,16 @@ try {
         prepare: () => ({ cmd: XMGR, args: [...login(alice, starttls), "user", "clients", alice], env }),
         check: (r) => listed(r) ?? (existsSync(socket) ? undefined : "no kept session listening after the run"),
       };
+      // Its output is the same either way: that the kept session answered is read from the server's
+      // log, where each of alice's logins leaves a line (prosodyctl does not log in over c2s).
+      const logins = () => tb.log().split("\n").filter((line) => /c2s/.test(line) && /Authenticated as alice@|authentication success/i.test(line)).length;
       try {
+        await captured(kept.prepare());
+        const loginsBefore = logins();
         const rounds = [];
         for (let round = 0; round < 3; round++) rounds.push(await runPair(kept, prosodyctl, RUNS));
+        const loggedIn = logins() - loginsBefore;
+        if (loggedIn > 0) throw new Error(`${loggedIn} logins during the timed runs: the kept session did not answer them all`);
         const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
         const sides = rounds[0].map((side, index) => {
           const samples = rounds.flatMap((r) => r[index].samples);
