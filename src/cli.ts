@@ -43,10 +43,16 @@ async function viaNewKeptSession(def: CommandDef, command: Command, settings: Se
   if (!keepable(def) || command.optsWithGlobals<GlobalOptions>().verbose) return undefined;
   const idleMs = settings.keepIdleMs();
   if (idleMs === undefined) return undefined;
-  const [{ startKeeper, loginWithoutPrompt }, { runKept }] = await Promise.all([import("./keep/spawn.js"), import("./keep/client.js")]);
+  const [{ startKeeper, loginWithoutPrompt }, { runKept, usableSession }, { keepPaths }] = await Promise.all([
+    import("./keep/spawn.js"),
+    import("./keep/client.js"),
+    import("./keep/where.js"),
+  ]);
+  const args = process.argv.slice(2);
+  // One is there and declined this command (other settings, -v): a second one could not start.
+  if (usableSession(keepPaths(args))) return undefined;
   const login = loginWithoutPrompt(settings);
   if (!login) return undefined;
-  const args = process.argv.slice(2);
   if (!(await startKeeper(args, idleMs, settings.connection().timeoutMs, login === "password"))) return undefined;
   return runKept(args);
 }

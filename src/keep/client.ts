@@ -85,7 +85,8 @@ export function talk(socketPath: string, hello: Hello): Promise<number | undefin
     const finish = (code: number | undefined) => {
       if (done) return;
       done = true;
-      socket.destroy();
+      // With an exit code the process ends at once, closing the socket; a decline goes on here.
+      if (code === undefined) socket.destroy();
       resolve(code);
     };
     socket.on("error", () => undefined);

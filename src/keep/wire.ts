@@ -29,8 +29,17 @@ export function sharedEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   return shared;
 }
 
+/**
+ * Sends a frame. Frames sent in the same tick go out in one write (corked until the next tick):
+ * a command's lines and its exit code reach the client together, one wake-up instead of several.
+ */
 export function send(socket: Socket, frame: object): void {
-  if (!socket.destroyed) socket.write(`${JSON.stringify(frame)}\n`);
+  if (socket.destroyed) return;
+  if (socket.writableCorked === 0) {
+    socket.cork();
+    process.nextTick(() => socket.uncork());
+  }
+  socket.write(`${JSON.stringify(frame)}\n`);
 }
 
 /** Calls `onFrame` with each line's object; a line that is not JSON ends the connection. */
