@@ -43,14 +43,16 @@ async function viaNewKeptSession(def: CommandDef, command: Command, settings: Se
   if (!keepable(def) || command.optsWithGlobals<GlobalOptions>().verbose) return undefined;
   const idleMs = settings.keepIdleMs();
   if (idleMs === undefined) return undefined;
-  const [{ startKeeper, loginWithoutPrompt }, { runKept, usableSession }, { keepPaths }] = await Promise.all([
+  const [{ startKeeper, loginWithoutPrompt }, { runKept, usableSession, answers }, { keepPaths }] = await Promise.all([
     import("./keep/spawn.js"),
     import("./keep/client.js"),
     import("./keep/where.js"),
   ]);
   const args = process.argv.slice(2);
   // One is there and declined this command (other settings, -v): a second one could not start.
-  if (usableSession(keepPaths(args))) return undefined;
+  // (A stale socket, of a killed one, is replaced.)
+  const there = usableSession(keepPaths(args));
+  if (there && (await answers(there.paths.socket))) return undefined;
   const login = loginWithoutPrompt(settings);
   if (!login) return undefined;
   if (!(await startKeeper(args, idleMs, settings.connection().timeoutMs, login === "password"))) return undefined;

@@ -52,6 +52,18 @@ export function writeOut(fd: 1 | 2, text: string): void {
   }
 }
 
+/** Whether a live process listens on the socket (a stale one refuses the connection). */
+export function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = process.getBuiltinModule("node:net").connect(path);
+    socket.on("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(false));
+  });
+}
+
 /** A line typed with echo on this terminal, as src/config/prompt.ts asks it; undefined when cancelled. */
 function askLine(question: string): Promise<string | undefined> {
   const { createInterface } = process.getBuiltinModule("node:readline");

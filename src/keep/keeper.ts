@@ -10,7 +10,7 @@
 // read the key. A connection without the right key is closed without a word.
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { chmodSync, lstatSync, mkdirSync, unlinkSync, writeSync, closeSync } from "node:fs";
-import { connect, createServer, type Server, type Socket } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
 import type { Command } from "commander";
 import { CommanderError } from "commander";
 import { XmgrError, asXmgrError, ExitCode } from "../errors.js";
@@ -24,6 +24,7 @@ import type { CommandDef, Prompts, Values } from "../commands/define.js";
 import { openLoggedIn, type LoggedIn } from "../commands/xmpp-session.js";
 import { folderIsPrivate, keepPaths, type KeepPaths } from "./where.js";
 import { readFrames, send, type FromClient, type Hello } from "./wire.js";
+import { answers } from "./client.js";
 import { keepable, shellQuoted } from "./keepable.js";
 
 /** The environment variables whose difference changes which certificates a run trusts. */
@@ -35,18 +36,6 @@ export function makeKeepFolder(folder: string): void {
   const stats = lstatSync(folder);
   if (stats.isDirectory() && !stats.isSymbolicLink() && stats.uid === process.getuid?.() && (stats.mode & 0o077) !== 0) chmodSync(folder, 0o700);
   if (!folderIsPrivate(folder)) throw new XmgrError("usage", `Refusing the kept-session folder ${folder}: it is not this user's own private folder.`);
-}
-
-/** Whether a live process listens on the socket (a stale one refuses the connection). */
-function answers(path: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = connect(path);
-    socket.on("connect", () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.on("error", () => resolve(false));
-  });
 }
 
 /** Frees the socket's path of a stale socket; refuses anything else there (a link, a file, a live session). */

@@ -87,6 +87,21 @@ describe("xmgr with a kept session", () => {
     expect(missing.code).not.toBe(0);
   });
 
+  test("a command it must not run (-v, other settings, --no-keep) runs on its own, and starts no second kept session", async () => {
+    await run(["xmpp", "ping", tb.host]);
+    const [pid] = keeperPids();
+    const before = logins();
+    const verbose = await run(["-v", "xmpp", "ping", tb.host]);
+    expect(verbose.code).toBe(0);
+    expect(verbose.stderr).toMatch(/^SEND /m);
+    const otherTimeout = await run(["--timeout", "7", "xmpp", "ping", tb.host]);
+    expect(otherTimeout.code).toBe(0);
+    const noKeep = await run(["--no-keep", "xmpp", "ping", tb.host]);
+    expect(noKeep.code).toBe(0);
+    expect(logins()).toBe(before + 3);
+    expect(keeperPids()).toEqual([pid]);
+  });
+
   test("a destructive command without --yes and without a terminal is refused as in a one-shot run, over the kept session", async () => {
     await run(["xmpp", "ping", tb.host]);
     const before = logins();
