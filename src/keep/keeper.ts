@@ -53,10 +53,24 @@ async function claimSocketPath(path: string): Promise<void> {
 
 class Declined extends Error {}
 
+/** The commander program for a command line, made silent: what it would print, the client's own run prints. */
+function silentProgram(args: string[], runner: Parameters<typeof buildProgram>[0]): Command {
+  const program = buildProgram(runner, commandsNamedIn(args));
+  const quiet = (command: Command): void => {
+    command.exitOverride();
+    command.configureOutput({ writeOut: () => undefined, writeErr: () => undefined, outputError: () => undefined });
+    command.commands.forEach(quiet);
+  };
+  quiet(program);
+  return program;
+}
+
 /** Runs one command line as src/cli.ts would, with the client's streams, terminal and settings. */
 class KeptRun {
   private readonly pendingAnswers: Array<(frame: FromClient | undefined) => void> = [];
-  status: number | undefined;
+  private status: number | undefined;
+  /** The command's output, once it runs (for its failure, reported as src/cli.ts reports it). */
+  private output?: Output;
 
   constructor(
     private readonly socket: Socket,
@@ -73,16 +87,10 @@ class KeptRun {
   /** The exit code, or Declined when the client should run the command itself. */
   async run(): Promise<number> {
     let reached = false;
-    const program = buildProgram(async (def, args, options, command) => {
+    const program = silentProgram(this.hello.args, async (def, args, options, command) => {
       reached = true;
       await this.runCommand(def, args, options, command);
-    }, commandsNamedIn(this.hello.args));
-    const quiet = (command: Command): void => {
-      command.exitOverride();
-      command.configureOutput({ writeOut: () => undefined, writeErr: () => undefined, outputError: () => undefined });
-      command.commands.forEach(quiet);
-    };
-    quiet(program);
+    });
     try {
       await program.parseAsync(this.hello.args, { from: "user" });
     } catch (error) {
@@ -92,8 +100,6 @@ class KeptRun {
     if (!reached) throw new Declined();
     return this.status ?? ExitCode.ok;
   }
-
-  private output?: Output;
 
   private report(error: unknown): number {
     const failure = asXmgrError(error);
@@ -284,15 +290,9 @@ export class Keeper {
  */
 export async function serveKept(args: string[], idleMs: number, ready: (ok: boolean) => void): Promise<void> {
   let globals: GlobalOptions | undefined;
-  const program = buildProgram(async (_def, _args, _options, command) => {
+  const program = silentProgram(args, async (_def, _args, _options, command) => {
     globals = command.optsWithGlobals<GlobalOptions>();
-  }, commandsNamedIn(args));
-  const quiet = (command: Command): void => {
-    command.exitOverride();
-    command.configureOutput({ writeOut: () => undefined, writeErr: () => undefined, outputError: () => undefined });
-    command.commands.forEach(quiet);
-  };
-  quiet(program);
+  });
   try {
     await program.parseAsync(args, { from: "user" });
     const paths = keepPaths(args);
@@ -310,6 +310,9 @@ export async function serveKept(args: string[], idleMs: number, ready: (ok: bool
     writePrivateFile(paths.key, `${key}\n`);
     const keeper = new Keeper(paths, key, xmpp, login, idleMs);
     await keeper.listen();
+    // What ps shows, instead of the command line of the run that started it.
+    process.title = `xmgr kept session (profile ${xmpp.profile}, ${String(xmpp.jid)})`;
+    for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.once(signal, () => void keeper.end());
     ready(true);
   } catch {
     ready(false);
