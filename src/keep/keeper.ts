@@ -253,12 +253,20 @@ export class Keeper {
     clearTimeout(this.idleTimer);
     this.queue = this.queue.then(async () => {
       if (this.ending || socket.destroyed) return void socket.destroy();
+      // A client that goes away mid-command (Ctrl-C, killed) ends the kept session at once, as
+      // the end of its process would end a one-shot run: the command must not run on unseen
+      // (xmpp ping -c 1000) while the next ones wait.
+      let finished = false;
+      socket.once("close", () => {
+        if (!finished) void this.end(true);
+      });
       try {
         const code = await new KeptRun(socket, hello, this.own, this.login).run();
         send(socket, { exit: code });
       } catch {
         send(socket, { decline: true });
       } finally {
+        finished = true;
         socket.end();
         this.busy--;
         if (!this.ending) this.armIdle();
@@ -266,8 +274,9 @@ export class Keeper {
     });
   }
 
-  async end(): Promise<void> {
-    if (this.ending) return;
+  /** `now`: without letting the running command finish. */
+  async end(now = false): Promise<void> {
+    if (this.ending && !now) return;
     this.ending = true;
     clearTimeout(this.idleTimer);
     this.server?.close();
@@ -278,7 +287,7 @@ export class Keeper {
         // already gone
       }
     }
-    await this.queue;
+    if (!now) await this.queue;
     await this.login.session.close();
     process.exit(0);
   }

@@ -2,12 +2,12 @@
 // commands of the same profile and account reuse over a Unix socket. Checked against a real
 // Prosody: logins counted in its log, the kept process's life followed through its socket and pid.
 import { afterAll, afterEach, beforeAll, describe, expect, test } from "@jest/globals";
-import { execFile as require_execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { TmuxTerminal } from "../support/tmux.js";
 import { chmodSync, existsSync, readFileSync, writeFileSync, lstatSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { startTestbed, type Testbed } from "../support/testbed.js";
-import { loginArgs, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
+import { childPath, loginArgs, xmgrBin, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
 
 let tb: Testbed;
 let user: XmgrUser;
@@ -161,6 +161,19 @@ describe("xmgr with a kept session", () => {
     expect(existsSync(socketOf())).toBe(false);
   });
 
+  test("a command interrupted on the caller's side (Ctrl-C) ends the kept session: it does not run on unseen", async () => {
+    await run(["xmpp", "ping", tb.host]);
+    const [pid] = keeperPids();
+    const child = spawn(xmgrBin, [...loginArgs(tb, "admin"), "xmpp", "ping", "-c", "1000", "-i", "0.2", tb.host], {
+      env: { PATH: childPath, ...user.env, XMGR_PASSWORD: admin.password, XDG_RUNTIME_DIR: runtimeDir, XMGR_KEEP: "60" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    await new Promise<void>((resolve) => child.stdout!.once("data", () => resolve()));
+    child.kill("SIGINT");
+    await until(() => !keeperPids().includes(pid), "the kept session to end with its interrupted command");
+    expect(existsSync(socketOf())).toBe(false);
+  });
+
   test("a server restart closes the kept session's stream: it ends, and the next command logs in normally", async () => {
     await run(["xmpp", "ping", tb.host]);
     expect(keeperPids()).toHaveLength(1);
@@ -208,7 +221,7 @@ describe("xmgr with a kept session", () => {
     const probe = (script: string) =>
       new Promise<string>((resolve) => {
         // As uid/gid 65534 (nobody): connect to the socket, send a command with no key, print what happens.
-        const child = require_execFile("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-e", script, socketOf()], (error, stdout, stderr) =>
+        const child = execFile("setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", process.execPath, "-e", script, socketOf()], (error, stdout, stderr) =>
           resolve(`${String(stdout)}${String(stderr)}${error && !stdout ? String(error.code) : ""}`),
         );
         child.stdin?.end();
