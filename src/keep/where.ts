@@ -7,7 +7,7 @@
 // the kept session checks each request's full settings against its own and declines a mismatch.
 import { lstatSync } from "node:fs";
 import { homedir } from "node:os";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 
 /** The longest path a Unix socket can have on Linux (sun_path is 108 bytes, NUL included). */
 const SOCKET_PATH_MAX = 107;
@@ -18,10 +18,15 @@ export const KEEPER_VARIABLE = "XMGR_KEEPER_IDLE_MS";
 /** XMGR_KEEP (or the config's keep) that turns kept sessions off. */
 export const KEEP_OFF = /^(off|no|false|0)$/i;
 
-/** The user's private runtime folder for kept sessions: $XDG_RUNTIME_DIR/xmgr, else one under the state folder. */
+/**
+ * The user's private runtime folder for kept sessions: $XDG_RUNTIME_DIR/xmgr, else one under the
+ * state folder. A relative XDG folder is ignored, as the XDG spec says.
+ */
 export function keepFolder(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.XDG_RUNTIME_DIR) return join(env.XDG_RUNTIME_DIR, "xmgr");
-  return join(env.XDG_STATE_HOME || join(env.HOME || homedir(), ".local", "state"), "xmgr", "run");
+  const absolute = (dir: string | undefined) => (dir && isAbsolute(dir) ? dir : undefined);
+  const runtime = absolute(env.XDG_RUNTIME_DIR);
+  if (runtime) return join(runtime, "xmgr");
+  return join(absolute(env.XDG_STATE_HOME) ?? join(env.HOME || homedir(), ".local", "state"), "xmgr", "run");
 }
 
 /** The value of a global option as commander reads it: "--jid X" or "--jid=X", before the command's words too. */

@@ -23,6 +23,10 @@ describe("keepPaths", () => {
     expect(keepPaths(["--profile", "../../etc", "x"], { XDG_STATE_HOME: "/home/u/.local/state" })?.socket).toBe("/home/u/.local/state/xmgr/run/.._.._etc.-.sock");
   });
 
+  test("a relative XDG_RUNTIME_DIR is ignored (the XDG spec)", () => {
+    expect(keepPaths(["x"], { XDG_RUNTIME_DIR: "run", XDG_STATE_HOME: "/s" })?.folder).toBe("/s/xmgr/run");
+  });
+
   test("none when the socket's path would be longer than a Unix socket's limit", () => {
     expect(keepPaths(["--jid", `${"a".repeat(120)}@example.com`, "x"], env)).toBeUndefined();
   });
