@@ -3,7 +3,7 @@
 // "! message" on stderr and an exit code. Network stacks load only when a command needs them.
 import type { Command } from "commander";
 import { CommanderError } from "commander";
-import { ExitCode, XmgrError, asXmgrError } from "./errors.js";
+import { ExitCode, XmgrError, asXmgrError, exitKind } from "./errors.js";
 import type { GlobalOptions } from "./config/settings.js";
 import { buildProgram, commandsNamedIn, type Runner } from "./program.js";
 import { commandPath, type CommandDef, type Values } from "./commands/define.js";
@@ -36,10 +36,12 @@ async function report(error: unknown, verbose: boolean): Promise<number> {
 
 /**
  * A command a kept session could run, with none yet for this profile and account (the small
- * entry found none): starts one and runs the command there. Undefined when it is not to be kept
- * or could not start: the command then runs here as always.
+ * entry found none): starts one and runs the command there, giving its exit code. Undefined when
+ * it is not to be kept or could not start: the command then runs here as always. A login failure
+ * that a run here would meet too (the server unreachable or untrusted) is given as `loginFailure`,
+ * for the command to meet at its login without trying again.
  */
-async function viaNewKeptSession(def: CommandDef, command: Command, settings: Settings): Promise<number | undefined> {
+async function viaNewKeptSession(def: CommandDef, command: Command, settings: Settings): Promise<number | { loginFailure: XmgrError } | undefined> {
   if (!keepable(def) || command.optsWithGlobals<GlobalOptions>().verbose) return undefined;
   const idleMs = settings.keepIdleMs();
   if (idleMs === undefined) return undefined;
@@ -55,7 +57,12 @@ async function viaNewKeptSession(def: CommandDef, command: Command, settings: Se
   if (there && (await answers(there.paths.socket))) return undefined;
   const login = loginWithoutPrompt(settings);
   if (!login) return undefined;
-  if (!(await startKeeper(args, idleMs, settings.connection().timeoutMs, login === "password"))) return undefined;
+  const started = await startKeeper(args, idleMs, settings.connection().timeoutMs, login === "password");
+  if (!started.ready) {
+    // The server could not be reached (or trusted): a run here would wait for that again.
+    if (started.failure) return { loginFailure: new XmgrError(exitKind(started.failure.exitCode), started.failure.message, started.failure.hint) };
+    return undefined;
+  }
   return runKept(args);
 }
 
@@ -63,13 +70,14 @@ async function viaNewKeptSession(def: CommandDef, command: Command, settings: Se
 async function runOnce(def: CommandDef, args: Values, options: Values, command: Command): Promise<number | void> {
   const [settings, output] = await context(command);
   const kept = await viaNewKeptSession(def, command, settings);
-  if (kept !== undefined) return kept;
+  if (typeof kept === "number") return kept;
   const [{ terminalPrompts }, { oneShotSession }] = await Promise.all([import("./config/prompt.js"), import("./commands/xmpp-session.js")]);
   if (def.destructive) {
     const { confirmOrRefuse } = await import("./commands/confirm.js");
     await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), terminalPrompts, `xmgr ${process.argv.slice(2).map(shellQuoted).join(" ")}`);
   }
-  return def.run({ settings, output, sessions: oneShotSession(settings, output), prompts: terminalPrompts, inShell: false }, args, options);
+  const sessions = kept ? { use: () => Promise.reject(kept.loginFailure) } : oneShotSession(settings, output);
+  return def.run({ settings, output, sessions, prompts: terminalPrompts, inShell: false }, args, options);
 }
 
 /** `ran`: told which command ran ("user clients", "muc kick", …), for src/start.ts's code cache. */

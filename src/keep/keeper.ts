@@ -18,6 +18,7 @@ import { Settings, type GlobalOptions, type XmppSettings } from "../config/setti
 import { ProfileState } from "../config/state.js";
 import { writePrivateFile } from "../config/private-file.js";
 import { Output } from "../output/output.js";
+import { redactSecrets } from "../output/secrets.js";
 import { paintersFor } from "../output/paint.js";
 import { buildProgram, commandsNamedIn } from "../program.js";
 import type { CommandDef, Prompts, Values } from "../commands/define.js";
@@ -293,11 +294,21 @@ export class Keeper {
   }
 }
 
+/** What the starting command hears: "ready", or why not (src/keep/spawn.ts). */
+export type Readiness = { ready: true } | { ready: false; failure?: { message: string; hint?: string; exitCode: number } };
+
+/**
+ * Failures a one-shot run would meet the same way (the server cannot be reached, is not trusted,
+ * does not answer): the starting command reports them rather than waiting for them again.
+ */
+const SAME_FOR_ONE_SHOT: readonly number[] = [ExitCode.connection, ExitCode.tls, ExitCode.timeout];
+
 /**
  * The kept-session process's main: logs in with what needs no prompt, then listens. `ready` is
- * told true once it listens, false if it could not start (the command then runs one-shot).
+ * told once it listens, or that it could not start (the command then runs one-shot, or reports
+ * the failure a one-shot run would meet too).
  */
-export async function serveKept(args: string[], idleMs: number, ready: (ok: boolean) => void): Promise<void> {
+export async function serveKept(args: string[], idleMs: number, ready: (readiness: Readiness) => void): Promise<void> {
   let globals: GlobalOptions | undefined;
   const program = silentProgram(args, async (_def, _args, _options, command) => {
     globals = command.optsWithGlobals<GlobalOptions>();
@@ -322,9 +333,11 @@ export async function serveKept(args: string[], idleMs: number, ready: (ok: bool
     // What ps shows, instead of the command line of the run that started it.
     process.title = `xmgr kept session (profile ${xmpp.profile}, ${String(xmpp.jid)})`;
     for (const signal of ["SIGTERM", "SIGINT", "SIGHUP"] as const) process.once(signal, () => void keeper.end());
-    ready(true);
-  } catch {
-    ready(false);
+    ready({ ready: true });
+  } catch (error) {
+    const same = error instanceof XmgrError && SAME_FOR_ONE_SHOT.includes(error.exitCode);
+    // Redacted here, where the secrets it read are known (src/output/secrets.ts).
+    ready(same ? { ready: false, failure: { message: redactSecrets(error.message), hint: error.hint && redactSecrets(error.hint), exitCode: error.exitCode } } : { ready: false });
     process.exit(0);
   }
 }
@@ -332,10 +345,10 @@ export async function serveKept(args: string[], idleMs: number, ready: (ok: bool
 const devNull = { write: (_text: unknown, callback?: () => void) => (callback?.(), true), isTTY: false } as unknown as NodeJS.WriteStream;
 
 /** Tells the starting command (fd 3, a pipe) whether the kept session listens, then lets go of it. */
-export function readyPipe(fd = 3): (ok: boolean) => void {
-  return (ok) => {
+export function readyPipe(fd = 3): (readiness: Readiness) => void {
+  return (readiness) => {
     try {
-      writeSync(fd, ok ? "ready\n" : "failed\n");
+      writeSync(fd, `${JSON.stringify(readiness)}\n`);
       closeSync(fd);
     } catch {
       // the starting command is gone

@@ -6,6 +6,7 @@ import type { Settings } from "../config/settings.js";
 import { ProfileState } from "../config/state.js";
 import { bare } from "../jid.js";
 import { KEEPER_VARIABLE } from "./where.js";
+import type { Readiness } from "./keeper.js";
 
 
 /**
@@ -26,28 +27,35 @@ export function loginWithoutPrompt(settings: Settings): "token" | "password" | u
 }
 
 /**
- * Resolves true once the kept session listens, false when it could not start. `withPassword`:
- * whether it gets XMGR_PASSWORD; with a FAST token to log in with, it does not.
+ * Resolves once the kept session listens, or could not start (src/keep/keeper.ts, Readiness).
+ * `withPassword`: whether it gets XMGR_PASSWORD; with a FAST token to log in with, it does not.
  */
-export function startKeeper(args: string[], idleMs: number, timeoutMs: number, withPassword: boolean): Promise<boolean> {
+export function startKeeper(args: string[], idleMs: number, timeoutMs: number, withPassword: boolean): Promise<Readiness> {
   return new Promise((resolve) => {
     const env: NodeJS.ProcessEnv = { ...process.env, [KEEPER_VARIABLE]: String(idleMs) };
     if (!withPassword) delete env.XMGR_PASSWORD;
     const child = spawn(process.execPath, [...process.execArgv, process.argv[1], ...args], { detached: true, stdio: ["ignore", "ignore", "ignore", "pipe"], env });
     const pipe = child.stdio[3] as NodeJS.ReadableStream & { destroy(): void };
     let said = "";
-    const done = (ok: boolean) => {
+    const done = (readiness: Readiness) => {
       clearTimeout(timer);
       pipe.destroy();
       child.unref();
-      resolve(ok);
+      resolve(readiness);
     };
+    const notReady: Readiness = { ready: false };
     // Connecting and logging in take at most the login timeout; a generous start-up on top.
-    const timer = setTimeout(() => done(false), timeoutMs + 10_000);
-    child.on("error", () => done(false));
+    const timer = setTimeout(() => done(notReady), timeoutMs + 10_000);
+    child.on("error", () => done(notReady));
     pipe.setEncoding("utf8");
     pipe.on("data", (chunk: string) => (said += chunk));
-    pipe.on("end", () => done(said.startsWith("ready")));
-    pipe.on("error", () => done(false));
+    pipe.on("end", () => {
+      try {
+        done(JSON.parse(said) as Readiness);
+      } catch {
+        done(notReady);
+      }
+    });
+    pipe.on("error", () => done(notReady));
   });
 }

@@ -186,6 +186,17 @@ describe("xmgr with a kept session", () => {
     expect(logins()).toBe(before + 1);
   });
 
+  test("with the server down, the first command reports what a one-shot run reports, and leaves no kept session", async () => {
+    await tb.restart("SIGTERM", async () => {
+      const kept = await run(["xmpp", "ping", tb.host]);
+      const oneShot = await run(["xmpp", "ping", tb.host], { XMGR_KEEP: "off" });
+      expect(kept).toEqual(oneShot);
+      expect(kept.code).toBe(6);
+      expect(keeperPids()).toEqual([]);
+      expect(existsSync(socketOf())).toBe(false);
+    });
+  });
+
   test("a stale socket (its process killed) is passed over silently and replaced", async () => {
     const oneShot = await run(["--json", "server", "version"], { XMGR_KEEP: "off" });
     await run(["xmpp", "ping", tb.host]);
