@@ -91,6 +91,11 @@ export interface CommandDef<A extends object = Values, O extends object = Values
   batch: BatchKind | ((args: A, options: O, ownClientId: () => string | undefined) => BatchKind);
   /** Present for destructive commands: --yes is added, and the runner confirms before run. */
   destructive?: (args: A, options: O) => Confirmation;
+  /**
+   * False for a command that a kept session (src/keep/) must not run: it asks for or reads a
+   * secret, or handles Ctrl-C itself. Only "xmpp" commands run there at all.
+   */
+  kept?: false;
   /** Whether `xmgr shell` offers it (default true). */
   inShell?: boolean;
   /** Does the work; a number it returns is the exit status. */

@@ -6,7 +6,6 @@
 // - writing never follows a symbolic link: a temporary file with an unpredictable name is created
 //   exclusively (O_EXCL, O_NOFOLLOW) and renamed over the target, which replaces a planted link
 //   instead of writing through it.
-import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, constants, fchmodSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, writeSync, type Stats } from "node:fs";
 import { dirname } from "node:path";
 import { XmgrError } from "../errors.js";
@@ -219,6 +218,9 @@ export function assertFolderSafe(dir: string, what: string): void {
 
 /** A name next to `path` that no one can guess in advance. */
 function temporaryName(path: string): string {
+  // node:crypto loaded here, not with the module: bundle/xmgr.cjs holds this file (src/start.ts's
+  // code cache), and a run answered by a kept session would pay 5-10 ms for it.
+  const { randomBytes } = process.getBuiltinModule("node:crypto");
   return `${path}.${randomBytes(9).toString("base64url")}.tmp`;
 }
 

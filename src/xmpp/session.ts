@@ -103,6 +103,12 @@ export class XmppSession {
     (entity as unknown as NodeJS.EventEmitter).setMaxListeners(0);
   }
 
+  /** Calls `listener` once the stream has closed, whoever closed it (a kept session ends then). */
+  onClosed(listener: () => void): void {
+    if (!this.isOpen) return void queueMicrotask(listener);
+    this.entity.once("disconnect", listener);
+  }
+
   /** False once the stream is closing or closed, by us or by the server: nothing more can be sent on it. */
   get isOpen(): boolean {
     return !this.closed && this.entity.status === "online";

@@ -21,6 +21,7 @@ export default defineCommand<{ jid: string }, NewPasswordOptions>({
     "pwgen -s 20 1 | xmgr user create carol@example.com --new-password-file -",
   ],
   transport: "xmpp",
+  kept: false,
   batch: "write",
   async run({ sessions, output, prompts, inShell }, { jid }, options) {
     const target = parseBareJid(jid, "account JID");

@@ -18,6 +18,7 @@ export default defineCommand<{ jid: string }, NewPasswordOptions>({
   options: NEW_PASSWORD_OPTIONS,
   examples: ["xmgr user password alice@example.com", "xmgr user password alice@example.com --random-password", "xmgr user password alice@example.com --new-password-file alice.pw"],
   transport: "xmpp",
+  kept: false,
   batch: "write",
   async run({ sessions, output, prompts, inShell }, { jid }, options) {
     const target = parseBareJid(jid, "account JID");
