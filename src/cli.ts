@@ -42,7 +42,8 @@ async function runOnce(def: CommandDef, args: Values, options: Values, command: 
     const { confirmOrRefuse } = await import("./commands/confirm.js");
     await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), terminalPrompts, `xmgr ${process.argv.slice(2).map(shellQuoted).join(" ")}`);
   }
-  return def.run({ settings, output, sessions: oneShotSession(settings, output), prompts: terminalPrompts, inShell: false }, args, options);
+  const { runTruthfully } = await import("./commands/lost-answer.js");
+  return runTruthfully(def, { settings, output, sessions: oneShotSession(settings, output), prompts: terminalPrompts, inShell: false }, args, options);
 }
 
 /** `ran`: told which command ran ("user clients", "muc kick", …), for src/start.ts's code cache. */

@@ -89,6 +89,8 @@ export interface CommandDef<A extends object = Values, O extends object = Values
   batch: BatchKind | ((args: A, options: O, ownClientId: () => string | undefined) => BatchKind);
   /** Present for destructive commands: --yes is added, and the runner confirms before run. */
   destructive?: (args: A, options: O) => Confirmation;
+  /** For a write: how to see whether it happened, said when its answer is lost ("xmgr user info JID"). */
+  check?: (args: A) => string;
   /** Whether `xmgr shell` offers it (default true). */
   inShell?: boolean;
   /** Does the work; a number it returns is the exit status. */

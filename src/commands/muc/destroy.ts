@@ -59,6 +59,7 @@ export default defineCommand<{ rooms: string[] }, DestroyOptions>({
   examples: ["xmgr muc destroy old@chat.example.com --yes", "xmgr muc destroy old@rooms.example.com --reason 'Moved' --alternate new@rooms.example.com"],
   transport: "xmpp",
   batch: "write",
+  check: (args) => `xmgr muc info ${args.rooms.join(" / ")} (exit 4: no such room)`,
   destructive: ({ rooms }) => {
     const jids = unique(rooms.map((room) => parseRoom(room)));
     return {

@@ -13,6 +13,7 @@ export default defineCommand<{ jids: string[] }>({
   examples: ["xmgr user delete alice@example.com", "xmgr user delete --yes alice@example.com bob@example.com"],
   transport: "xmpp",
   batch: "write",
+  check: (args) => `xmgr user info ${args.jids.join(" / ")} (exit 4: no such account)`,
   destructive: ({ jids }) =>
     jids.length === 1
       ? { action: `Delete the account ${jids[0]} and all its data`, typeToConfirm: jids[0] }
