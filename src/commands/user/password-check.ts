@@ -36,9 +36,9 @@ export async function passwordWorks(settings: Settings, account: Jid, password: 
       pin: { offer: pin, file: state.pinPath(bare(xmpp.jid)), tokenFile: state.tokenPath(bare(xmpp.jid)) },
     });
     await session.close();
-    return { done: true };
+    return { done: true, seen: `${bare(account)} logs in with the new password` };
   } catch (error) {
-    if (error instanceof LoginRefused && error.condition === "not-authorized") return { done: false };
+    if (error instanceof LoginRefused && error.condition === "not-authorized") return { done: false, seen: `${bare(account)} does not log in with the new password` };
     return { done: undefined, why: error instanceof XmgrError ? error.message.replace(/\.$/, "") : String((error as Error)?.message ?? error) };
   }
 }

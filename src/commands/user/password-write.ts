@@ -27,8 +27,8 @@ export async function setPasswordTruthfully(
     if (!(error instanceof AnswerLost)) throw error;
     const account = bare(target);
     const verdict = await passwordWorks(settings, target, password);
-    if (verdict.done) return { by: "login", reason: error.reason };
-    if (verdict.done === false) {
+    if (verdict.done === true) return { by: "login", reason: error.reason };
+    if (verdict.done === false || verdict.done === "partly") {
       throw checkedLost(
         error,
         `The answer to ${what} was lost (${error.reason}), and logging in as ${account} with the new password after reconnecting failed: it had not been done when xmgr checked.`,
