@@ -96,6 +96,27 @@ describe("user list against a server that sends full pages of new names forever"
     expectStoppedAtCap(result);
   });
 
+  test("a server that ignores \"after\" (the same page again and again): exit 1 after the second page, saying so", async () => {
+    const server = await scriptedXmppServer({
+      cert,
+      onIq: (iq: Element, socket: tls.TLSSocket) => {
+        const node = String(iq.getChild("command")?.attrs.node ?? "");
+        const resultVar = node.endsWith("#get-disabled-users-list") ? "disableduserjids" : "registereduserjids";
+        const values = Array.from({ length: Number(fieldValue(iq, "max_items")) }, (_, i) => `<value>${name(i)}</value>`).join("");
+        socket.write(
+          `<iq type='result' id='${iq.attrs.id}' from='${SCRIPTED_DOMAIN}'><command xmlns='http://jabber.org/protocol/commands' node='${node}' status='completed'>` +
+            `<x xmlns='jabber:x:data' type='result'><field var='${resultVar}' type='jid-multi'>${values}</field></x></command></iq>`,
+        );
+      },
+    });
+    servers.push(server);
+    const result = await list(server, "--page-size", "100");
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^! example\.test sent its accounts out of order or the same accounts again, instead of the next page\.\n/m);
+    expect(result.stdout.split("\n").length - 1).toBe(100); // the first page, printed as it came
+    expect(server.iqs.filter((iq) => String(iq.getChild("command")?.attrs.node).endsWith("#get-registered-users-list")).length).toBeLessThanOrEqual(3);
+  });
+
   test("--limit 25 prints the first 25 and stops cleanly (exit 0) after a few pages", async () => {
     const server = await endlessServer((node) => node.endsWith("#get-registered-users-list"));
     const result = await list(server, "--limit", "25", "--page-size", "10");
