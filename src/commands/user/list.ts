@@ -63,7 +63,8 @@ export default defineCommand<{ host?: string; pattern?: string }, { disabled?: b
     const match = pattern === undefined ? undefined : namePattern(pattern);
     const pageSize = positiveWhole("--page-size", options.pageSize) ?? DEFAULT_PAGE_SIZE;
     const limit = positiveWhole("--limit", options.limit);
-    const cap = Math.max(MAX_ACCOUNTS, limit ?? 0);
+    // With --limit, room for the page that holds its last account.
+    const cap = limit === undefined ? MAX_ACCOUNTS : Math.max(MAX_ACCOUNTS, limit + pageSize);
     const capHint = `If the host really has more accounts, give --limit N with N at least their number; to see some, --limit 100.`;
     await sessions.use(async ({ session, login }) => {
       const to = hostFor(login);
