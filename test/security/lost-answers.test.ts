@@ -2,9 +2,11 @@
  * Lost answers of writes (issue 22, item 5), against a real Prosody 13 behind a TLS relay on
  * loopback that loses the answer (test/support/relay.ts `fault`): it stalls (passes nothing more to
  * xmgr), cuts the connection just as the answer starts, or drops the request before the server.
- * xmgr must not say "No answer … Try again" as if nothing happened: a write may have happened, and
- * where xmgr can check (user create / user password: log in with the new password, over a new
- * connection) it says what it found. A generated password that may now be set is printed, once.
+ * Also Prosody killed (SIGKILL) while the answer is on its way. xmgr must not say "No answer …
+ * Try again" as if nothing happened: a write may have happened, and where xmgr can check (user
+ * create / user password: log in with the new password; user delete: the account gone; muc
+ * destroy: the room gone), it reconnects and says what it found. A generated password that may
+ * now be set is printed, once.
  * Every case checks the server's state for real (logging in to Prosody directly, prosodyctl).
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
@@ -232,5 +234,24 @@ describe("xmgr shell batch: pipelined writes of which only some got an answer", 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain(jid("admin")); // the next command logged in again and ran
     expect(await accountExists("ivan")).toBe(false);
+  });
+});
+
+describe("the server killed while the answer is on its way", () => {
+  test("user create: no check possible while it is down, so 'may have been done' with the generated password printed once (exit 6); after the restart it logs in with it", async () => {
+    const r = await relay({ armWhen: armOn("add-user"), then: "stall" });
+    const running = throughRelay(r.port, ["user", "create", jid("kate"), "--random-password"]);
+    await r.faulted(); // the server has answered: the account is stored
+    let result: XmgrResult | undefined;
+    await tb.restart("SIGKILL", async () => {
+      result = await running;
+    });
+    noStackTrace(result!);
+    expect(result!.code).toBe(6);
+    expect(result!.stdout).toMatch(/^[\w-]{24}\n$/);
+    expect(result!.stderr).toMatch(
+      new RegExp(`^! The answer to creating ${jid("kate")} was lost \\(the connection ended before the answer\\): it may have been done, with the password printed above \\(shown only this once\\)\\. xmgr could not check: .+\\n`),
+    );
+    expect(await logsIn("kate", result!.stdout.trim())).toBe(true);
   });
 });
