@@ -78,8 +78,10 @@ async function runOnce(def: CommandDef, args: Values, options: Values, command: 
     await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), terminalPrompts, commandLine);
   }
   try {
-    const sessions = kept ? { use: () => Promise.reject(kept.loginFailure) } : oneShotSession(settings, output);
-    return await def.run({ settings, output, sessions, prompts: terminalPrompts, inShell: false, commandLine }, args, options);
+    const failed = () => Promise.reject(kept && kept.loginFailure);
+    const sessions = kept ? { use: failed, fresh: failed } : oneShotSession(settings, output);
+    const { runTruthfully } = await import("./commands/lost-answer.js");
+    return await runTruthfully(def, { settings, output, sessions, prompts: terminalPrompts, inShell: false, commandLine }, args, options);
   } catch (error) {
     throw inCommandWords(error, commandPath(def));
   }

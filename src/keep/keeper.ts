@@ -23,7 +23,7 @@ import { paintersFor } from "../output/paint.js";
 import { safeQuestion } from "../config/prompt.js";
 import { buildProgram, commandsNamedIn } from "../program.js";
 import { commandPath, type CommandDef, type Prompts, type Values } from "../commands/define.js";
-import { openLoggedIn, type LoggedIn } from "../commands/xmpp-session.js";
+import { oneShotSession, openLoggedIn, type LoggedIn } from "../commands/xmpp-session.js";
 import { folderIsPrivate, keepPaths, type KeepPaths } from "./where.js";
 import { readFrames, send, type FromClient, type Hello } from "./wire.js";
 import { answers } from "./client.js";
@@ -155,7 +155,9 @@ class KeptRun {
       const { confirmOrRefuse } = await import("../commands/confirm.js");
       await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), prompts, commandLine);
     }
-    const returned = await def.run({ settings, output, sessions: { use: (work) => work(this.login) }, prompts, inShell: false, commandLine }, args, options).catch((error: unknown) => {
+    const { runTruthfully } = await import("../commands/lost-answer.js");
+    const sessions = { use: <T>(work: (login: LoggedIn) => Promise<T>) => work(this.login), fresh: oneShotSession(settings, output).fresh };
+    const returned = await runTruthfully(def, { settings, output, sessions, prompts, inShell: false, commandLine }, args, options).catch((error: unknown) => {
       throw inCommandWords(error, commandPath(def));
     });
     if (typeof returned === "number") this.status = returned;

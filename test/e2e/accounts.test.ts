@@ -508,6 +508,21 @@ describe("xmgr user list (mod_admin_list_users)", () => {
     expectCleanFailure(bad, 2);
   });
 
+  test("--limit N prints the first N accounts and stops cleanly (exit 0, says there are more); JSON says more: true", async () => {
+    const expected = byName(await serverAccounts());
+    expect(expected.length).toBeGreaterThan(3);
+    const limited = await asAdmin(["user", "list", "--limit", "3", "--page-size", "2"]);
+    expect(limited.code).toBe(0);
+    expect(limited.stdout).toBe(`${expected.slice(0, 3).join("\n")}\n`);
+    expect(limited.stderr).toMatch(/^OK: Showing the first 3 accounts on example\.test.*--limit 3 reached, there are more\n$/);
+    const json = JSON.parse((await asAdmin(["--json", "user", "list", "--limit", "2"])).stdout);
+    expect(json).toEqual({ host, accounts: expected.slice(0, 2).map((account) => expect.objectContaining({ jid: account })), more: true });
+    const all = JSON.parse((await asAdmin(["--json", "user", "list", "--limit", String(expected.length)])).stdout);
+    expect(all.accounts).toHaveLength(expected.length);
+    expectCleanFailure(await asAdmin(["user", "list", "--limit", "0"]), 2);
+    expectCleanFailure(await asAdmin(["user", "list", "--limit", "1e3"]), 2);
+  });
+
   test("the module answers XEP-0133 clients: counts, max_items, and a plain user is refused and not offered", async () => {
     const admin = await online("admin", ADMIN_PW);
     const bob = await online("bob", BOB_PW);
