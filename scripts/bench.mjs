@@ -16,7 +16,9 @@
 // in-process; 7 1,000 revocations in one `xmgr shell` (skipped while `xmgr shell --help` does not
 // print the shell's usage); 8 where the time of one xmgr run goes (phases, for information);
 // 9 user clients (FAST login, STARTTLS) vs prosodyctl and 10 the same vs node -e 0 (issue 12); 11 the same
-// vs a minimal Node.js client doing the same exchange (scripts/bench/minimal-client.cjs, information).
+// vs a minimal Node.js client doing the same exchange (scripts/bench/minimal-client.cjs, information);
+// 12 user clients (STARTTLS) answered by a kept session (issue 25; started by the warm-up, stopped
+// after the pair) vs prosodyctl, target ≤ 1.0× on the median of three rounds' medians.
 // Every pair runs in the minimal environment and in the caller's (npm's own variables removed);
 // 9, 10, 11 and 8 also in the caller's with NODE_EXTRA_CA_CERTS the other way (removed, or set).
 // With --only, BENCHMARKS.md is written only if --out is given.
@@ -486,6 +488,40 @@ try {
       return { sides, result: `${signedMs(difference)} (${times(sides[0].stats.median / sides[1].stats.median)})`, figure: signedMs(difference), target: "—", met: undefined };
     }));
 
+    // 12. the same listing answered by a kept session (issue 25): the first warm-up starts it, the
+    // timed runs reuse it; three rounds, the verdict on the median of each side's round medians.
+    steps.push(() =>
+      pair("12", "xmgr user clients with a kept session vs prosodyctl shell user list", async () => {
+      const runtime = mkdtempSync(join(home, "run-"));
+      const env = { ...baseEnv, XDG_STATE_HOME: join(home, "state-kept"), XDG_RUNTIME_DIR: runtime, XMGR_KEEP: "600", XMGR_PASSWORD: PASSWORDS.alice };
+      const socket = join(runtime, "xmgr", `default.${alice}.sock`);
+      const kept = {
+        label: "xmgr user clients (kept session, STARTTLS)",
+        prepare: () => ({ cmd: XMGR, args: [...login(alice, starttls), "user", "clients", alice], env }),
+        check: (r) => listed(r) ?? (existsSync(socket) ? undefined : "no kept session listening after the run"),
+      };
+      // Its output is the same either way: that the kept session answered is read from the server's
+      // log, where each of alice's logins leaves a line (prosodyctl does not log in over c2s).
+      const logins = () => tb.log().split("\n").filter((line) => /c2s/.test(line) && /Authenticated as alice@|authentication success/i.test(line)).length;
+      try {
+        await captured(kept.prepare());
+        const loginsBefore = logins();
+        const rounds = [];
+        for (let round = 0; round < 3; round++) rounds.push(await runPair(kept, prosodyctl, RUNS));
+        const loggedIn = logins() - loginsBefore;
+        if (loggedIn > 0) throw new Error(`${loggedIn} logins during the timed runs: the kept session did not answer them all`);
+        const medianOf = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+        const sides = rounds[0].map((side, index) => {
+          const samples = rounds.flatMap((r) => r[index].samples);
+          return { label: side.label, samples, stats: { ...summary(samples), median: medianOf(rounds.map((r) => r[index].stats.median)) } };
+        });
+        if (!existsSync(socket)) throw new Error("the kept session was gone by the end of the timed runs");
+        return ratioVerdict(sides, 1.0);
+      } finally {
+        await captured({ cmd: XMGR, args: [...login(alice, starttls), "session", "stop"], env });
+      }
+    }));
+
     // 6. parse and render big <clients/> answers in-process
     steps.push(async () => {
     if (wanted("6") && currentEnv.all) {
@@ -762,7 +798,7 @@ async function shellRevocations(tb, login) {
 
 function renderReport() {
   const loadAfter = os.loadavg();
-  const order = ["1", "1s", "2", "9", "10", "11", "3", "4", "5", "6", "7", "8"];
+  const order = ["1", "1s", "2", "9", "10", "11", "12", "3", "4", "5", "6", "7", "8"];
   const envOrder = ENVIRONMENTS.map((environment) => environment.key);
   pairs.sort((a, b) => order.indexOf(a.id) - order.indexOf(b.id) || envOrder.indexOf(a.env) - envOrder.indexOf(b.env));
   const envName = (key) => ENVIRONMENTS.find((environment) => environment.key === key)?.label ?? key;

@@ -3,10 +3,13 @@
 // "! message" on stderr and an exit code. Network stacks load only when a command needs them.
 import type { Command } from "commander";
 import { CommanderError } from "commander";
-import { ExitCode, XmgrError, asXmgrError } from "./errors.js";
+import { ExitCode, XmgrError, asXmgrError, exitKind, inCommandWords } from "./errors.js";
 import type { GlobalOptions } from "./config/settings.js";
 import { buildProgram, commandsNamedIn, type Runner } from "./program.js";
 import { commandPath, type CommandDef, type Values } from "./commands/define.js";
+import type { Settings } from "./config/settings.js";
+import { keepable, shellQuoted } from "./keep/keepable.js";
+import { KEEPER_VARIABLE } from "./keep/where.js";
 
 async function context(command: Command) {
   const options = command.optsWithGlobals<GlobalOptions>();
@@ -31,23 +34,67 @@ async function report(error: unknown, verbose: boolean): Promise<number> {
   return failure.exitCode;
 }
 
-/** A word as a POSIX shell reads it back: quoted when it holds anything but plain characters. */
-const shellQuoted = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`);
+/**
+ * A command a kept session could run, with none yet for this profile and account (the small
+ * entry found none): starts one and runs the command there, giving its exit code. Undefined when
+ * it is not to be kept or could not start: the command then runs here as always. A login failure
+ * that a run here would meet too (the server unreachable or untrusted) is given as `loginFailure`,
+ * for the command to meet at its login without trying again.
+ */
+async function viaNewKeptSession(def: CommandDef, command: Command, settings: Settings): Promise<number | { loginFailure: XmgrError } | undefined> {
+  if (!keepable(def) || command.optsWithGlobals<GlobalOptions>().verbose) return undefined;
+  const idleMs = settings.keepIdleMs();
+  if (idleMs === undefined) return undefined;
+  const [{ startKeeper, loginWithoutPrompt }, { runKept, usableSession, answers }, { keepPaths }] = await Promise.all([
+    import("./keep/spawn.js"),
+    import("./keep/client.js"),
+    import("./keep/where.js"),
+  ]);
+  const args = process.argv.slice(2);
+  // One is there and declined this command (other settings, -v): a second one could not start.
+  // (A stale socket, of a killed one, is replaced.)
+  const there = usableSession(keepPaths(args));
+  if (there && (await answers(there.paths.socket))) return undefined;
+  const login = loginWithoutPrompt(settings);
+  if (!login) return undefined;
+  const started = await startKeeper(args, idleMs, settings.connection().timeoutMs, login === "password");
+  if (!started.ready) {
+    // The server could not be reached (or trusted): a run here would wait for that again.
+    if (started.failure) return { loginFailure: new XmgrError(exitKind(started.failure.exitCode), started.failure.message, started.failure.hint) };
+    return undefined;
+  }
+  return runKept(args);
+}
 
 /** Runs one command of the table: confirmation first if it is destructive, then its work. */
 async function runOnce(def: CommandDef, args: Values, options: Values, command: Command): Promise<number | void> {
   const [settings, output] = await context(command);
+  const kept = await viaNewKeptSession(def, command, settings);
+  if (typeof kept === "number") return kept;
   const [{ terminalPrompts }, { oneShotSession }] = await Promise.all([import("./config/prompt.js"), import("./commands/xmpp-session.js")]);
   const commandLine = `xmgr ${process.argv.slice(2).map(shellQuoted).join(" ")}`;
   if (def.destructive) {
     const { confirmOrRefuse } = await import("./commands/confirm.js");
     await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), terminalPrompts, commandLine);
   }
-  return def.run({ settings, output, sessions: oneShotSession(settings, output), prompts: terminalPrompts, inShell: false, commandLine }, args, options);
+  try {
+    const failed = () => Promise.reject(kept && kept.loginFailure);
+    const sessions = kept ? { use: failed, fresh: failed } : oneShotSession(settings, output);
+    const { runTruthfully } = await import("./commands/lost-answer.js");
+    return await runTruthfully(def, { settings, output, sessions, prompts: terminalPrompts, inShell: false, commandLine }, args, options);
+  } catch (error) {
+    throw inCommandWords(error, commandPath(def));
+  }
 }
 
 /** `ran`: told which command ran ("user clients", "muc kick", …), for src/start.ts's code cache. */
 export async function main(argv: string[], ran?: (command: string) => void): Promise<void> {
+  const keeperIdleMs = process.env[KEEPER_VARIABLE];
+  if (keeperIdleMs) {
+    delete process.env[KEEPER_VARIABLE];
+    const { serveKept, readyPipe } = await import("./keep/keeper.js");
+    return serveKept(argv.slice(2), Number(keeperIdleMs), readyPipe());
+  }
   // A reader that went away (xmgr --help | head -1) ends xmgr quietly, not with a stack trace.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on("error", (error: NodeJS.ErrnoException) => {

@@ -11,6 +11,8 @@ export const ExitCode = {
   connection: 6,
   tls: 7,
   timeout: 8,
+  /** Ctrl-C at a prompt: 128 + SIGINT, as a shell reports a command that SIGINT ended. */
+  interrupted: 130,
 } as const;
 
 export type ExitCodeName = keyof typeof ExitCode;
@@ -25,6 +27,34 @@ export class XmgrError extends Error {
     this.exitCode = ExitCode[kind];
     this.hint = hint;
   }
+}
+
+/**
+ * A failure that names the ad-hoc command by its node, which means little to whoever typed
+ * `xmgr user create`: named(), called where the xmgr command is known (inCommandWords), says the
+ * same with the xmgr command's name instead.
+ */
+export class AdhocFailure extends XmgrError {
+  constructor(
+    private readonly kind: ExitCodeName,
+    private readonly say: (what: string) => string,
+    readonly node: string,
+    hint?: string,
+  ) {
+    super(kind, say(`the command ${node}`), hint);
+  }
+
+  named(command: string): XmgrError {
+    return new XmgrError(this.kind, this.say(command), this.hint);
+  }
+}
+
+/**
+ * A failure of `command` (e.g. "user create") as its user knows it: an ad-hoc failure named by
+ * the command typed rather than the node, except for `adhoc run`, whose node is what was typed.
+ */
+export function inCommandWords(error: unknown, command: string): unknown {
+  return error instanceof AdhocFailure && command !== "adhoc run" ? error.named(`xmgr ${command}`) : error;
 }
 
 /** An error as xmgr reports it: an XmgrError as it is, anything else as an internal error (exit 1). */

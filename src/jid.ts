@@ -1,5 +1,6 @@
 // Just enough JID handling for an admin tool: split, check, and compare bare JIDs.
 // Anything that is not a plausible JID is refused before a connection is made.
+import { domainToASCII } from "node:url";
 import { usageError, quoted } from "./errors.js";
 import { NOT_IN_XML } from "./protocol/xml-chars.js";
 
@@ -75,4 +76,30 @@ export function parseAddress(text: string, what = "JID"): string {
   }
   const jid = parseJid(text, what);
   return `${jid.local}@${jid.domain}${jid.resource !== undefined ? `/${jid.resource}` : ""}`;
+}
+
+/** Characters stringprep (RFC 3454 table B.1) maps to nothing: soft hyphen, joiners, variation selectors. */
+const MAPPED_TO_NOTHING = /[\u00AD\u034F\u1806\u180B-\u180D\u200B-\u200D\u2060\uFE00-\uFE0F\uFEFF]/gu;
+
+/**
+ * A JID part as nodeprep/nameprep make it: table B.1 removed, NFKC, Unicode case folding (ß and
+ * ẞ to "ss", final sigma to sigma; dotless ı kept, which case folding keeps), NFKC again.
+ */
+export function foldPart(text: string): string {
+  const folded = [...text.replace(MAPPED_TO_NOTHING, "").normalize("NFKC")]
+    .map((char) => (char === "ı" ? char : char.toLowerCase().toUpperCase().toLowerCase()))
+    .join("");
+  return folded.normalize("NFKC");
+}
+
+/**
+ * The account as the server keys it, for naming what xmgr keeps per account: `ALICE@Example.TEST`
+ * and `alice@example.test` are one account. The domain in IDNA's ASCII form (lower case, punycode).
+ */
+export function accountKey(account: string): string {
+  const at = account.lastIndexOf("@");
+  if (at === -1) return domainToASCII(foldPart(account)) || foldPart(account);
+  const local = foldPart(account.slice(0, at));
+  const domain = foldPart(account.slice(at + 1));
+  return `${local}@${domainToASCII(domain) || domain}`;
 }

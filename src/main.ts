@@ -1,4 +1,14 @@
-// The entry of bundle/xmgr.cjs (scripts/bundle.mjs), the file bin/xmgr runs.
-import { start } from "./start.js";
+// The entry of bundle/xmgr.cjs (scripts/bundle.mjs), the file bin/xmgr runs: a command that this
+// profile and account's kept session answers (src/keep/) runs there, without loading the program
+// (nor the loader below: ./start.js is evaluated only when it is needed).
+import { runKept } from "./keep/client.js";
 
-start(__dirname);
+const start = () => void import("./start.js").then(({ start }) => start(__dirname));
+const kept = runKept(process.argv.slice(2));
+if (!kept) start();
+else {
+  void kept.then((code) => {
+    if (code === undefined) start();
+    else process.exit(code); // its output is written (synchronously) already
+  });
+}

@@ -41,6 +41,7 @@ export function buildProgram(runner?: Runner, commands: readonly CommandDef[] = 
     .option("-v, --verbose", "show the XML and HTTP exchanged, secrets redacted")
     .option("--json", "print results as JSON on stdout")
     .option("--no-color", "no colour, even on a terminal (also NO_COLOR)")
+    .option("--no-keep", "neither use nor start a kept session for this command (also XMGR_KEEP=off)")
     .showHelpAfterError("(run with --help for usage)")
     // commander's own errors quote what was typed: control characters escaped, long words cut.
     .configureOutput({ outputError: (text, write) => write(usageText(text)) })

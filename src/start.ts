@@ -3,7 +3,7 @@
 // that a run does not compile the same code again. On Node 20, which caches nothing itself, that
 // is most of xmgr's start-up. The cache lives in $XDG_CACHE_HOME/xmgr (~/.cache/xmgr), one file per
 // bundle build, Node version and CPU; a missing, foreign or stale cache only means compiling.
-import { closeSync, fstatSync, openSync, readdirSync, readFileSync, readSync, unlinkSync } from "node:fs";
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readFileSync, readSync, unlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { basename, dirname, join } from "node:path";
 import { Script } from "node:vm";
@@ -36,6 +36,15 @@ function removeOtherBuilds(cacheFile: string, bundleName: string): void {
     }
   } catch {
     // left for a later run
+  }
+}
+
+/** A cache folder that is a symbolic link is not used (nor written: private-file.ts refuses it). */
+function isLink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 
@@ -105,7 +114,7 @@ export function loadBundle(
 ): unknown {
   // The bundles are ASCII (scripts/bundle.mjs): read as latin1, without UTF-8 decoding.
   const source = readFileSync(file, "latin1");
-  const cacheFile = cacheDir === undefined ? undefined : codeCacheFile(cacheDir, bundleName, source);
+  const cacheFile = cacheDir === undefined || isLink(cacheDir) ? undefined : codeCacheFile(cacheDir, bundleName, source);
   const cache = cacheFile ? readCodeCache(cacheFile) : undefined;
   const script = new Script(source, { filename: file, cachedData: cache?.data });
   if (cache) {

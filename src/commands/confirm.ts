@@ -1,7 +1,7 @@
 // The one confirmation rule for destructive commands, in one-shot runs and in the shell alike:
 // --yes goes ahead; on a terminal the person is asked (and for what cannot be undone, types the
 // account or room); anywhere else xmgr refuses with exit 2 and changes nothing.
-import { XmgrError } from "../errors.js";
+import { XmgrError, quoted } from "../errors.js";
 import type { Confirmation, Prompts } from "./define.js";
 
 export async function confirmOrRefuse(confirmation: Confirmation, yes: boolean, prompts: Prompts, commandLine: string): Promise<void> {
@@ -15,5 +15,10 @@ export async function confirmOrRefuse(confirmation: Confirmation, yes: boolean, 
     : `${confirmation.action}. Go on? [y/N] `;
   const answer = (await prompts.line(question)).trim();
   const confirmed = typed ? answer === typed : /^(y|yes)$/i.test(answer);
-  if (!confirmed) throw new XmgrError("usage", "Cancelled: nothing was changed.");
+  if (confirmed) return;
+  // An answer that is neither a yes nor a no was probably a yes mistyped: say what was expected.
+  if (answer === "" || (!typed && /^(n|no)$/i.test(answer))) throw new XmgrError("usage", "Cancelled: nothing was changed.");
+  throw typed
+    ? new XmgrError("usage", `Cancelled: ${quoted(answer)} is not ${typed}, which must be typed exactly; nothing was changed.`, `To go on, run it again and type ${typed}: ${commandLine}`)
+    : new XmgrError("usage", `Cancelled: ${quoted(answer)} is neither y nor yes; nothing was changed.`, `To go on, run it again and answer y: ${commandLine}`);
 }

@@ -5,6 +5,7 @@
 import type { Settings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
 import type { SessionSource } from "./xmpp-session.js";
+import type { CheckVerdict } from "./lost-answer.js";
 
 /** What an argument holds: for completion (JIDs seen in the shell, file names) and for the help. */
 export type ArgKind = "account" | "jid" | "fulljid" | "room" | "host" | "module" | "node" | "selector" | "nick" | "text" | "field" | "word";
@@ -91,6 +92,15 @@ export interface CommandDef<A extends object = Values, O extends object = Values
   batch: BatchKind | ((args: A, options: O, ownClientId: () => string | undefined) => BatchKind);
   /** Present for destructive commands: --yes is added, and the runner confirms before run. */
   destructive?: (args: A, options: O) => Confirmation;
+  /**
+   * False for a command that a kept session (src/keep/) must not run: it asks for or reads a
+   * secret, or handles Ctrl-C itself. Only "xmpp" commands run there at all.
+   */
+  kept?: false;
+  /** For a write: how to see whether it happened, said when its answer is lost ("xmgr user info JID"). */
+  check?: (args: A) => string;
+  /** For a write whose answer was lost: looks, over a new session (sessions.fresh), whether it happened. */
+  verify?: (context: CommandContext, args: A, options: O) => Promise<CheckVerdict>;
   /** Whether `xmgr shell` offers it (default true). */
   inShell?: boolean;
   /** Does the work; a number it returns is the exit status. */

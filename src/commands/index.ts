@@ -45,6 +45,7 @@ import s2sShow from "./s2s/show.js";
 import xmppPing from "./xmpp/ping.js";
 import announce from "./announce.js";
 import logout from "./logout.js";
+import sessionStop from "./session/stop.js";
 import shell from "./shell.js";
 import completion from "./completion.js";
 
@@ -93,6 +94,7 @@ export const COMMANDS: readonly CommandDef[] = [
   xmppPing,
   announce,
   logout,
+  sessionStop,
   shell,
   completion,
 ];
@@ -111,6 +113,7 @@ export const SECTIONS: Record<string, string> = {
   host: "hosts and components",
   s2s: "server-to-server connections",
   xmpp: "XMPP diagnostics",
+  session: "the kept session that later commands reuse",
 };
 
 export function findCommand(section: string | undefined, name: string): CommandDef | undefined {

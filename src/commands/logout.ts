@@ -12,6 +12,9 @@ import { defineCommand } from "./define.js";
 
 export async function logout(settings: Settings, output: Output): Promise<void> {
   const xmpp = settings.xmpp();
+  // The kept session is logged in with the token about to be revoked: it ends first.
+  const { stopKept } = await import("../keep/stop.js");
+  await stopKept(process.argv.slice(2));
   const account = bare(xmpp.jid);
   const state = new ProfileState(xmpp.profile);
   const keep = stateKeeper(output, state.dir);
@@ -62,6 +65,7 @@ export default defineCommand({
   args: [],
   examples: ["xmgr logout", "xmgr --profile staging logout"],
   transport: "xmpp",
+  kept: false,
   batch: "alone",
   inShell: false,
   run: ({ settings, output }) => logout(settings, output),

@@ -32,11 +32,14 @@ export interface LoginOptions {
 /** Where a command gets its logged-in session from: one per command, or one a shell keeps open. */
 export interface SessionSource {
   use<T>(work: (login: LoggedIn) => Promise<T>): Promise<T>;
+  /** A new session of its own for `work`, closed after it: to check after a lost answer (the usual one may be stalled). */
+  fresh<T>(work: (login: LoggedIn) => Promise<T>): Promise<T>;
 }
 
 /** A session opened for one command and closed after it. */
 export function oneShotSession(settings: Settings, output: Output): SessionSource {
-  return { use: (work) => withXmppSession(settings.xmpp(), output, work) };
+  const use: SessionSource["use"] = (work) => withXmppSession(settings.xmpp(), output, work);
+  return { use, fresh: use };
 }
 
 export async function withXmppSession<T>(xmpp: XmppSettings, output: Output, work: (login: LoggedIn) => Promise<T>, options: LoginOptions = {}): Promise<T> {

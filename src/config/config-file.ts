@@ -20,6 +20,7 @@ export const CONFIG_KEYS = [
   "ca",
   "insecure",
   "timeout",
+  "keep",
   "muc_kick_url",
   "muc_kick_server",
   "muc_kick_auth",

@@ -33,9 +33,8 @@ export function promptSecret(question: string): Promise<string> {
     const onData = (chunk: string) => {
       for (const char of chunk) {
         if (char === "\r" || char === "\n") return finish();
-        if (char === "\u0003" || char === "\u0004") {
-          return finish(new XmgrError("usage", "Cancelled: no password given."));
-        }
+        if (char === "\u0003") return finish(new XmgrError("interrupted", "Cancelled (Ctrl-C): no password given; nothing was changed."));
+        if (char === "\u0004") return finish(new XmgrError("usage", "Cancelled: no password given."));
         if (char === "\u007f" || char === "\b") answer = answer.slice(0, -1);
         else answer += char;
       }
@@ -51,11 +50,15 @@ export function promptLine(question: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
     let answered = false;
-    rl.on("SIGINT", () => rl.close());
+    let interrupted = false;
+    rl.on("SIGINT", () => {
+      interrupted = true;
+      rl.close();
+    });
     rl.on("close", () => {
       if (!answered) {
         process.stderr.write("\n");
-        reject(new XmgrError("usage", "Cancelled: nothing was changed."));
+        reject(interrupted ? new XmgrError("interrupted", "Cancelled (Ctrl-C): nothing was changed.") : new XmgrError("usage", "Cancelled: nothing was changed."));
       }
     });
     rl.question(safeQuestion(question), (answer) => {

@@ -20,6 +20,8 @@ export interface GlobalOptions {
   verbose?: boolean;
   json?: boolean;
   color?: boolean;
+  /** false for --no-keep. */
+  keep?: boolean;
 }
 
 export interface ConnectionSettings {
@@ -36,6 +38,8 @@ export interface XmppSettings extends ConnectionSettings {
 }
 
 const DEFAULT_TIMEOUT_SECONDS = 10;
+/** How long a kept session (src/keep/) waits for the next command. */
+export const DEFAULT_KEEP_SECONDS = 300;
 
 export class Settings {
   readonly profileName: string;
@@ -114,6 +118,40 @@ export class Settings {
       "No password: not on a terminal, and none configured.",
       "Set XMGR_PASSWORD, give --password-file FILE, or add password_file to the config file.",
     );
+  }
+
+  /** Whether a password is configured (option, environment, config file): logging in then asks nothing. */
+  passwordWithoutPrompt(): boolean {
+    return Boolean(this.findSecret({ variable: "XMGR_PASSWORD", fileOption: this.options.passwordFile, key: "password", fileKey: "password_file" }));
+  }
+
+  /**
+   * XMGR_KEEP or the config's keep: "off" (also 0, no, false), "on" (also yes, true: the default
+   * idle time) or the idle time in seconds; undefined when neither is set.
+   */
+  keepSetting(): "off" | number | undefined {
+    const text = this.pick(undefined, "XMGR_KEEP", "keep");
+    if (text === undefined) return undefined;
+    if (/^(off|no|false|0)$/i.test(text)) return "off";
+    if (/^(on|yes|true)$/i.test(text)) return DEFAULT_KEEP_SECONDS * 1000;
+    const seconds = /^(?:\d+(?:\.\d*)?|\.\d+)$/.test(text) ? Number(text) : NaN;
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 86400) {
+      throw new XmgrError("usage", `Invalid keep setting ${quoted(text)}: give off, on, or the idle time in seconds (at most 86400).`);
+    }
+    return Math.round(seconds * 1000);
+  }
+
+  /**
+   * The kept session's idle time for this run, or undefined for none. Unset, it is on (5 minutes)
+   * only for a person at a terminal (stderr a terminal) in a login session ($XDG_RUNTIME_DIR set,
+   * cleaned at logout): never in cron, CI, services or test suites, whose runs have neither.
+   */
+  keepIdleMs(): number | undefined {
+    if (this.options.keep === false) return undefined;
+    const setting = this.keepSetting();
+    if (setting === "off") return undefined;
+    if (setting !== undefined) return setting;
+    return process.stderr.isTTY && this.env.XDG_RUNTIME_DIR ? DEFAULT_KEEP_SECONDS * 1000 : undefined;
   }
 
   private caCertificate(): string | undefined {

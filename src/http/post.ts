@@ -3,7 +3,8 @@
 // redirects, a deadline for the whole exchange and a cap on the answer's size.
 import { isIP } from "node:net";
 import { Agent, buildConnector } from "undici";
-import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
+import { ExitCode, UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
+import { AnswerLost } from "../xmpp/failures.js";
 import { clip } from "../output/secrets.js";
 import { compileIPv6Check, withBaselineWasm } from "../v8-tuning.js";
 import { secureContextFor } from "../tls-trust.js";
@@ -28,11 +29,16 @@ export async function postJson(options: PostOptions): Promise<HttpAnswer> {
   const tls = { secureContext: secureContextFor(options), rejectUnauthorized: !options.insecure };
   const connector = buildConnector({ ...tls, timeout: options.timeoutMs });
   compileIPv6Check();
+  // Once connected (TLS done), the request goes out at once: a failure after that may follow a request the server acted on.
+  let connected = false;
   const dispatcher = new Agent({
     connect: (connectOptions, callback) =>
       connector(
         connectTo ? { ...connectOptions, hostname: connectTo.host, port: String(connectTo.port), ...(!isIP(url.hostname.replace(/^\[|\]$/g, "")) && { servername: url.hostname }) } : connectOptions,
-        callback,
+        (error, socket) => {
+          if (!error) connected = true;
+          (callback as (error: Error | null, socket: unknown) => void)(error, socket);
+        },
       ),
   });
   trace?.(`POST ${url} (Authorization: [redacted]) ${options.body}`);
@@ -55,7 +61,9 @@ export async function postJson(options: PostOptions): Promise<HttpAnswer> {
       return { status: response.statusCode, contentType, body, ...(typeof location === "string" && { location }) };
     });
   } catch (error) {
-    throw httpFailure(error, url);
+    const failure = httpFailure(error, url);
+    if (!connected || (failure.exitCode !== ExitCode.timeout && failure.exitCode !== ExitCode.connection)) throw failure;
+    throw new AnswerLost(failure, failure.exitCode === ExitCode.timeout ? `no answer within ${options.timeoutMs / 1000} s` : "the connection ended before the answer");
   } finally {
     dispatcher.destroy().catch(() => undefined);
   }

@@ -45,6 +45,34 @@ export class Output {
     this.data(escapeInJson(JSON.stringify(value, null, 2)));
   }
 
+  /** JSON documents over several lines (false in the shell: one document a line). */
+  get jsonMultiline(): boolean {
+    return true;
+  }
+
+  /** A piece of data, as it is, with no newline added (a document written as it is made: json-stream.ts). */
+  dataPart(text: string): void {
+    this.stdout.write(text);
+  }
+
+  /**
+   * Resolves once stdout has taken what was written: a command that prints as it reads (user list)
+   * waits for it, or a slow reader (a pipe) would leave everything queued in memory.
+   */
+  async drained(): Promise<void> {
+    const stdout = this.stdout as NodeJS.WriteStream & { writableNeedDrain?: boolean };
+    if (!stdout.writableNeedDrain) return;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        stdout.off("drain", done);
+        stdout.off("close", done);
+        resolve();
+      };
+      stdout.on("drain", done);
+      stdout.on("close", done);
+    });
+  }
+
   /** "OK: …", as prosodyctl shell says it; a message of several lines (a server's note) goes on as indented lines. */
   ok(message: string): void {
     if (this.json) return;

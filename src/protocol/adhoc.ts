@@ -2,7 +2,7 @@
 // the requests, the command list, reading an answer and judging it. Pure: no I/O.
 import type { Element } from "@xmpp/xml";
 import xml from "@xmpp/xml";
-import { XmgrError } from "../errors.js";
+import { AdhocFailure, XmgrError, type ExitCodeName } from "../errors.js";
 import { NS_DATA, parseForm, type DataForm, type SubmitForm } from "./data-form.js";
 import { readStanzaError, type StanzaErrorInfo } from "./stanza-error.js";
 
@@ -129,38 +129,39 @@ export interface AnswerContext {
 
 /** Returns the answer when the command went through (or waits for a form); throws the XmgrError that explains anything else. */
 export function checkCommandAnswer(answer: CommandAnswer, context: AnswerContext): CommandAnswer {
-  if (answer.stanzaError) throw stanzaFailure(answer.stanzaError, context.to, `the command ${context.node}`, context.forbidden);
+  if (answer.stanzaError) throw stanzaFailure(answer.stanzaError, context.to, context.node, context.forbidden);
   const errors = answer.notes.filter((note) => note.type === "error");
   if (errors.length === 0) return answer;
   const text = errors.map((note) => note.text.trim()).filter((line) => line !== "").join("\n");
   throw (
     context.errorNote?.(text) ??
-    new XmgrError("failure", text === "" ? `${context.to} refused ${context.node} without saying why.` : text)
+    (text === "" ? new AdhocFailure("failure", (what) => `${context.to} refused ${what} without saying why.`, context.node) : new XmgrError("failure", text))
   );
 }
 
 const ADMIN_HINT = "It needs a server admin: log in as an account in Prosody's admins list (or with the prosody:admin role; some commands need prosody:operator).";
 
 /** What an IQ error about an ad-hoc request means for the user, with the exit code to match. */
-function stanzaFailure(error: StanzaErrorInfo, to: string, what: string, forbidden?: string): XmgrError {
+function stanzaFailure(error: StanzaErrorInfo, to: string, node: string, forbidden?: string): XmgrError {
   const said = error.text ? `: ${error.text}` : "";
+  const failure = (kind: ExitCodeName, say: (what: string) => string, hint?: string) => new AdhocFailure(kind, say, node, hint);
   switch (error.condition) {
     case "forbidden":
     case "not-authorized":
-      return new XmgrError("refused", forbidden ?? `${to} refused ${what}${said}.`, ADMIN_HINT);
+      return forbidden !== undefined ? new XmgrError("refused", forbidden, ADMIN_HINT) : failure("refused", (what) => `${to} refused ${what}${said}.`, ADMIN_HINT);
     case "service-unavailable":
     case "feature-not-implemented":
-      return new XmgrError(
+      return failure(
         "refused",
-        `${to} does not offer ${what}${said}.`,
+        (what) => `${to} does not offer ${what}${said}.`,
         "Admin commands are at the host's JID, MUC ones at the MUC component's; check that mod_adhoc is loaded there and the node is right.",
       );
     case "item-not-found":
     case "remote-server-not-found":
-      return new XmgrError("notFound", `Not found: ${what} at ${to}${said}.`);
+      return failure("notFound", (what) => `Not found: ${what} at ${to}${said}.`);
     case "not-allowed":
-      return new XmgrError("refused", `${to} does not allow ${what}${said}.`);
+      return failure("refused", (what) => `${to} does not allow ${what}${said}.`);
     default:
-      return new XmgrError("failure", `${to} answered ${error.condition}${error.application ? ` (${error.application})` : ""} to ${what}${said}.`);
+      return failure("failure", (what) => `${to} answered ${error.condition}${error.application ? ` (${error.application})` : ""} to ${what}${said}.`);
   }
 }

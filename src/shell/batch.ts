@@ -100,14 +100,50 @@ export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, 
   const first = failures[0];
   const where = (task: Task) => `command ${task.index + 1} (line ${task.prepared.line})`;
   if (!options.keepGoing) {
-    const sentAfter = finished.length - 1 - first.index;
+    const after = finished.slice(first.index + 1);
     const parts = [
-      ...(sentAfter > 0 ? [`${sentAfter} command${sentAfter === 1 ? "" : "s"} after it had already been sent (pipelined) and ran`] : []),
-      ...(stoppedEarly ? [sentAfter > 0 ? "the rest were not run" : "the commands after it were not run"] : []),
+      ...(after.length > 0 ? [`${after.length} command${after.length === 1 ? "" : "s"} after it had already been sent (pipelined): ${answeredOrNot(after)}`] : []),
+      ...(stoppedEarly ? [after.length > 0 ? "the rest were not run" : "the commands after it were not run"] : []),
     ];
     if (parts.length > 0) out.write("err", `! Stopped at the failure of ${where(first)}: ${parts.join("; ")}. --keep-going runs them all.\n`);
   } else if (finished.length > 1) {
-    out.write("err", `! ${failures.length} of ${finished.length} commands failed: ${failures.map(where).join(", ")}.\n`);
+    const unanswered = failures.filter((task) => task.outcome!.unanswered);
+    const lost = unanswered.length > 0 ? `; ${listed(unanswered)} got no answer: they may or may not have been done` : "";
+    out.write("err", `! ${failures.length} of ${finished.length} commands failed: ${failures.map(where).join(", ")}${lost}.\n`);
   }
   return first.outcome!.status;
+}
+
+/**
+ * Which of these commands got an answer (done or refused, as printed above) and which did not:
+ * those may or may not have been done, and only a check says which.
+ */
+function answeredOrNot(tasks: readonly Task[]): string {
+  const unanswered = tasks.filter((task) => task.outcome!.unanswered);
+  const answered = tasks.filter((task) => !task.outcome!.unanswered);
+  return [
+    ...(answered.length > 0 ? [`${listed(answered)} got an answer (above)`] : []),
+    ...(unanswered.length > 0 ? [`${listed(unanswered)} got no answer: they may or may not have been done`] : []),
+  ].join(", ");
+}
+
+/** "command 4 (line 4)", "commands 5-9, 12 (lines 5-9, 14)": numbers in runs. */
+function listed(tasks: readonly Task[]): string {
+  const plural = tasks.length === 1 ? "" : "s";
+  return `command${plural} ${runs(tasks.map((task) => task.index + 1))} (line${plural} ${runs(tasks.map((task) => task.prepared.line))})`;
+}
+
+function runs(numbers: readonly number[]): string {
+  const parts: string[] = [];
+  let start = numbers[0];
+  let previous = start;
+  for (const number of [...numbers.slice(1), undefined]) {
+    if (number !== undefined && number === previous + 1) {
+      previous = number;
+      continue;
+    }
+    parts.push(start === previous ? String(start) : `${start}-${previous}`);
+    if (number !== undefined) start = previous = number;
+  }
+  return parts.join(", ");
 }

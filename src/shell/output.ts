@@ -23,6 +23,10 @@ export class ShellOutput extends Output {
     this.data(escapeInJson(JSON.stringify(value)));
   }
 
+  override get jsonMultiline(): boolean {
+    return false;
+  }
+
   /** A plain line on stderr, e.g. that the shell logged in again. */
   note(message: string): void {
     this.sink.write("err", `${safe(message)}\n`);

@@ -37,7 +37,17 @@ export class PersistentSession {
 
   /** A SessionSource for one command: "logged in again" notes go to that command's output. */
   for(output: ShellOutput): SessionSource {
-    return { use: async (work) => work(await this.login(output)) };
+    return {
+      use: async (work) => work(await this.login(output)),
+      fresh: async (work) => {
+        const login = await openLoggedIn(this.settingsOnce(), this.log);
+        try {
+          return await work(login);
+        } finally {
+          await login.session.close();
+        }
+      },
+    };
   }
 
   /** The open session, logging in (again) first if there is none. Concurrent callers share one login. */

@@ -7,7 +7,7 @@ import { ProfileState } from "../config/state.js";
 import type { Settings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
 import { runBatch } from "./batch.js";
-import { History } from "./history.js";
+import { History, HISTORY_SIZE } from "./history.js";
 import { runRepl } from "./repl.js";
 import { PersistentSession } from "./session-source.js";
 import { prepareWords, type ShellEnv } from "./statement.js";
@@ -54,7 +54,8 @@ export async function runShell(settings: Settings, output: Output, options: Shel
     if (interactive) {
       const xmpp = settings.xmpp();
       const server = xmpp.server ? `${xmpp.server.host.includes(":") ? `[${xmpp.server.host}]` : xmpp.server.host}:${xmpp.server.port}` : xmpp.jid.domain;
-      const history = new History(join(new ProfileState(settings.profileName).dir, "history"));
+      const state = new ProfileState(settings.profileName);
+      const history = new History(join(state.dir, "history"), HISTORY_SIZE, state.root);
       return await runRepl(env, { history, server });
     }
     const lines = options.command !== undefined ? options.command.split(/\r?\n/) : createInterface({ input: process.stdin, crlfDelay: Infinity });

@@ -1,14 +1,15 @@
 // One statement of the shell, from its text to its outcome: parsed (shell form or call form),
 // resolved to a command, run against the shell's session, and any failure reported the way the
 // one-shot commands report it ("! message" on stderr; with --json also one error document).
-import { XmgrError, asXmgrError } from "../errors.js";
+import { XmgrError, asXmgrError, inCommandWords } from "../errors.js";
 import { redactSecrets } from "../output/secrets.js";
 import { ProfileState } from "../config/state.js";
 import type { Settings } from "../config/settings.js";
 import { isCallForm, parseCallForm } from "./call-form.js";
 import { BUILTINS, helpText, resolveCommand, type Kind } from "./commands.js";
-import { batchKind, type Prompts } from "../commands/define.js";
+import { batchKind, commandPath, type Prompts } from "../commands/define.js";
 import { confirmOrRefuse } from "../commands/confirm.js";
+import { AnswerLost, runTruthfully } from "../commands/lost-answer.js";
 import type { Painters } from "../output/paint.js";
 import type { ShellOutput } from "./output.js";
 import type { PersistentSession } from "./session-source.js";
@@ -17,6 +18,8 @@ import { shellWords } from "./split.js";
 export interface Outcome {
   /** 0, or the exit code of the failure. */
   status: number;
+  /** Its request went out and no answer came: what it asked for may or may not have happened. */
+  unanswered?: boolean;
   quit?: boolean;
 }
 
@@ -84,7 +87,9 @@ export function prepareWords(words: string[], text: string, line: number, env: S
     run: (output) =>
       settle(text, line, env, output, async () => {
         if (command.destructive) await confirmOrRefuse(command.destructive(args, options), Boolean(options.yes), env.prompts, text);
-        await command.run({ settings: env.settings, output, sessions: env.sessions.for(output), prompts: env.prompts, inShell: true, commandLine: text }, args, options);
+        await runTruthfully(command, { settings: env.settings, output, sessions: env.sessions.for(output), prompts: env.prompts, inShell: true, commandLine: text }, args, options).catch((error: unknown) => {
+          throw inCommandWords(error, commandPath(command));
+        });
         command.args.forEach((arg, index) => {
           const word = resolved.words[index];
           if (JID_KINDS.has(arg.kind) && word?.includes("@")) env.seenJids.add(word);
@@ -114,7 +119,7 @@ async function settle(text: string, line: number, env: ShellEnv, output: ShellOu
       const message = redactSecrets(failure.message);
       output.jsonData({ command: redactSecrets(text), line, error: { message, ...(failure.hint && { hint: redactSecrets(failure.hint) }), exitCode: failure.exitCode } });
     }
-    return { status: failure.exitCode };
+    return { status: failure.exitCode, ...(error instanceof AnswerLost && { unanswered: true }) };
   }
 }
 

@@ -1,5 +1,5 @@
 // Turns what went wrong while connecting or logging in into an XmgrError with a hint.
-import { UNTRUSTED_CERTIFICATE_HINT, XmgrError } from "../errors.js";
+import { UNTRUSTED_CERTIFICATE_HINT, XmgrError, exitKind } from "../errors.js";
 import { clip } from "../output/secrets.js";
 
 const CERTIFICATE_CODES = new Set([
@@ -18,16 +18,27 @@ interface ErrorLike {
   text?: string;
 }
 
+/** The server refused the login (SASL failure); `condition` says why (not-authorized: wrong password or no such account). */
+export class LoginRefused extends XmgrError {
+  constructor(
+    readonly condition: string | undefined,
+    message: string,
+    hint?: string,
+  ) {
+    super("auth", message, hint);
+  }
+}
+
 export function loginFailure(error: unknown, account: string): XmgrError | undefined {
   const { name, condition, text } = (error ?? {}) as ErrorLike;
   if (name !== "SASLError") return undefined;
   if (condition === "not-authorized" || condition === "credentials-expired") {
-    return new XmgrError("auth", `Login failed for ${account}: wrong password or no such account.`, "Check --jid and the password source (XMGR_PASSWORD, --password-file, config).");
+    return new LoginRefused(condition, `Login failed for ${account}: wrong password or no such account.`, "Check --jid and the password source (XMGR_PASSWORD, --password-file, config).");
   }
   if (condition === "account-disabled") {
-    return new XmgrError("auth", `Login failed for ${account}: the account is disabled.`);
+    return new LoginRefused(condition, `Login failed for ${account}: the account is disabled.`);
   }
-  return new XmgrError("auth", `Login failed for ${account}: ${condition ?? "SASL error"}${text ? ` (${text})` : ""}.`);
+  return new LoginRefused(condition, `Login failed for ${account}: ${condition ?? "SASL error"}${text ? ` (${text})` : ""}.`);
 }
 
 export function connectionFailure(error: unknown, service: string): XmgrError {
@@ -67,4 +78,24 @@ export function connectionFailure(error: unknown, service: string): XmgrError {
     return new XmgrError("failure", `The server at ${service} sent something xmgr cannot read (${name}).`);
   }
   return new XmgrError("connection", `The connection to ${service} failed${code ? ` (${code})` : ""}.`);
+}
+
+/**
+ * A request that went out and got no answer (no answer in time, or the connection ended first).
+ * The server may have acted on it or not: for a read that only means trying again, for a write it
+ * must be said (src/commands/lost-answer.ts). Same exit code, message and hint as `cause`, the
+ * error the session would give without this knowledge; `reason` says it in a few words.
+ */
+export class AnswerLost extends XmgrError {
+  /** Already told as the truth for its command (a check settled it): not to be reworded again. */
+  explained = false;
+
+  constructor(
+    readonly cause: XmgrError,
+    readonly reason: string,
+    message = cause.message,
+    hint = cause.hint,
+  ) {
+    super(exitKind(cause.exitCode), message, hint);
+  }
 }

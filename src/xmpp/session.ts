@@ -18,13 +18,13 @@ import iqCaller from "@xmpp/iq/caller.js";
 import resourceBinding from "@xmpp/resource-binding";
 import SASLFactory from "saslmechanisms";
 import { XmgrError } from "../errors.js";
-import { bare, type Jid } from "../jid.js";
+import { bare, foldPart, type Jid } from "../jid.js";
 import type { ServerAddress } from "../config/server-address.js";
 import type { FastToken } from "../config/state.js";
 import { acknowledgeTickets, directTlsTransport, noTlsOffered, refusePlaintext, startTlsFeature } from "./tls.js";
 import { registerMechanisms } from "./mechanisms.js";
 import { bindingAvailable, HASHED_TOKEN_MECHANISMS, hashedTokenMechanism } from "./hashed-token.js";
-import { connectionFailure, loginFailure } from "./failures.js";
+import { AnswerLost, connectionFailure, loginFailure } from "./failures.js";
 import { redactedXml } from "./trace.js";
 import { clip } from "../output/secrets.js";
 import { checkOffer, plainRefused, type LoginOffer } from "./login-pin.js";
@@ -57,8 +57,15 @@ export interface SessionOptions {
     invalidate?: boolean;
   };
   trace?: (line: string) => void;
+  /** Log in with the password only: no FAST token asked for (a one-off login, e.g. a check). */
+  noFastToken?: boolean;
   /** Downgrade pin: the strongest login offered before (login-pin.ts); `file` is named in a refusal. */
   pin?: { offer?: LoginOffer; file: string; tokenFile: string };
+}
+
+/** The stream closed under a request: SessionClosedError, also once wrapped as a lost answer. */
+export function closedBeforeAnswer(error: unknown): boolean {
+  return error instanceof SessionClosedError || (error instanceof AnswerLost && error.cause instanceof SessionClosedError);
 }
 
 export class SessionClosedError extends XmgrError {
@@ -103,6 +110,12 @@ export class XmppSession {
     (entity as unknown as NodeJS.EventEmitter).setMaxListeners(0);
   }
 
+  /** Calls `listener` once the stream has closed, whoever closed it (a kept session ends then). */
+  onClosed(listener: () => void): void {
+    if (!this.isOpen) return void queueMicrotask(listener);
+    this.entity.once("disconnect", listener);
+  }
+
   /** False once the stream is closing or closed, by us or by the server: nothing more can be sent on it. */
   get isOpen(): boolean {
     return !this.closed && this.entity.status === "online";
@@ -112,7 +125,10 @@ export class XmppSession {
     return this.entity.jid?.bare().toString() ?? "";
   }
 
-  /** Sends an IQ and resolves with the matching result or error stanza (it does not throw on type="error"). */
+  /**
+   * Sends an IQ and resolves with the matching result or error stanza (it does not throw on
+   * type="error"). Sent but not answered (time ran out, the stream ended): AnswerLost.
+   */
   request(iq: Element): Promise<Element> {
     const id = randomBytes(8).toString("hex");
     iq.attrs.id = id;
@@ -145,8 +161,13 @@ export class XmppSession {
     return this.awaitElement(match, what);
   }
 
-  /** Listens for a stanza, then runs `start` (which sends what it answers); rejects when the stream closes or time runs out. */
+  /**
+   * Listens for a stanza, then runs `start` (which sends what it answers); rejects when the stream
+   * closes or time runs out, with AnswerLost once `start` has run (what it sent may have arrived).
+   */
   private awaitElement(match: (stanza: Element) => boolean, what: string, start?: () => Promise<unknown>): Promise<Element> {
+    let sent = false;
+    const lost = (error: XmgrError, reason: string) => (sent ? new AnswerLost(error, reason) : error);
     return new Promise((resolve, reject) => {
       const cleanup = () => {
         clearTimeout(timer);
@@ -160,16 +181,19 @@ export class XmppSession {
       };
       const onClosed = () => {
         cleanup();
-        reject(this.closedError());
+        reject(lost(this.closedError(), "the connection ended before the answer"));
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new XmgrError("timeout", `No ${what} from the server within ${this.timeoutMs / 1000} s.`, "Try again, or raise --timeout."));
+        reject(lost(new XmgrError("timeout", `No ${what} from the server within ${this.timeoutMs / 1000} s.`, "Try again, or raise --timeout."), `no answer within ${this.timeoutMs / 1000} s`));
       }, this.timeoutMs);
       this.entity.on("element", onElement);
       this.entity.on("disconnect", onClosed);
       if (this.closed) return onClosed();
-      start?.().catch(onClosed);
+      if (start) {
+        sent = true;
+        start().catch(onClosed);
+      }
     });
   }
 
@@ -265,7 +289,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   for (const { name } of HASHED_TOKEN_MECHANISMS) fast.saslFactory.use(name, hashedTokenMechanism(name, () => tlsSocketOf(entity)));
   fast.saveToken = async (token) => options.fastTokens?.save(token as FastToken);
   fast.deleteToken = async () => options.fastTokens?.delete();
-  fast.auth = (request) => fastLogin(fast, request, invalidate, tlsSocketOf(entity));
+  fast.auth = (request) => (options.noFastToken ? Promise.resolve(false) : fastLogin(fast, request, invalidate, tlsSocketOf(entity)));
   // A resource name of this run's own. Prosody binds TAG~HASH(client id), the same for every run of
   // a profile, and a second session with the same full JID replaces the first ("conflict"): an
   // open xmgr shell, or the other half of `xmgr … & xmgr …`, would lose its session.
@@ -336,7 +360,9 @@ async function fastLogin(fast: FastFeature, request: FastAuthRequest, invalidate
       ...request,
       saslFactory: fast.saslFactory,
       mechanism: token.mechanism,
-      credentials: { ...credentials, password: token.token },
+      // Prosody looks a token up by the username exactly as sent (no nodeprep, unlike a password
+      // login): the user part as the server stores it, so that ALICE@… uses alice@…'s token.
+      credentials: { ...credentials, username: foldPart(credentials.username), password: token.token },
       streamFeatures: [...streamFeatures, xml("fast", { xmlns: NS_FAST, ...(invalidate && { invalidate: "true" }) })],
     });
     return true;

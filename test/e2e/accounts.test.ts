@@ -136,11 +136,12 @@ describe("xmgr user create", () => {
     expect(await loginFailure("typist", "typed-secret-pw")).toBe("");
   });
 
-  test("an existing account: exit 1 with the server's text, its password unchanged", async () => {
+  test("an existing account: exit 1, the message names the account, its password unchanged", async () => {
     const file = await secretFile("other.pw", "another-password\n");
     const result = await asAdmin(["user", "create", jid("alice"), "--new-password-file", file]);
     expectCleanFailure(result, 1);
-    expect(result.stderr).toContain("Account already exists");
+    expect(result.stderr).toContain(`! The account ${jid("alice")} already exists; nothing was changed.`);
+    expect(result.stderr).toContain(`xmgr user password ${jid("alice")}`);
     expect(await loginFailure("alice", "alice-pw")).toBe("");
   });
 
@@ -276,7 +277,9 @@ describe("xmgr user delete", () => {
       await term.contains(`Type ${jid("typed")} to confirm`);
       await term.type("typed");
       await term.keys("Enter");
-      await term.contains("[exit 2]");
+      const screen = await term.contains("[exit 2]");
+      // Says what was typed and what was expected (issue 23).
+      expect(screen).toContain(`Cancelled: "typed" is not ${jid("typed")}, which must be typed exactly; nothing was changed.`);
       expect(await serverAccounts()).toContain(jid("typed"));
     } finally {
       await term.kill();
@@ -293,6 +296,38 @@ describe("xmgr user delete", () => {
     } finally {
       await again.kill();
     }
+  });
+});
+
+describe("Ctrl-C at a prompt exits 130 (128 + SIGINT, as a shell reports it) and changes nothing (issue 23)", () => {
+  test("at the confirmation of user delete: exit 130, the account still logs in", async () => {
+    await tb.register("kept", "kept-pw");
+    const term = new TmuxTerminal(user.home, user.env);
+    try {
+      await term.start([...loginArgs(tb, "admin"), "user", "delete", jid("kept")], { XMGR_PASSWORD: ADMIN_PW });
+      await term.contains(`Type ${jid("kept")} to confirm`);
+      await term.keys("C-c");
+      const screen = await term.contains(/\[exit \d+\]/);
+      expect(screen).toContain("[exit 130]");
+      expect(screen).toContain("Cancelled (Ctrl-C): nothing was changed.");
+    } finally {
+      await term.kill();
+    }
+    expect(await loginFailure("kept", "kept-pw")).toBe("");
+  });
+
+  test("at the new password prompt of user create: exit 130, no account", async () => {
+    const term = new TmuxTerminal(user.home, user.env);
+    try {
+      await term.start([...loginArgs(tb, "admin"), "user", "create", jid("interrupted")], { XMGR_PASSWORD: ADMIN_PW });
+      await term.contains("New password");
+      await term.keys("C-c");
+      const screen = await term.contains(/\[exit \d+\]/);
+      expect(screen).toContain("[exit 130]");
+    } finally {
+      await term.kill();
+    }
+    expect(await serverAccounts()).not.toContain(jid("interrupted"));
   });
 });
 
@@ -476,6 +511,21 @@ describe("xmgr user list (mod_admin_list_users)", () => {
     expectCleanFailure(bad, 2);
   });
 
+  test("--limit N prints the first N accounts and stops cleanly (exit 0, says there are more); JSON says more: true", async () => {
+    const expected = byName(await serverAccounts());
+    expect(expected.length).toBeGreaterThan(3);
+    const limited = await asAdmin(["user", "list", "--limit", "3", "--page-size", "2"]);
+    expect(limited.code).toBe(0);
+    expect(limited.stdout).toBe(`${expected.slice(0, 3).join("\n")}\n`);
+    expect(limited.stderr).toMatch(/^OK: Showing the first 3 accounts on example\.test.*--limit 3 reached, there are more\n$/);
+    const json = JSON.parse((await asAdmin(["--json", "user", "list", "--limit", "2"])).stdout);
+    expect(json).toEqual({ host, accounts: expected.slice(0, 2).map((account) => expect.objectContaining({ jid: account })), more: true });
+    const all = JSON.parse((await asAdmin(["--json", "user", "list", "--limit", String(expected.length)])).stdout);
+    expect(all.accounts).toHaveLength(expected.length);
+    expectCleanFailure(await asAdmin(["user", "list", "--limit", "0"]), 2);
+    expectCleanFailure(await asAdmin(["user", "list", "--limit", "1e3"]), 2);
+  });
+
   test("the module answers XEP-0133 clients: counts, max_items, and a plain user is refused and not offered", async () => {
     const admin = await online("admin", ADMIN_PW);
     const bob = await online("bob", BOB_PW);
@@ -529,10 +579,19 @@ describe("a plain user is refused by each command (exit 5, needs a server admin)
   beforeAll(async () => {
     expect((await tb.prosodyctl(["shell", "module", "load", "admin_list_users", host])).code).toBe(0);
   });
-  test.each(commands)("%s", async (_name, args) => {
+  test.each(commands)("%s: names the xmgr command, not the ad-hoc node (issue 23)", async (name, args) => {
     const result = await asBob(args);
     expectCleanFailure(result, 5);
     expect(result.stderr).toMatch(ADMIN_HINT);
+    expect(result.stderr).toContain(`${host} refused xmgr ${name}: `);
+    expect(result.stderr).not.toMatch(/https?:\/\/|urn:xmpp|xmpp:prosody/);
+  });
+
+  test("in xmgr shell too, the refusal names the command, not the ad-hoc node (issue 23)", async () => {
+    const result = await asBob(["shell", "-c", "user info alice@example.test"]);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toContain(`${host} refused xmgr user info: `);
+    expect(result.stderr).not.toMatch(/https?:\/\/|urn:xmpp|xmpp:prosody/);
   });
 
   test("and nothing changed: alice still logs in with her password, new1 does not exist", async () => {

@@ -146,13 +146,14 @@ describe("xmgr adhoc run on a terminal", () => {
     }
   });
 
-  test("Ctrl-C at the question cancels the command's session on the server", async () => {
+  test("Ctrl-C at the question cancels the command's session on the server, exit 130", async () => {
     const term = new TmuxTerminal(user.home, user.env);
     try {
       await term.start([...loginArgs(tb, "admin"), "-v", "adhoc", "run", `${ADMIN}#user-stats`], { XMGR_PASSWORD: passwords.admin });
       await term.contains(/accountjid\): $/m);
       await term.keys("C-c");
       const screen = await term.contains(/\[exit [1-9]\d*\]/);
+      expect(screen).toContain("[exit 130]");
       expect(screen).toMatch(/SEND <iq[^\n]*action="cancel"/);
       expect(screen).toMatch(/RECV <iq[^\n]*status="canceled"/);
     } finally {
@@ -244,7 +245,7 @@ describe("xmgr adhoc run's confirmation on a terminal (issue 22)", () => {
       await wrong.contains(`Delete the account ${jid} and all its data. This cannot be undone.\nType ${jid} to confirm: `);
       await wrong.type("y");
       await wrong.keys("Enter");
-      expect(await wrong.contains("[exit 2]")).toContain("Cancelled: nothing was changed.");
+      expect(await wrong.contains("[exit 2]")).toContain(`Cancelled: "y" is not ${jid}, which must be typed exactly; nothing was changed.`);
     } finally {
       await wrong.kill();
     }
@@ -294,7 +295,7 @@ describe("xmgr adhoc run's confirmation on a terminal (issue 22)", () => {
       await term.contains(`Type ${jid} to confirm: `);
       await term.type("no");
       await term.keys("Enter");
-      await term.contains("Cancelled: nothing was changed.");
+      await term.contains(`Cancelled: "no" is not ${jid}, which must be typed exactly; nothing was changed.`);
       await term.type("quit");
       await term.keys("Enter");
       await term.contains(/\[exit \d+\]/);

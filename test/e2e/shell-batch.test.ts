@@ -184,7 +184,7 @@ describe("xmgr shell, batch from stdin", () => {
       "OK: Client access revoked\n" +
         `! No client client/doesnotexist has access to ${aliceJid}.\n  List them with: xmgr user clients ${aliceJid}\n` +
         "OK: Client access revoked\n" +
-        "! Stopped at the failure of command 2 (line 2): 1 command after it had already been sent (pipelined) and ran; the rest were not run. --keep-going runs them all.\n",
+        "! Stopped at the failure of command 2 (line 2): 1 command after it had already been sent (pipelined): command 3 (line 3) got an answer (above); the rest were not run. --keep-going runs them all.\n",
     );
     const left = (await listAlice()).map((client) => client.id);
     expect(left).not.toContain(first);

@@ -6,15 +6,18 @@
  * - a group-writable state folder xmgr made: repaired to 0700;
  * - symbolic links planted at every file xmgr writes (client id, FAST token, login pin, code
  *   cache, shell history): nothing written through them;
+ * - a symbolic link (another user's or the user's own) in place of xmgr's state folder, profile
+ *   folder or cache folder: never followed; the config folder or file as another user's link:
+ *   refused (issue 22);
  * - read-only state (tmpfs remounted read-only), a full disk (a filled tmpfs), a folder where a
  *   file should be: the command's result and exit code are unchanged, plus a one-line warning
  *   that says what could not be kept.
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, lchownSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginArgs, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
 import { expectCleanFailure } from "../support/expect-failure.js";
@@ -182,6 +185,94 @@ describe("planted symbolic links are never written through", () => {
     symlinkSync(target, join(dir, "log"));
     expect(() => appendPrivateFile(join(dir, "log"), "line\n")).toThrow(/ELOOP/);
     expect(readFileSync(target, "utf8")).toBe("victim\n");
+  });
+});
+
+describe("a symbolic link in place of one of xmgr's folders is never followed (issue 22)", () => {
+  /** A folder of the user's, private, that a link points at: nothing may be written into it. */
+  function linkTarget(): string {
+    const dir = mkdtempSync(join(scratch, "target-"));
+    chmodSync(dir, 0o700);
+    return dir;
+  }
+
+  test.each([
+    ["another user", "$XDG_STATE_HOME/xmgr", (user: XmgrUser) => user.stateDir],
+    ["the user", "$XDG_STATE_HOME/xmgr", (user: XmgrUser) => user.stateDir],
+    ["another user", "the profile folder", (user: XmgrUser) => profileDir(user)],
+    ["the user", "the profile folder", (user: XmgrUser) => profileDir(user)],
+  ])("a link owned by %s at %s, to a private folder of the user's: refused (exit 2, says what to do), nothing written through it", async (owner, _where, place) => {
+    const user = await freshUser();
+    const link = place(user);
+    mkdirSync(dirname(link), { recursive: true, mode: 0o700 });
+    const target = linkTarget();
+    symlinkSync(target, link);
+    if (owner === "another user") lchownSync(link, OTHER_UID, OTHER_UID);
+    const result = await list(user);
+    expectCleanFailure(result, 2);
+    expect(result.stderr).toContain(`${link}: it is a symbolic link to "${target}"`);
+    if (owner === "another user") expect(result.stderr).toContain("owned by another user (uid 54321)");
+    expect(result.stderr).toContain(`rm '${link}'`);
+    expect(readdirSync(target)).toEqual([]);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  test("the shell history under a linked state folder: not read through it, not written through it", () => {
+    const home = mkdtempSync(join(scratch, "history-link-"));
+    const target = linkTarget();
+    mkdirSync(join(target, "default"), { mode: 0o700 });
+    writeFileSync(join(target, "default", "history"), "secret line\n", { mode: 0o600 });
+    symlinkSync(target, join(home, "xmgr"));
+    const history = new History(join(home, "xmgr", "default", "history"), 1000, join(home, "xmgr"));
+    expect(history.entries).toEqual([]);
+    history.add("user clients alice@example.test");
+    expect(readFileSync(join(target, "default", "history"), "utf8")).toBe("secret line\n");
+  });
+
+  test("a link owned by another user at the code cache folder: the command runs, nothing is written through it", async () => {
+    const user = await freshUser();
+    mkdirSync(join(user.home, ".cache"), { mode: 0o700 });
+    const target = linkTarget();
+    symlinkSync(target, join(user.home, ".cache", "xmgr"));
+    lchownSync(join(user.home, ".cache", "xmgr"), OTHER_UID, OTHER_UID);
+    expect((await user.run(["--help"])).code).toBe(0);
+    expect((await user.run(["--version"])).code).toBe(0);
+    expect(readdirSync(target)).toEqual([]);
+  });
+
+  test("the config folder or file as a link owned by another user: refused (exit 2); the user's own link to their file is read", async () => {
+    const user = await freshUser();
+    const real = linkTarget();
+    writeFileSync(join(real, "config"), `[default]\njid = alice@${tb.host}\nserver = 127.0.0.1:${tb.c2sPort}\nca = ${tb.caFile}\n`, { mode: 0o600 });
+    mkdirSync(join(user.home, "config"), { mode: 0o700 });
+    symlinkSync(real, user.configDir);
+    const args = ["user", "clients", `alice@${tb.host}`];
+
+    const own = await user.run(args, { XMGR_PASSWORD: PASSWORD });
+    expect(own.code).toBe(0);
+
+    lchownSync(user.configDir, OTHER_UID, OTHER_UID);
+    const foreignFolder = await user.run(args, { XMGR_PASSWORD: PASSWORD });
+    expectCleanFailure(foreignFolder, 2);
+    expect(foreignFolder.stderr).toContain(`config folder ${user.configDir}: it is a symbolic link owned by another user (uid 54321)`);
+
+    const fileLink = join(user.home, "xmgr.conf");
+    symlinkSync(join(real, "config"), fileLink);
+    lchownSync(fileLink, OTHER_UID, OTHER_UID);
+    const foreignFile = await user.run(args, { XMGR_CONFIG: fileLink, XMGR_PASSWORD: PASSWORD });
+    expectCleanFailure(foreignFile, 2);
+    expect(foreignFile.stderr).toContain(`config file ${fileLink}: it is a symbolic link owned by another user`);
+  });
+
+  test("folders xmgr creates above its own (a missing $XDG_STATE_HOME) are each the user's and 0700", async () => {
+    const user = await freshUser();
+    const base = join(user.home, "new", "state");
+    const result = await list(user, { XDG_STATE_HOME: base });
+    expect(result.code).toBe(0);
+    for (const dir of [join(user.home, "new"), base, join(base, "xmgr"), join(base, "xmgr", "default")]) {
+      const stats = lstatSync(dir);
+      expect({ dir, directory: stats.isDirectory(), mode: stats.mode & 0o777, uid: stats.uid }).toEqual({ dir, directory: true, mode: 0o700, uid: process.getuid?.() });
+    }
   });
 });
 

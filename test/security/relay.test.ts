@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import { mkdtemp, rm } from "node:fs/promises";
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startTestbed, type Testbed } from "../support/testbed.js";
@@ -135,6 +135,35 @@ describe("downgrade pinning", () => {
     const result = await user.run([...throughRelay(relayed.port), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD });
     expect(result.code).toBe(0);
     expect(JSON.parse(readFileSync(pinFile(user), "utf8"))).toEqual({ sasl2: true, scramPlus: false, fastBound: false });
+  });
+});
+
+describe("one pin and one FAST token per account, however its JID is typed (issue 22)", () => {
+  const shouted = () => `ALICE@Example.TEST`;
+  const shoutedThroughRelay = (port: number) => ["--jid", shouted(), "--server", `xmpps://127.0.0.1:${port}`, "--ca", cert.certFile];
+  const stateFiles = (user: XmgrUser) => readdirSync(join(user.stateDir, "default")).filter((name) => name !== "client-id").sort();
+
+  test("after a login as alice@example.test, a run as ALICE@Example.TEST through a relay offering PLAIN only is refused by the pin: exit 7, no password sent, no second pin", async () => {
+    const user = await freshUser();
+    expect((await user.run([...loginArgs(tb, "alice", true), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD })).code).toBe(0);
+    rmSync(join(user.stateDir, "default", `fast-token-alice@${tb.host}.json`)); // the pin alone must hold
+
+    const relayed = await relay(plainOnly);
+    const result = await user.run([...shoutedThroughRelay(relayed.port), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD });
+    expectCleanFailure(result, 7);
+    expect(result.stderr).toContain(`rm '${join(user.stateDir, "default", `login-pin-alice@${tb.host}.json`)}'`);
+    expect(relayed.fromClient()).not.toMatch(/<auth(enticate)? /);
+    expect(relayed.fromClient()).not.toContain(PASSWORD);
+    expect(stateFiles(user)).toEqual([`login-pin-alice@${tb.host}.json`]);
+  });
+
+  test("the FAST token saved by a login as alice@example.test logs in a run as ALICE@Example.TEST, with no password", async () => {
+    const user = await freshUser();
+    expect((await user.run([...loginArgs(tb, "alice", true), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD })).code).toBe(0);
+    const result = await user.run(["--jid", shouted(), "--server", `xmpps://127.0.0.1:${tb.directTlsPort}`, "--ca", tb.caFile, "-v", "user", "clients", `alice@${tb.host}`]);
+    expect({ code: result.code, stderr: result.stderr.split("\n").filter((line) => !/^(SEND|RECV|OK:) /.test(line)) }).toEqual({ code: 0, stderr: [""] });
+    expect(result.stderr).toMatch(/<authenticate [^>]*mechanism="HT-SHA-256-EXPR"/);
+    expect(stateFiles(user)).toEqual([`fast-token-alice@${tb.host}.json`, `login-pin-alice@${tb.host}.json`]);
   });
 });
 

@@ -150,6 +150,7 @@ export interface MeasuredResult extends XmgrResult {
 /**
  * Runs bin/xmgr as `user` (its HOME and XDG folders) with `extraEnv`, measuring wall time and
  * peak memory; a child still running after `killAfterMs` (default 60 s) is killed (code -1).
+ * A NODE_OPTIONS in `extraEnv` is added to the preload's (e.g. a heap limit).
  */
 export async function runMeasured(user: XmgrUser, args: string[], extraEnv: Record<string, string> = {}, killAfterMs = 60_000): Promise<MeasuredResult> {
   const dir = await mkdtemp(join(tmpdir(), "xmgr-rss-"));
@@ -158,7 +159,7 @@ export async function runMeasured(user: XmgrUser, args: string[], extraEnv: Reco
   try {
     const result = await new Promise<XmgrResult>((resolve) => {
       const child = spawn(xmgrBin, args, {
-        env: { PATH: childPath, ...user.env, ...extraEnv, NODE_OPTIONS: `--import ${join(here, "maxrss.mjs")}`, XMGR_TEST_MAXRSS_FILE: rssFile },
+        env: { PATH: childPath, ...user.env, ...extraEnv, NODE_OPTIONS: `--import ${join(here, "maxrss.mjs")}${extraEnv.NODE_OPTIONS ? ` ${extraEnv.NODE_OPTIONS}` : ""}`, XMGR_TEST_MAXRSS_FILE: rssFile },
         stdio: ["ignore", "pipe", "pipe"],
       });
       const out: Buffer[] = [];

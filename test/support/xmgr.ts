@@ -58,6 +58,10 @@ export async function xmgrUser(): Promise<XmgrUser> {
     XDG_CONFIG_HOME: join(home, "config"),
     XDG_STATE_HOME: join(home, "state"),
     LANG: "C.UTF-8",
+    // No kept sessions (src/keep/) unless a test asks for one: the suite runs hundreds of xmgr
+    // processes and must leave none behind. They are off here anyway (no terminal, no
+    // XDG_RUNTIME_DIR); this says so outright.
+    XMGR_KEEP: "off",
   };
   return {
     home,

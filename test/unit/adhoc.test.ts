@@ -2,7 +2,7 @@ import { describe, expect, test } from "@jest/globals";
 import fc from "fast-check";
 import type { Element } from "@xmpp/xml";
 import xml from "@xmpp/xml";
-import { ExitCode, XmgrError } from "../../src/errors.js";
+import { ExitCode, XmgrError, inCommandWords } from "../../src/errors.js";
 import {
   cancel,
   checkCommandAnswer,
@@ -145,7 +145,22 @@ describe("checkCommandAnswer", () => {
   test("an empty error note says the server gave no reason", () => {
     const error = failure(() => checkCommandAnswer(answerOf("16-hosts.xml", "c126"), { to: "example.test", node: "http://prosody.im/protocol/hosts#activate" }));
     expect(error.exitCode).toBe(ExitCode.failure);
-    expect(error.message).toBe("example.test refused http://prosody.im/protocol/hosts#activate without saying why.");
+    expect(error.message).toBe("example.test refused the command http://prosody.im/protocol/hosts#activate without saying why.");
+  });
+
+  test("a failure that names the node says the xmgr command instead where it is known (issue 23), except for adhoc run", () => {
+    const empty = failure(() => checkCommandAnswer(answerOf("16-hosts.xml", "c126"), { to: "example.test", node: "http://prosody.im/protocol/hosts#activate" }));
+    const named = inCommandWords(empty, "host activate") as XmgrError;
+    expect([named.exitCode, named.message]).toEqual([ExitCode.failure, "example.test refused xmgr host activate without saying why."]);
+    const refused = failure(() => checkCommandAnswer(answerOf("15-non-admin.xml", "c115"), context));
+    const namedRefusal = inCommandWords(refused, "user create") as XmgrError;
+    expect([namedRefusal.exitCode, namedRefusal.hint]).toEqual([ExitCode.refused, refused.hint]);
+    expect(namedRefusal.message).toMatch(/^example\.test refused xmgr user create: You don't have permission/);
+    // adhoc run: the node is what was typed, so it stays.
+    expect(inCommandWords(refused, "adhoc run")).toBe(refused);
+    // Anything else is left as it is.
+    const other = new XmgrError("notFound", "No such account.");
+    expect(inCommandWords(other, "user info")).toBe(other);
   });
 
   test("forbidden is refused (exit 5) with the server's text and a hint that a server admin is needed", () => {

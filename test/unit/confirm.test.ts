@@ -52,15 +52,30 @@ describe("confirmOrRefuse", () => {
     expect(right.asked[0]).toContain("Type bob@example.com to confirm");
     for (const answer of ["y", "yes", "bob", "BOB@example.com", ""]) {
       const error = await refusal(confirmOrRefuse(deletion, false, terminal(answer), "x"));
-      expect(error.message).toBe("Cancelled: nothing was changed.");
+      expect(error.message).toMatch(/^Cancelled: .*nothing was changed\.$/);
       expect(error.exitCode).toBe(2);
     }
+  });
+
+  test("a mistyped confirmation says what was typed and what was expected (issue 23); Enter alone or a no just cancels", async () => {
+    const typo = await refusal(confirmOrRefuse(deletion, false, terminal("bob@exmaple.com"), "xmgr user delete bob@example.com"));
+    expect(typo.message).toBe('Cancelled: "bob@exmaple.com" is not bob@example.com, which must be typed exactly; nothing was changed.');
+    expect(typo.hint).toBe("To go on, run it again and type bob@example.com: xmgr user delete bob@example.com");
+    const notYes = await refusal(confirmOrRefuse(reload, false, terminal("yess"), "xmgr module reload roster"));
+    expect(notYes.message).toBe('Cancelled: "yess" is neither y nor yes; nothing was changed.');
+    expect(notYes.hint).toBe("To go on, run it again and answer y: xmgr module reload roster");
+    // The typed text is quoted, control characters escaped.
+    expect((await refusal(confirmOrRefuse(deletion, false, terminal("\x1b[2Jbob"), "x"))).message).toContain('"\\u001b[2Jbob"');
+    for (const answer of ["", "n", "No"]) {
+      expect((await refusal(confirmOrRefuse(reload, false, terminal(answer), "x"))).message).toBe("Cancelled: nothing was changed.");
+    }
+    expect((await refusal(confirmOrRefuse(deletion, false, terminal(""), "x"))).message).toBe("Cancelled: nothing was changed.");
   });
 
   test("the rest needs a yes; anything else cancels", async () => {
     for (const answer of ["y", "Y", "yes", " yes "]) await confirmOrRefuse(reload, false, terminal(answer), "x");
     for (const answer of ["", "n", "no", "yess"]) {
-      expect((await refusal(confirmOrRefuse(reload, false, terminal(answer), "x"))).message).toBe("Cancelled: nothing was changed.");
+      expect((await refusal(confirmOrRefuse(reload, false, terminal(answer), "x"))).message).toMatch(/^Cancelled: .*nothing was changed\.$/);
     }
     const prompts = terminal("y");
     await confirmOrRefuse(reload, false, prompts, "x");

@@ -15,7 +15,10 @@ interface Step {
   finish(status?: number): void;
 }
 
-/** Statements "ok NAME", "fail NAME" (exit 4), "alone NAME", "read NAME", "quit"; they finish when finish() is called. */
+/**
+ * Statements "ok NAME", "fail NAME" (exit 4), "lost NAME" (exit 8, no answer came), "alone NAME",
+ * "read NAME", "quit"; they finish when finish() is called.
+ */
 function harness(options: Partial<BatchOptions> = {}) {
   const steps = new Map<string, Step>();
   const written: [StreamName, string][] = [];
@@ -41,11 +44,11 @@ function harness(options: Partial<BatchOptions> = {}) {
           return Promise.resolve({ status: 0, quit: true });
         }
         return new Promise<Outcome>((resolve) => {
-          finish = (status = verb === "fail" ? 4 : 0) => {
+          finish = (status = verb === "fail" ? 4 : verb === "lost" ? 8 : 0) => {
             inFlight--;
             if (status === 0) output.data(`${name} done`);
             else output.note(`! ${name} failed`);
-            resolve({ status });
+            resolve({ status, ...(verb === "lost" && { unanswered: true }) });
           };
         });
       },
@@ -138,10 +141,34 @@ describe("runBatch", () => {
     expect(startedNames(h)).toEqual(["a", "b", "c"]);
     expect(h.stdout()).toBe("a done\nc done\n");
     expect(h.stderr()).toBe(
-      "! b failed\n! Stopped at the failure of command 2 (line 2): 1 command after it had already been sent (pipelined) and ran; the rest were not run. --keep-going runs them all.\n",
+      "! b failed\n! Stopped at the failure of command 2 (line 2): 1 command after it had already been sent (pipelined): command 3 (line 3) got an answer (above); the rest were not run. --keep-going runs them all.\n",
     );
     // Everything in input order, stderr and stdout interleaved as each command wrote them.
     expect(h.written.map(([, text]) => text.trim()).slice(0, 3)).toEqual(["a done", "! b failed", "c done"]);
+  });
+
+  test("pipelined writes of which only some got an answer: the summary lists which got one and which did not, never that they ran", async () => {
+    const h = harness();
+    const done = h.run(["ok a", "fail b", "ok c", "lost d", "lost e", "ok f", "lost g", "ok h"]);
+    await settle();
+    expect(startedNames(h)).toEqual(["a", "b", "c", "d", "e", "f", "g", "h"]);
+    for (const name of ["a", "b", "c", "d", "e", "f", "g", "h"]) h.steps.get(name)!.finish();
+    expect(await done).toBe(4);
+    const summary = h.stderr().split("\n").filter(Boolean).at(-1);
+    expect(summary).toBe(
+      "! Stopped at the failure of command 2 (line 2): 6 commands after it had already been sent (pipelined): " +
+        "commands 3, 6, 8 (lines 3, 6, 8) got an answer (above), commands 4-5, 7 (lines 4-5, 7) got no answer: they may or may not have been done. --keep-going runs them all.",
+    );
+    expect(summary).not.toMatch(/\bran\b/);
+  });
+
+  test("--keep-going: the summary names the failed commands that got no answer", async () => {
+    const h = harness({ keepGoing: true });
+    const status = await answerAll(h, h.run(["lost a", "ok b", "fail c", "lost d"]));
+    expect(status).toBe(8);
+    expect(h.stderr().split("\n").filter(Boolean).at(-1)).toBe(
+      "! 3 of 4 commands failed: command 1 (line 1), command 3 (line 3), command 4 (line 4); commands 1, 4 (lines 1, 4) got no answer: they may or may not have been done.",
+    );
   });
 
   test("with maxInFlight 1, nothing after a failure is ever sent", async () => {

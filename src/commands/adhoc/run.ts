@@ -197,6 +197,7 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
     "xmgr adhoc run http://jabber.org/protocol/admin#announce     # asks for the fields on a terminal",
   ],
   transport: "xmpp",
+  kept: false,
   batch: "alone",
   async run({ sessions, output, prompts, inShell, commandLine }, { node, fields }, options) {
     if (node === "" || /\p{Cc}/u.test(node)) throw usageError(`Invalid node ${JSON.stringify(node)}.`, "List the nodes with: xmgr adhoc list");

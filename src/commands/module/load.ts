@@ -35,6 +35,7 @@ export default defineCommand<{ module: string; host?: string }, LoadOptions>({
   examples: ["xmgr module load server_contact_info", "xmgr module load muc_mam chat.example.com", "xmgr module load time --global"],
   transport: "xmpp",
   batch: "write",
+  check: () => "xmgr module list",
   async run({ sessions, output }, { module, host }, options) {
     const target = moduleTarget([module], { host, global: options.global });
     const name = target.modules[0];

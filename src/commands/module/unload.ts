@@ -13,5 +13,6 @@ export default defineCommand<{ modules: string[] }, ChangeOptions>({
   examples: ["xmgr module unload time", "xmgr module unload version time example.com", "xmgr module unload muc_mam chat.example.com", "xmgr module unload time --global"],
   transport: "xmpp",
   batch: "write",
+  check: () => "xmgr module list",
   run: (context, { modules }, options) => changeModules(context, "unload", modules, options),
 });

@@ -21,6 +21,7 @@ export default defineCommand<{ room: string; jid: string; affiliation: string },
   examples: ["xmgr muc affiliation lobby@chat.example.com alice@example.com owner", "xmgr muc affiliation lobby@chat.example.com bob@example.com member"],
   transport: "xmpp",
   batch: "write",
+  check: (args) => `xmgr muc affiliations ${args.room}`,
   async run({ sessions, output, prompts }, { room: roomText, jid: jidText, affiliation: affiliationText }, { yes = false }) {
     const room = parseRoom(roomText);
     const jid = bare(parseBareJid(jidText, "JID")).toLowerCase();

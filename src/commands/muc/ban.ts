@@ -23,6 +23,7 @@ export default defineCommand<{ room: string; jid: string; reason?: string }, { y
   examples: ["xmgr muc ban lobby@chat.example.com spammer@example.com 'Spamming'"],
   transport: "xmpp",
   batch: "write",
+  check: (args) => `xmgr muc affiliations ${args.room}`,
   async run({ sessions, output, prompts }, { room: roomText, jid: jidText, reason: reasonText }, { yes = false }) {
     const room = parseRoom(roomText);
     const jid = bare(parseBareJid(jidText, "JID to ban")).toLowerCase();

@@ -58,6 +58,7 @@ export default defineCommand<{ room: string }, CreateOptions>({
   examples: ["xmgr muc create lobby@chat.example.com --persistent --public --name 'The lobby'", "xmgr muc create staff@chat.example.com --persistent --members-only"],
   transport: "xmpp",
   batch: "write",
+  check: (args) => `xmgr muc info ${args.room}`,
   async run({ sessions, output }, { room: roomText }, options) {
     const room = parseRoom(roomText);
     const name = checkName(options.name);

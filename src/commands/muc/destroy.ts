@@ -5,11 +5,12 @@
 // the ad-hoc command destroys the room without them, and xmgr says so.
 import { XmgrError } from "../../errors.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
-import { destroyedRooms, ownerDestroyRequest } from "../../protocol/muc.js";
+import { destroyedRooms, discoInfoRequest, ownerDestroyRequest } from "../../protocol/muc.js";
 import { readStanzaError } from "../../protocol/stanza-error.js";
 import type { XmppSession } from "../../xmpp/session.js";
 import { infoText, runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
+import { verdictOver } from "../lost-answer.js";
 import { checkReason } from "./kick.js";
 import { parseRoom, roomFailure, serviceOf } from "./rooms.js";
 
@@ -31,6 +32,15 @@ async function destroyWithAdhoc(session: XmppSession, service: string, rooms: st
   });
   const destroyed = destroyedRooms(infoText(answer)).map((room) => room.toLowerCase());
   return rooms.filter((room) => destroyed.includes(room));
+}
+
+/** Whether a room is gone: its disco#info answers item-not-found (or gone: Prosody keeps a destroyed room's name for a while). */
+async function roomGone(session: XmppSession, room: string): Promise<boolean> {
+  const answer = await session.request(discoInfoRequest(room));
+  if (answer.attrs.type === "result") return false;
+  const error = readStanzaError(answer);
+  if (error.condition === "item-not-found" || error.condition === "gone") return true;
+  throw roomFailure(error, room, { message: `${room} could not be looked up` });
 }
 
 /** The owner's destroy with reason and alternate: "destroyed", "not-found", or "refused" (not an owner). */
@@ -59,6 +69,13 @@ export default defineCommand<{ rooms: string[] }, DestroyOptions>({
   examples: ["xmgr muc destroy old@chat.example.com --yes", "xmgr muc destroy old@rooms.example.com --reason 'Moved' --alternate new@rooms.example.com"],
   transport: "xmpp",
   batch: "write",
+  check: (args) => `xmgr muc info ${args.rooms.join(" / ")} (exit 4: no such room)`,
+  verify: ({ sessions }, { rooms: roomTexts }) =>
+    sessions.fresh(async ({ session }) => {
+      const rooms = unique(roomTexts.map((room) => parseRoom(room)));
+      const gone = await Promise.all(rooms.map((room) => roomGone(session, room)));
+      return verdictOver(rooms, gone, { done: "gone", notDone: "still there" });
+    }),
   destructive: ({ rooms }) => {
     const jids = unique(rooms.map((room) => parseRoom(room)));
     return {

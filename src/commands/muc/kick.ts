@@ -229,6 +229,7 @@ export default defineCommand<{ room: string; nick: string; reason?: string }, Ki
     "xmgr muc kick --via http --url https://example.com/ --auth-file ~/.config/xmgr/kick-auth room@chat.example.com Bob",
   ],
   transport: "xmpp",
+  kept: false,
   batch: "alone",
   run: ({ settings, output, sessions }, { room, nick, reason }, options) =>
     kickVia(settings, options) === "http" ? kick(settings, output, room, nick, reason, options) : kickOverXmpp(sessions, output, room, nick, reason, options.nick),

@@ -18,6 +18,7 @@ export default defineCommand<{ room: string; jid: string }>({
   examples: ["xmgr muc unban lobby@chat.example.com bob@example.com"],
   transport: "xmpp",
   batch: "write",
+  check: (args) => `xmgr muc affiliations ${args.room}`,
   async run({ sessions, output }, { room: roomText, jid: jidText }) {
     const room = parseRoom(roomText);
     const jid = bare(parseBareJid(jidText, "JID to unban")).toLowerCase();

@@ -5,7 +5,7 @@ import { XmgrError, quoted } from "../../errors.js";
 import { bare, parseBareJid, sameBare, type Jid } from "../../jid.js";
 import { KNOWN_COMMANDS, type KnownCommand } from "../../protocol/admin-forms.js";
 import { fieldValues } from "../../protocol/data-form.js";
-import { SessionClosedError, type XmppSession } from "../../xmpp/session.js";
+import { closedBeforeAnswer, type XmppSession } from "../../xmpp/session.js";
 import type { Output } from "../../output/output.js";
 import { infoText, runAdhoc } from "../adhoc-call.js";
 import type { SessionSource } from "../xmpp-session.js";
@@ -106,7 +106,7 @@ export async function closesOwnSession<T>(work: () => Promise<T>, whenClosed: T)
   try {
     return await work();
   } catch (error) {
-    if (error instanceof SessionClosedError) return whenClosed;
+    if (closedBeforeAnswer(error)) return whenClosed;
     throw error;
   }
 }

@@ -7,6 +7,7 @@ import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
 import { NEW_PASSWORD_OPTIONS, newPassword, type NewPasswordOptions } from "./new-password.js";
+import { setPasswordTruthfully } from "./password-write.js";
 import { ROLES_MODULE_SECTION, RolesModuleMissing, setRole } from "./roles.js";
 
 /** Hosts found without mod_admin_roles in this process: in a shell batch, warned once, not asked again. */
@@ -17,7 +18,7 @@ export default defineCommand<{ jid: string }, NewPasswordOptions & { role?: stri
   name: "create",
   summary: "create an account",
   details:
-    "The password is typed twice without echo on a terminal, or read from --new-password-file, or made up with --random-password (printed once on stdout). It is never taken from the command line. " +
+    "The password is typed twice without echo on a terminal, or read from --new-password-file, or made up with --random-password (printed once on stdout). It is never taken from the command line. If the answer is lost (no answer in time, the connection cut), xmgr logs in as the new account with the new password to see whether it was created, and says what it found; a --random-password that may be set is printed all the same. " +
     `The account gets --role, or the role prosodyctl shell user:create gives (the host's default_provisioned_role, prosody:member unless set), through xmgr's module mod_admin_roles (${ROLES_MODULE_SECTION}); without that module, a warning says it kept the server's default (prosody:registered), and --role fails (exit 5) after creating the account. Needs a server admin (mod_admin_adhoc).`,
   args: [{ name: "jid", kind: "account", help: "the new account, e.g. carol@example.com" }],
   options: [...NEW_PASSWORD_OPTIONS, { long: "--role", value: "ROLE", help: "its primary role (default: prosody:member, as prosodyctl shell user:create)" }],
@@ -29,13 +30,26 @@ export default defineCommand<{ jid: string }, NewPasswordOptions & { role?: stri
     "pwgen -s 20 1 | xmgr user create carol@example.com --new-password-file -",
   ],
   transport: "xmpp",
+  kept: false,
   batch: "write",
-  async run({ sessions, output, prompts, inShell }, { jid }, options) {
+  async run({ settings, sessions, output, prompts, inShell }, { jid }, options) {
     const target = parseBareJid(jid, "account JID");
     const account = bare(target);
-    const { password, generated } = await newPassword(options, prompts, account, inShell);
+    const chosen = await newPassword(options, prompts, account, inShell);
+    const { password, generated } = chosen;
+    const confirmed = await setPasswordTruthfully({ settings, output }, target, chosen, `creating ${account}`, () =>
+      sessions.use(({ session }) =>
+        runAdhoc(session, {
+          to: target.domain,
+          ...KNOWN_COMMANDS.addUser,
+          values: { accountjid: [account], password: [password], "password-verify": [password] },
+          // Prosody's note does not say which account: with several creations in a batch, that matters.
+          errorNote: (text) =>
+            text === "Account already exists" ? new XmgrError("failure", `The account ${account} already exists; nothing was changed.`, `To set its password instead: xmgr user password ${account}`) : undefined,
+        }),
+      ),
+    );
     const role = await sessions.use(async ({ session }) => {
-      await runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.addUser, values: { accountjid: [account], password: [password], "password-verify": [password] } });
       if (options.role === undefined && hostsWithoutRoles.has(target.domain)) return undefined;
       try {
         return await setRole(session, target.domain, account, options.role);
@@ -55,10 +69,11 @@ export default defineCommand<{ jid: string }, NewPasswordOptions & { role?: stri
       }
     });
     if (output.json) {
-      output.jsonData({ account, created: true, ...(role !== undefined && { role }), ...(generated && { password }) });
+      output.jsonData({ account, created: true, ...(role !== undefined && { role }), ...(confirmed.by === "login" && { answerLost: true }), ...(generated && { password }) });
       return;
     }
     if (generated) output.data(password);
-    output.ok(`Created ${account}${role !== undefined ? ` with role ${role}` : ""}${generated ? " (its password is the line above, shown only this once)" : ""}`);
+    const checked = confirmed.by === "login" ? `; its answer was lost (${confirmed.reason}), and xmgr logged in as it with the new password to check` : "";
+    output.ok(`Created ${account}${role !== undefined ? ` with role ${role}` : ""}${generated ? " (its password is the line above, shown only this once)" : ""}${checked}`);
   },
 });

@@ -1,7 +1,10 @@
 // xmgr user delete JID…: delete accounts and all their data (admin#delete-user).
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { defineCommand } from "../define.js";
-import { actOnAccounts } from "./admin-accounts.js";
+import { ExitCode } from "../../errors.js";
+import { bare } from "../../jid.js";
+import { verdictOver } from "../lost-answer.js";
+import { actOnAccounts, parseAccounts, userStats } from "./admin-accounts.js";
 
 export default defineCommand<{ jids: string[] }>({
   section: "user",
@@ -13,6 +16,23 @@ export default defineCommand<{ jids: string[] }>({
   examples: ["xmgr user delete alice@example.com", "xmgr user delete --yes alice@example.com bob@example.com"],
   transport: "xmpp",
   batch: "write",
+  check: (args) => `xmgr user info ${args.jids.join(" / ")} (exit 4: no such account)`,
+  verify: ({ sessions }, { jids }) =>
+    sessions.fresh(async ({ session }) => {
+      const accounts = parseAccounts(jids);
+      const gone = await Promise.all(
+        accounts.map((jid) =>
+          userStats(session, jid).then(
+            () => false,
+            (error: { exitCode?: number }) => {
+              if (error.exitCode === ExitCode.notFound) return true;
+              throw error;
+            },
+          ),
+        ),
+      );
+      return verdictOver(accounts.map(bare), gone, { done: "gone", notDone: "still there" });
+    }),
   destructive: ({ jids }) =>
     jids.length === 1
       ? { action: `Delete the account ${jids[0]} and all its data`, typeToConfirm: jids[0] }

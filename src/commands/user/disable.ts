@@ -13,5 +13,6 @@ export default defineCommand<{ jids: string[] }>({
   examples: ["xmgr user disable mallory@example.com", "xmgr user disable a@example.com b@example.com"],
   transport: "xmpp",
   batch: "write",
+  check: () => "xmgr user list --disabled",
   run: ({ sessions, output }, { jids }) => actOnAccounts(sessions, output, jids, KNOWN_COMMANDS.disableUser, { done: "Disabled", notDone: "disabled" }),
 });

@@ -12,5 +12,6 @@ export default defineCommand<{ jids: string[] }>({
   examples: ["xmgr user enable mallory@example.com"],
   transport: "xmpp",
   batch: "write",
+  check: () => "xmgr user list --disabled",
   run: ({ sessions, output }, { jids }) => actOnAccounts(sessions, output, jids, KNOWN_COMMANDS.reenableUser, { done: "Enabled", notDone: "enabled" }),
 });

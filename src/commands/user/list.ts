@@ -1,99 +1,109 @@
 // xmgr user list [HOST] [PATTERN]: a host's accounts. No stock Prosody module lists them over
 // XMPP; xmgr's prosody/mod_admin_list_users.lua answers XEP-0133's get-registered-users-list and
-// get-disabled-users-list, both asked at once (pipelined), page by page (max_items and the
-// module's own "after").
-import { XmgrError, usageError } from "../../errors.js";
-import { checkCommandAnswer, execute, parseCommandAnswer } from "../../protocol/adhoc.js";
-import { KNOWN_COMMANDS, type KnownCommand } from "../../protocol/admin-forms.js";
-import { declaredForm, fieldValues, submitForm } from "../../protocol/data-form.js";
-import type { XmppSession } from "../../xmpp/session.js";
+// get-disabled-users-list, page by page (max_items and the module's own "after"). Both lists are
+// read side by side (account-pages.ts) and each page is printed as it comes, so memory stays flat;
+// a list longer than the cap (a server that never stops sending) ends with an error.
+import { usageError } from "../../errors.js";
+import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { groupedCount } from "../../output/count.js";
 import { sanitize } from "../../output/sanitize.js";
+import { JsonArrayStream } from "../../output/json-stream.js";
 import { defineCommand } from "../define.js";
 import { hostOrLogin } from "../host-or-login.js";
+import { AccountPages, DisabledLookup, LIST_MODULE_SECTION } from "./account-pages.js";
 import { HINT as PATTERN_HINT, namePattern } from "./name-pattern.js";
-import { noSuchHost } from "../no-such-host.js";
 
-export const LIST_MODULE_SECTION = 'README, "Listing accounts: mod_admin_list_users"';
+export { LIST_MODULE_SECTION };
 
 /** Accounts a request asks for: ~35 bytes of XML each, far below the size xmgr accepts in one stanza. */
 export const DEFAULT_PAGE_SIZE = 10_000;
 
-async function listPage(session: XmppSession, host: string, command: KnownCommand, resultVar: string, pageSize: number, after?: string): Promise<string[]> {
-  const form = submitForm(declaredForm(command.fields, command.formType), { max_items: [String(pageSize)], ...(after !== undefined && { after: [after] }) });
-  const answer = parseCommandAnswer(await session.request(execute(host, command.node, { form })));
-  if (answer.stanzaError?.condition === "service-unavailable") {
-    throw new XmgrError(
-      "refused",
-      `${host} does not list its accounts over XMPP: xmgr's Prosody module mod_admin_list_users is not loaded there.`,
-      `Install prosody/mod_admin_list_users.lua and add "admin_list_users" to the host's modules_enabled (${LIST_MODULE_SECTION}).`,
-    );
-  }
-  const noHost = noSuchHost(host, answer.stanzaError);
-  if (noHost) throw noHost;
-  const checked = checkCommandAnswer(answer, { to: host, node: command.node });
-  return (checked.form ? (fieldValues(checked.form, resultVar) ?? []) : []).filter((jid) => jid !== "");
+/** The most accounts xmgr reads from one list unless --limit asks for more: beyond it, it stops with an error. */
+export const MAX_ACCOUNTS = 1_000_000;
+
+function positiveWhole(option: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(number) || number < 1) throw usageError(`Invalid ${option} ${JSON.stringify(value)}: give a whole number of 1 or more.`);
+  return number;
 }
 
-/** Every JID of a list, page after page (each page starts after the last JID of the one before). */
-async function listJids(session: XmppSession, host: string, command: KnownCommand, resultVar: string, pageSize: number): Promise<string[]> {
-  const jids: string[] = [];
-  const seen = new Set<string>();
-  for (;;) {
-    const page = await listPage(session, host, command, resultVar, pageSize, jids.at(-1));
-    // A server that ignores "after" (not xmgr's module) would send the same page forever.
-    if (page.some((jid) => seen.has(jid))) {
-      throw new XmgrError("failure", `${host} sent the same accounts again instead of the next page.`, "Give a --page-size larger than the number of accounts.");
-    }
-    for (const jid of page) seen.add(jid);
-    jids.push(...page);
-    if (page.length < pageSize) return jids;
-  }
-}
-
-export default defineCommand<{ host?: string; pattern?: string }, { disabled?: boolean; pageSize?: string }>({
+export default defineCommand<{ host?: string; pattern?: string }, { disabled?: boolean; pageSize?: string; limit?: string }>({
   section: "user",
   name: "list",
   summary: "list a host's accounts (default: your host), one JID a line",
-  details: `PATTERN keeps the accounts whose name (the part before @) matches it as a Lua pattern, as in prosodyctl shell's user:list: ^a starts with a, o.$ ends with o and one more character, [bc] holds b or c, %a+y letters then y; %. is a dot. Needs xmgr's module mod_admin_list_users on the server (${LIST_MODULE_SECTION}) and a server admin.`,
+  details:
+    `PATTERN keeps the accounts whose name (the part before @) matches it as a Lua pattern, as in prosodyctl shell's user:list: ^a starts with a, o.$ ends with o and one more character, [bc] holds b or c, %a+y letters then y; %. is a dot. ` +
+    `Accounts are printed as they arrive. --limit N prints the first N and stops; without it, xmgr stops with an error (exit 1) after reading ${groupedCount(MAX_ACCOUNTS)} accounts, so a server that never stops sending cannot fill memory or run forever. ` +
+    `Needs xmgr's module mod_admin_list_users on the server (${LIST_MODULE_SECTION}) and a server admin.`,
   args: [
     { name: "host", kind: "host", optional: true, help: "the host, e.g. example.com; default: your host" },
     { name: "pattern", kind: "text", optional: true, help: "a Lua pattern the names must match (^test, o.$, [bc])" },
   ],
   options: [
     { long: "--disabled", help: "only the disabled accounts" },
+    { long: "--limit", value: "N", help: `print at most N accounts, then stop (reads up to max(N, ${groupedCount(MAX_ACCOUNTS)}))` },
     { long: "--page-size", value: "N", help: `accounts asked for per request (default ${groupedCount(DEFAULT_PAGE_SIZE)})` },
   ],
-  examples: ["xmgr user list", "xmgr user list example.com '^test'", "xmgr user list --disabled", "xmgr --json user list | jq -r '.accounts[] | select(.disabled) | .jid'"],
+  examples: [
+    "xmgr user list",
+    "xmgr user list example.com '^test'",
+    "xmgr user list --disabled",
+    "xmgr user list --limit 100",
+    "xmgr --json user list | jq -r '.accounts[] | select(.disabled) | .jid'",
+  ],
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { host, pattern }, options) {
     const hostFor = hostOrLogin(host);
     const match = pattern === undefined ? undefined : namePattern(pattern);
-    const pageSize = options.pageSize === undefined ? DEFAULT_PAGE_SIZE : Number(options.pageSize);
-    if (!Number.isSafeInteger(pageSize) || pageSize < 1) throw usageError(`Invalid --page-size ${JSON.stringify(options.pageSize)}: give a whole number of 1 or more.`);
-    const [to, registered, disabled] = await sessions.use(async ({ session, login }) => {
+    const pageSize = positiveWhole("--page-size", options.pageSize) ?? DEFAULT_PAGE_SIZE;
+    const limit = positiveWhole("--limit", options.limit);
+    // With --limit, room for the page that holds its last account.
+    const cap = limit === undefined ? MAX_ACCOUNTS : Math.max(MAX_ACCOUNTS, limit + pageSize);
+    const capHint = `If the host really has more accounts, give --limit N with N at least their number; to see some, --limit 100.`;
+    await sessions.use(async ({ session, login }) => {
       const to = hostFor(login);
-      const [registered, disabled] = await Promise.all([
-        listJids(session, to, KNOWN_COMMANDS.getRegisteredUsersList, "registereduserjids", pageSize),
-        listJids(session, to, KNOWN_COMMANDS.getDisabledUsersList, "disableduserjids", pageSize),
-      ]);
-      return [to, registered, new Set(disabled)] as const;
+      const registered = new AccountPages(session, to, { command: KNOWN_COMMANDS.getRegisteredUsersList, resultVar: "registereduserjids", pageSize, cap, capHint });
+      const disabled = new DisabledLookup(new AccountPages(session, to, { command: KNOWN_COMMANDS.getDisabledUsersList, resultVar: "disableduserjids", pageSize, cap, capHint }));
+      // Started once the first page is in: a refusal (no module) prints nothing on stdout.
+      let json: JsonArrayStream | undefined;
+      let shown = 0;
+      let shownDisabled = 0;
+      let limited = false;
+      for (;;) {
+        const page = await registered.takePage();
+        if (output.json) json ??= new JsonArrayStream(output, { host: to }, "accounts");
+        if (page.length === 0) break;
+        const accounts: { jid: string; disabled: boolean }[] = [];
+        for (const jid of page) {
+          if (match && !match(jid.slice(0, jid.lastIndexOf("@")))) continue;
+          const isDisabled = await disabled.has(jid);
+          if (options.disabled && !isDisabled) continue;
+          if (limit !== undefined && shown === limit) {
+            limited = true;
+            break;
+          }
+          accounts.push({ jid, disabled: isDisabled });
+          shown++;
+          if (isDisabled) shownDisabled++;
+        }
+        if (json) json.add(accounts);
+        // The names are the server's words: escaped like table cells.
+        else if (accounts.length > 0) output.data(accounts.map((account) => sanitize(account.jid)).join("\n"));
+        await output.drained();
+        if (limited) break;
+      }
+      const total = registered.count;
+      if (json) {
+        json.end(limited ? { more: true } : { total });
+        return;
+      }
+      const what = options.disabled ? "disabled accounts" : "accounts";
+      const alsoDisabled = !options.disabled && shownDisabled > 0 ? ` (${shownDisabled} disabled)` : "";
+      if (limited) output.ok(`Showing the first ${shown} ${what} on ${to}${alsoDisabled}: --limit ${limit} reached, there are more`);
+      else output.ok(`Showing ${match || options.disabled ? `${shown} of ${total}` : `all ${total}`} ${what} on ${to}${alsoDisabled}`);
+      if (match && shown === 0 && total > 0) output.warn(`No account name matches ${JSON.stringify(pattern)}. ${PATTERN_HINT}`);
     });
-    const accounts = registered
-      .filter((jid) => !match || match(jid.slice(0, jid.lastIndexOf("@"))))
-      .map((jid) => ({ jid, disabled: disabled.has(jid) }))
-      .filter((account) => !options.disabled || account.disabled);
-    if (output.json) {
-      output.jsonData({ host: to, total: registered.length, accounts });
-      return;
-    }
-    // The names are the server's words: escaped like table cells.
-    if (accounts.length > 0) output.data(accounts.map((account) => sanitize(account.jid)).join("\n"));
-    const shownDisabled = accounts.filter((account) => account.disabled).length;
-    const what = options.disabled ? "disabled accounts" : "accounts";
-    const showing = match || options.disabled ? `${accounts.length} of ${registered.length}` : `all ${registered.length}`;
-    output.ok(`Showing ${showing} ${what} on ${to}${!options.disabled && shownDisabled > 0 ? ` (${shownDisabled} disabled)` : ""}`);
-    if (match && accounts.length === 0 && registered.length > 0) output.warn(`No account name matches ${JSON.stringify(pattern)}. ${PATTERN_HINT}`);
   },
 });

@@ -6,6 +6,7 @@ import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
 import { closesOwnSession, noSuchAccount } from "./admin-accounts.js";
 import { NEW_PASSWORD_OPTIONS, newPassword, type NewPasswordOptions } from "./new-password.js";
+import { setPasswordTruthfully } from "./password-write.js";
 
 export default defineCommand<{ jid: string }, NewPasswordOptions>({
   section: "user",
@@ -13,26 +14,31 @@ export default defineCommand<{ jid: string }, NewPasswordOptions>({
   aliases: ["passwd"],
   summary: "set an account's password (closes all its sessions)",
   details:
-    "The password is typed twice without echo on a terminal, or read from --new-password-file, or made up with --random-password (printed once on stdout). It is never taken from the command line. The server closes every open session of the account. Needs a server admin (mod_admin_adhoc).",
+    "The password is typed twice without echo on a terminal, or read from --new-password-file, or made up with --random-password (printed once on stdout). It is never taken from the command line. The server closes every open session of the account. If the answer is lost (no answer in time, the connection cut), xmgr logs in as the account with the new password to see whether it was set, and says what it found; a --random-password that may be set is printed all the same. Needs a server admin (mod_admin_adhoc).",
   args: [{ name: "jid", kind: "account", help: "the account, e.g. alice@example.com" }],
   options: NEW_PASSWORD_OPTIONS,
   examples: ["xmgr user password alice@example.com", "xmgr user password alice@example.com --random-password", "xmgr user password alice@example.com --new-password-file alice.pw"],
   transport: "xmpp",
+  kept: false,
   batch: "write",
-  async run({ sessions, output, prompts, inShell }, { jid }, options) {
+  async run({ settings, sessions, output, prompts, inShell }, { jid }, options) {
     const target = parseBareJid(jid, "account JID");
     const account = bare(target);
-    const { password, generated } = await newPassword(options, prompts, account, inShell);
-    await sessions.use(({ session, login }) => {
-      const change = () => runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.changeUserPassword, values: { accountjid: [account], password: [password] }, errorNote: noSuchAccount(account) });
-      // xmgr's own account: the server closes this session too, before it answers.
-      return sameBare(target, login) ? closesOwnSession(change, undefined) : change();
-    });
+    const chosen = await newPassword(options, prompts, account, inShell);
+    const { password, generated } = chosen;
+    const confirmed = await setPasswordTruthfully({ settings, output }, target, chosen, `the new password of ${account}`, () =>
+      sessions.use(({ session, login }) => {
+        const change = () => runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.changeUserPassword, values: { accountjid: [account], password: [password] }, errorNote: noSuchAccount(account) });
+        // xmgr's own account: the server closes this session too, before it answers.
+        return sameBare(target, login) ? closesOwnSession(change, undefined) : change();
+      }),
+    );
     if (output.json) {
-      output.jsonData({ account, changed: true, sessionsClosed: true, ...(generated && { password }) });
+      output.jsonData({ account, changed: true, sessionsClosed: true, ...(confirmed.by === "login" && { answerLost: true }), ...(generated && { password }) });
       return;
     }
     if (generated) output.data(password);
-    output.ok(`Password of ${account} changed${generated ? " (the new one is the line above, shown only this once)" : ""}; the server closed all its sessions`);
+    const checked = confirmed.by === "login" ? `; its answer was lost (${confirmed.reason}), and xmgr logged in as ${account} with the new password to check` : "";
+    output.ok(`Password of ${account} changed${generated ? " (the new one is the line above, shown only this once)" : ""}; the server closed all its sessions${checked}`);
   },
 });

@@ -3,7 +3,7 @@ import { XmgrError, exitKind, usageError, quoted } from "../../errors.js";
 import { bare, parseBareJid, sameBare } from "../../jid.js";
 import { passwordResetRequired, readStanzaError, revokeRequest, type AuthKind, type Client, type StanzaErrorInfo } from "../../protocol/manage-clients.js";
 import type { Output } from "../../output/output.js";
-import { SessionClosedError } from "../../xmpp/session.js";
+import { closedBeforeAnswer } from "../../xmpp/session.js";
 import type { LoggedIn, SessionSource } from "../xmpp-session.js";
 import { clientsOf, invalidateOwnToken, revocableLeft, waitUntilDisconnected } from "../revocation.js";
 import { refusal } from "./refusals.js";
@@ -41,7 +41,7 @@ export async function revokeClient(sessions: SessionSource, output: Output, jidT
         return await login.session.request(revokeRequest(what, own ? undefined : targetText));
       } catch (error) {
         // The stream closed under the request: the selector named the session it was sent on.
-        if (error instanceof SessionClosedError && own && namesOwnClient(what, login.clientId)) return undefined;
+        if (closedBeforeAnswer(error) && own && namesOwnClient(what, login.clientId)) return undefined;
         throw error;
       }
     };
@@ -113,7 +113,7 @@ async function revokeOwnClient(login: LoggedIn, selector: string, output: Output
     try {
       await login.session.request(revokeRequest(selector));
     } catch (error) {
-      if (!(error instanceof SessionClosedError)) throw error;
+      if (!closedBeforeAnswer(error)) throw error;
     }
   }
   await login.session.close();
