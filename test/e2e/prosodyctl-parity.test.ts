@@ -97,6 +97,7 @@ describe("c2s show / c2s count", () => {
     expect(asShellRows(shown, expected.keys())).toEqual(expected);
     expect(shown.some((row) => row.resource.startsWith("xmgr-"))).toBe(false);
 
+    await tb.xmgrSessionsGone(`admin@${tb.host}`); // the run above, which this one would list
     const table = await xmgr(["c2s", "show"]);
     expect(table.code).toBe(0);
     expect(table.stdout).not.toContain("available");
@@ -104,6 +105,7 @@ describe("c2s show / c2s count", () => {
   });
 
   test("c2s show --columns: session id, role, IP version, TLS, SM, CSI as prosodyctl shell c2s:show shows them (mod_admin_sessions)", async () => {
+    await tb.xmgrSessionsGone(`admin@${tb.host}`);
     const rows = (await shell("c2s", "show")).split("\n").map((line) => line.split("|").map((cell) => cell.trim()));
     const header = rows.find((cells) => cells.includes("JID") && cells.includes("Session ID"))!;
     const at = (title: string) => header.indexOf(title);
@@ -126,6 +128,7 @@ describe("c2s show / c2s count", () => {
   });
 
   test("c2s show --include-self: xmgr's own session too, blank (it sends no presence)", async () => {
+    await tb.xmgrSessionsGone(`admin@${tb.host}`);
     const shown = json(await xmgr(["--json", "c2s", "show", "--include-self"])).sessions as { account: string; resource: string; show?: string }[];
     const own = shown.filter((row) => row.account === `admin@${tb.host}`);
     expect(own).toHaveLength(1);
