@@ -8,6 +8,7 @@
 --   xmgr:modules#list    host ("*": the global modules) → modules
 --   xmgr:modules#load    host, module → info/error notes worded as mod_admin_adhoc's modules#load
 --   xmgr:modules#unload  host, modules → info note worded as mod_admin_adhoc's modules#unload
+--   xmgr:modules#reload  host, modules → the same for modules#reload
 --
 -- They reach every host of the server, so they need prosody:operator by default (permissions
 -- "adhoc:<node>", as mod_admin_adhoc's global commands).
@@ -107,25 +108,38 @@ module:provides("adhoc", simple_command("Load a module on a host", "xmgr:modules
 			.. '". Error was: "' .. tostring(load_err or "<unspecified>") .. '"');
 	end));
 
-module:provides("adhoc", simple_command("Unload modules on a host", "xmgr:modules#unload",
-	{ host_field, { name = "modules", type = "text-multi", required = true, label = "Modules to be unloaded" } }, nil,
-	function(fields, data)
+-- Unloads or reloads each module on a host; the note is worded as mod_admin_adhoc's modules#unload / #reload.
+local function change_modules(action, past, change)
+	return function(fields, data)
 		local host, err = known_host(fields.host);
 		if not host then return error_result(err); end
 		local ok_list, err_list = {}, {};
 		for name in tostring(fields.modules):gmatch("[^\n]+") do
-			local ok, unload_err = modulemanager.unload(host, name);
+			local ok, change_err = change(host, name);
 			if ok then
 				ok_list[#ok_list + 1] = name;
 			else
-				err_list[#err_list + 1] = name .. "(Error: " .. tostring(unload_err) .. ")";
+				err_list[#err_list + 1] = name .. "(Error: " .. tostring(change_err) .. ")";
 			end
-			module:log("info", "mod_%s unloaded on %s by %s", name, host, jid_bare(data.from) or "?");
+			module:log("info", "mod_%s %s on %s by %s", name, past, host, jid_bare(data.from) or "?");
 		end
-		local info = (#ok_list > 0 and ("The following modules were successfully unloaded on host " .. host .. ":\n"
+		local info = (#ok_list > 0 and ("The following modules were successfully " .. past .. " on host " .. host .. ":\n"
 			.. table.concat(ok_list, "\n")) or "")
 			.. ((#ok_list > 0 and #err_list > 0) and "\n" or "")
-			.. (#err_list > 0 and ("Failed to unload the following modules on host " .. host .. ":\n"
+			.. (#err_list > 0 and ("Failed to " .. action .. " the following modules on host " .. host .. ":\n"
 			.. table.concat(err_list, "\n")) or "");
 		return { status = "completed", info = info };
-	end));
+	end;
+end
+
+local function modules_field(label) return { name = "modules", type = "text-multi", required = true, label = label }; end
+
+module:provides("adhoc", simple_command("Unload modules on a host", "xmgr:modules#unload",
+	{ host_field, modules_field("Modules to be unloaded") }, nil, change_modules("unload", "unloaded", modulemanager.unload)));
+
+module:provides("adhoc", simple_command("Reload modules on a host", "xmgr:modules#reload",
+	{ host_field, modules_field("Modules to be reloaded") }, nil, change_modules("reload", "reloaded", function(host, name)
+		-- modulemanager.reload of a module that is not loaded says nothing; say it as unload does.
+		if not modulemanager.is_loaded(host, name) then return nil, "module-not-loaded"; end
+		return modulemanager.reload(host, name);
+	end)));

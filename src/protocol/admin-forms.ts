@@ -74,6 +74,7 @@ export const KNOWN_COMMANDS = {
   anyHostModulesList: { node: "xmgr:modules#list", fields: [{ var: "host", type: "text-single", required: true }] },
   anyHostModulesLoad: { node: "xmgr:modules#load", fields: [{ var: "host", type: "text-single", required: true }, { var: "module", type: "text-single", required: true }] },
   anyHostModulesUnload: { node: "xmgr:modules#unload", fields: [{ var: "host", type: "text-single", required: true }, { var: "modules", type: "text-multi", required: true }] },
+  anyHostModulesReload: { node: "xmgr:modules#reload", fields: [{ var: "host", type: "text-single", required: true }, { var: "modules", type: "text-multi", required: true }] },
 } satisfies Record<string, KnownCommand>;
 
 export function knownCommand(node: string): KnownCommand | undefined {

@@ -310,11 +310,17 @@ describe("hosts and modules (xmgr's mod_admin_hosts)", () => {
     }
   });
 
-  test("module load / unload on a component: prosodyctl then shows it loaded / gone", async () => {
+  test("module load / reload / unload on a component: prosodyctl then shows it loaded / reloaded / gone", async () => {
     expect(await shellModules(tb.mucHost)).not.toContain("uptime");
     const load = await xmgr(["module", "load", "uptime", tb.mucHost]);
     expect(load.code).toBe(0);
     expect(load.stderr).toContain(`OK: uptime loaded on ${tb.mucHost}`);
+    expect(await shellModules(tb.mucHost)).toContain("uptime");
+    const reloadsBefore = tb.log().split("\n").filter((line) => line.includes("mod_uptime") && /reload/i.test(line)).length;
+    const reload = await xmgr(["module", "reload", "uptime", tb.mucHost]);
+    expect(reload.code).toBe(0);
+    expect(reload.stderr).toContain(`OK: uptime reloaded on ${tb.mucHost}`);
+    expect(tb.log().split("\n").filter((line) => line.includes("mod_uptime") && /reload/i.test(line)).length).toBeGreaterThan(reloadsBefore);
     expect(await shellModules(tb.mucHost)).toContain("uptime");
     const unload = await xmgr(["module", "unload", "uptime", tb.mucHost]);
     expect(unload.code).toBe(0);

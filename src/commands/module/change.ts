@@ -17,8 +17,8 @@ export interface ChangeOptions {
 }
 
 const COMMANDS = {
-  unload: { host: KNOWN_COMMANDS.modulesUnload, global: KNOWN_COMMANDS.globalUnload },
-  reload: { host: KNOWN_COMMANDS.modulesReload, global: KNOWN_COMMANDS.globalReload },
+  unload: { host: KNOWN_COMMANDS.modulesUnload, global: KNOWN_COMMANDS.globalUnload, anyHost: KNOWN_COMMANDS.anyHostModulesUnload },
+  reload: { host: KNOWN_COMMANDS.modulesReload, global: KNOWN_COMMANDS.globalReload, anyHost: KNOWN_COMMANDS.anyHostModulesReload },
 };
 
 export async function changeModules({ sessions, output }: CommandContext, action: "unload" | "reload", words: string[], options: ChangeOptions): Promise<void> {
@@ -33,11 +33,11 @@ export async function changeModules({ sessions, output }: CommandContext, action
       }
       return [to, outcomes] as const;
     }
-    if (action === "unload" && to !== login.domain) {
+    if (to !== login.domain) {
       // Another host or a component (no mod_admin_adhoc there): through xmgr's mod_admin_hosts at the login host.
       try {
-        const call = { session, at: login.domain, account, what: `unload modules on ${to}` };
-        const answer = await runHostsCommand(call, KNOWN_COMMANDS.anyHostModulesUnload, { host: [to], modules: [target.modules.join("\n")] });
+        const call = { session, at: login.domain, account, what: `${action} modules on ${to}` };
+        const answer = await runHostsCommand(call, COMMANDS[action].anyHost, { host: [to], modules: [target.modules.join("\n")] });
         return [to, hostModulesOutcome(infoText(answer), to, target.modules)] as const;
       } catch (error) {
         if (!(error instanceof HostsModuleMissing)) throw error;
