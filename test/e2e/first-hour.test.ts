@@ -1,0 +1,169 @@
+/**
+ * A new user's first hour, with the built bin/xmgr against a real Prosody 13: `xmgr login` (options
+ * or a terminal's questions) checks the login, saves the FAST token and writes the profile; later
+ * runs need neither options nor the password; `xmgr whoami` says what they use; the config file is
+ * refused for its mode only when it holds a secret; `~/` in its file keys is the home folder; an
+ * unknown profile names the ones there are.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
+import { chmod, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { startTestbed, type Testbed } from "../support/testbed.js";
+import { loginArgs, xmgrUser, type XmgrUser } from "../support/xmgr.js";
+import { TmuxTerminal } from "../support/tmux.js";
+
+const PASSWORD = "first-hour-pw";
+
+let tb: Testbed;
+const users: XmgrUser[] = [];
+const terminals: TmuxTerminal[] = [];
+
+async function newUser(): Promise<XmgrUser> {
+  const user = await xmgrUser();
+  users.push(user);
+  return user;
+}
+
+beforeAll(async () => {
+  tb = await startTestbed();
+  await tb.register("alice", PASSWORD);
+});
+
+afterAll(async () => {
+  await Promise.all(terminals.map((term) => term.kill()));
+  await Promise.all(users.map((user) => user.cleanup()));
+  await tb?.stop();
+});
+
+describe("xmgr login and whoami", () => {
+  test("login with --jid/--server/--ca writes the profile (0600, no password) and later runs need neither options nor the password", async () => {
+    const user = await newUser();
+    const [, , , serverOption, , caOption] = loginArgs(tb, "alice");
+    const login = await user.run([...loginArgs(tb, "alice"), "login"], { XMGR_PASSWORD: PASSWORD });
+    expect(login.code).toBe(0);
+    expect(login.stderr).toContain(`OK: Logged in as alice@${tb.host}; profile default saved in `);
+    expect(login.stderr).toMatch(/The server gave a FAST token \(HT-SHA-256-\S+\): the next runs log in without the password/);
+    const configFile = join(user.configDir, "config");
+    const config = await readFile(configFile, "utf8");
+    expect(config).toBe(`[default]\njid = alice@${tb.host}\nserver = ${serverOption}\nca = ${caOption}\n`);
+    expect((await stat(configFile)).mode & 0o777).toBe(0o600);
+    expect(config).not.toContain(PASSWORD);
+
+    const later = await user.run(["server", "uptime"]);
+    expect(later.stderr).toBe("");
+    expect(later.code).toBe(0);
+    expect(later.stdout).toContain(`${tb.host} has been running for`);
+
+    const whoami = await user.run(["--json", "whoami"]);
+    expect(whoami.code).toBe(0);
+    const shown = JSON.parse(whoami.stdout) as Record<string, unknown> & { fastToken: { mechanism: string; valid: boolean } };
+    expect(shown).toMatchObject({ profile: "default", configFile, jid: `alice@${tb.host}`, server: serverOption, ca: caOption });
+    expect(shown.fastToken.mechanism).toMatch(/^HT-SHA-256-/);
+    expect(shown.fastToken.valid).toBe(true);
+    const text = await user.run(["whoami"]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(new RegExp(`^Account: +alice@${tb.host.replace(/\./g, "\\.")}$`, "m"));
+    expect(text.stdout).toMatch(/^Login: +FAST token HT-SHA-256-\S+, saved \d+ seconds? ago, valid until /m);
+  });
+
+  test("login into a new profile adds its section and keeps the rest of the file; a failed login writes nothing", async () => {
+    const user = await newUser();
+    await mkdir(user.configDir, { recursive: true, mode: 0o700 });
+    const configFile = join(user.configDir, "config");
+    const before = "# mine\n[default]\ntimeout = 30\n";
+    await writeFile(configFile, before, { mode: 0o600 });
+    const refused = await user.run([...loginArgs(tb, "alice"), "--profile", "staging", "login"], { XMGR_PASSWORD: "wrong" });
+    expect(refused.code).toBe(3);
+    expect(await readFile(configFile, "utf8")).toBe(before);
+    const login = await user.run([...loginArgs(tb, "alice"), "--profile", "staging", "login"], { XMGR_PASSWORD: PASSWORD });
+    expect(login.code).toBe(0);
+    expect(login.stderr).toContain("profile staging saved in");
+    expect(await readFile(configFile, "utf8")).toBe(`${before}\n[profile staging]\njid = alice@${tb.host}\nserver = 127.0.0.1:${tb.c2sPort}\nca = ${tb.caFile}\n`);
+    const later = await user.run(["--profile", "staging", "server", "uptime"]);
+    expect(later.code).toBe(0);
+  });
+
+  test("on a terminal, login asks for the account, server, CA and password, then later runs need none of them", async () => {
+    const user = await newUser();
+    const term = new TmuxTerminal(user.home, user.env);
+    terminals.push(term);
+    await term.start(["login"]);
+    await term.contains("Account (user@domain):");
+    await term.type(`alice@${tb.host}`);
+    await term.keys("Enter");
+    await term.contains("Server (HOST[:PORT], xmpps://HOST[:PORT]) (blank: found from the domain's DNS):");
+    await term.type(`127.0.0.1:${tb.c2sPort}`);
+    await term.keys("Enter");
+    await term.contains("(blank: the system's CAs):");
+    await term.type(tb.caFile);
+    await term.keys("Enter");
+    await term.contains("Password:");
+    await term.type(PASSWORD);
+    await term.keys("Enter");
+    const screen = await term.contains("[exit ");
+    expect(screen).toContain("[exit 0]");
+    expect(screen).not.toContain(PASSWORD);
+    expect(await readFile(join(user.configDir, "config"), "utf8")).toContain(`jid = alice@${tb.host}\n`);
+    const later = await user.run(["server", "uptime"]);
+    expect(later.code).toBe(0);
+  });
+
+  test("whoami without an account says to run xmgr login (exit 2); `login` is a command, not a near miss of logout", async () => {
+    const user = await newUser();
+    const whoami = await user.run(["whoami"]);
+    expect(whoami.code).toBe(2);
+    expect(whoami.stderr).toContain("No account configured for profile default.");
+    expect(whoami.stderr).toContain("xmgr login");
+    const help = await user.run(["login", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: xmgr login /);
+    const noJid = await user.run(["login"]);
+    expect(noJid.code).toBe(2);
+    expect(noJid.stderr).toContain("--jid");
+  });
+});
+
+describe("the config file", () => {
+  test("readable by others but holding no secret is used; holding a password it is refused with the chmod", async () => {
+    const user = await newUser();
+    await mkdir(user.configDir, { recursive: true, mode: 0o700 });
+    const configFile = join(user.configDir, "config");
+    await writeFile(configFile, `[default]\njid = alice@${tb.host}\nserver = 127.0.0.1:${tb.c2sPort}\nca = ${tb.caFile}\n`);
+    await chmod(configFile, 0o644);
+    const used = await user.run(["server", "uptime"], { XMGR_PASSWORD: PASSWORD });
+    expect(used.stderr).toBe("");
+    expect(used.code).toBe(0);
+    await writeFile(configFile, `[default]\njid = alice@${tb.host}\npassword = ${PASSWORD}\n`);
+    await chmod(configFile, 0o644);
+    const refused = await user.run(["server", "uptime"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`chmod 600 '${configFile}'`);
+    expect(refused.stderr).not.toContain(PASSWORD);
+    await chmod(configFile, 0o664);
+    await writeFile(configFile, `[default]\njid = alice@${tb.host}\n`);
+    const writable = await user.run(["whoami"]);
+    expect(writable.code).toBe(2);
+    expect(writable.stderr).toContain(`chmod 600 '${configFile}'`);
+  });
+
+  test("~/ in password_file and ca is the home folder", async () => {
+    const user = await newUser();
+    await mkdir(user.configDir, { recursive: true, mode: 0o700 });
+    await writeFile(join(user.home, "pw"), `${PASSWORD}\n`, { mode: 0o600 });
+    await writeFile(join(user.home, "ca.pem"), await readFile(tb.caFile));
+    await writeFile(join(user.configDir, "config"), `[default]\njid = alice@${tb.host}\nserver = 127.0.0.1:${tb.c2sPort}\nca = ~/ca.pem\npassword_file = ~/pw\n`, { mode: 0o600 });
+    const result = await user.run(["server", "uptime"]);
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
+  test("an unknown --profile names the profiles the file has", async () => {
+    const user = await newUser();
+    await mkdir(user.configDir, { recursive: true, mode: 0o700 });
+    await writeFile(join(user.configDir, "config"), `[default]\njid = alice@${tb.host}\n[profile staging]\n[profile prod]\n`, { mode: 0o600 });
+    const result = await user.run(["--profile", "stagign", "server", "uptime"]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Profile "stagign" not found');
+    expect(result.stderr).toContain("its profiles are staging, prod (and default)");
+  });
+});
