@@ -73,13 +73,15 @@ async function runOnce(def: CommandDef, args: Values, options: Values, command: 
   if (typeof kept === "number") return kept;
   const [{ terminalPrompts }, { oneShotSession }] = await Promise.all([import("./config/prompt.js"), import("./commands/xmpp-session.js")]);
   const commandLine = `xmgr ${process.argv.slice(2).map(shellQuoted).join(" ")}`;
+  const failed = () => Promise.reject(kept && kept.loginFailure);
+  const sessions = kept ? { use: failed, fresh: failed } : oneShotSession(settings, output);
+  const { completeArgs } = await import("./commands/complete-args.js");
+  args = await completeArgs(def, args, settings, sessions);
   if (def.destructive) {
     const { confirmOrRefuse } = await import("./commands/confirm.js");
     await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), terminalPrompts, commandLine);
   }
   try {
-    const failed = () => Promise.reject(kept && kept.loginFailure);
-    const sessions = kept ? { use: failed, fresh: failed } : oneShotSession(settings, output);
     const { runTruthfully } = await import("./commands/lost-answer.js");
     return await runTruthfully(def, { settings, output, sessions, prompts: terminalPrompts, inShell: false, commandLine }, args, options);
   } catch (error) {

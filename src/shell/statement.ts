@@ -10,6 +10,7 @@ import { BUILTINS, helpText, resolveCommand, type Kind } from "./commands.js";
 import { batchKind, commandPath, type Prompts } from "../commands/define.js";
 import { confirmOrRefuse } from "../commands/confirm.js";
 import { AnswerLost, runTruthfully } from "../commands/lost-answer.js";
+import { completeArgs } from "../commands/complete-args.js";
 import type { Painters } from "../output/paint.js";
 import type { ShellOutput } from "./output.js";
 import type { PersistentSession } from "./session-source.js";
@@ -86,8 +87,10 @@ export function prepareWords(words: string[], text: string, line: number, env: S
     kind: command.transport === "xmpp" && !env.sessions.isOpen ? "alone" : batchKind(command, args, options, ownClientId),
     run: (output) =>
       settle(text, line, env, output, async () => {
-        if (command.destructive) await confirmOrRefuse(command.destructive(args, options), Boolean(options.yes), env.prompts, text);
-        await runTruthfully(command, { settings: env.settings, output, sessions: env.sessions.for(output), prompts: env.prompts, inShell: true, commandLine: text }, args, options).catch((error: unknown) => {
+        const sessions = env.sessions.for(output);
+        const completed = await completeArgs(command, args, env.settings, sessions);
+        if (command.destructive) await confirmOrRefuse(command.destructive(completed, options), Boolean(options.yes), env.prompts, text);
+        await runTruthfully(command, { settings: env.settings, output, sessions, prompts: env.prompts, inShell: true, commandLine: text }, completed, options).catch((error: unknown) => {
           throw inCommandWords(error, commandPath(command));
         });
         command.args.forEach((arg, index) => {

@@ -26,7 +26,7 @@ async function newUser(): Promise<XmgrUser> {
 
 beforeAll(async () => {
   tb = await startTestbed();
-  await tb.register("alice", PASSWORD);
+  await Promise.all([tb.register("alice", PASSWORD), tb.register("admin", PASSWORD)]);
 });
 
 afterAll(async () => {
@@ -165,5 +165,58 @@ describe("the config file", () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('Profile "stagign" not found');
     expect(result.stderr).toContain("its profiles are staging, prod (and default)");
+  });
+});
+
+describe("names as the user types them and as the server stores them", () => {
+  const asAdmin = (user: XmgrUser, args: string[]) => user.run([...loginArgs(tb, "admin"), ...args], { XMGR_PASSWORD: PASSWORD });
+
+  test("a login JID without a domain says that the domain is missing (exit 2)", async () => {
+    const user = await newUser();
+    const result = await user.run(["--jid", "admin", "server", "uptime"], { XMGR_PASSWORD: PASSWORD });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Invalid login JID "admin": the domain is missing (expected user@domain).');
+  });
+
+  test("an account without a domain is at the login's domain, as prosodyctl users expect", async () => {
+    const user = await newUser();
+    const created = await asAdmin(user, ["user", "create", "carol", "--random-password"]);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain(`Created carol@${tb.host}`);
+    const listed = await tb.prosodyctl(["shell", "user", "list", tb.host]);
+    expect(listed.stdout).toContain(`carol@${tb.host}`);
+    const info = await asAdmin(user, ["--json", "user", "info", "carol"]);
+    expect(info.code).toBe(0);
+    expect(info.stdout).toContain(`carol@${tb.host}`);
+  });
+
+  test("user create Straße@… prints the account the server created: strasse@…", async () => {
+    const user = await newUser();
+    const created = await asAdmin(user, ["user", "create", `Straße@${tb.host}`, "--random-password"]);
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain(`Created strasse@${tb.host} `);
+    const listed = await tb.prosodyctl(["shell", "user", "list", tb.host]);
+    expect(listed.stdout).toContain(`strasse@${tb.host}`);
+    expect(listed.stdout).not.toContain("Straße");
+  });
+
+  test("a room without its service: with two MUC services xmgr says how to name it; with one it is that service's room", async () => {
+    const user = await newUser();
+    const ambiguous = await asAdmin(user, ["muc", "info", "lobby"]);
+    expect(ambiguous.code).toBe(2);
+    expect(ambiguous.stderr).toContain(`The room "lobby" has no service, and xmgr cannot pick one: ${tb.host} has 2 MUC services`);
+    expect(ambiguous.stderr).toContain("Name the room in full: lobby@SERVICE");
+    const off = await tb.prosodyctl(["shell", "host", "deactivate", tb.mucOwnersHost]);
+    expect(off.code).toBe(0);
+    try {
+      const created = await asAdmin(user, ["muc", "create", "lobby", "--persistent"]);
+      expect(created.stderr).toContain(`lobby@${tb.mucHost}`);
+      expect(created.code).toBe(0);
+      const info = await asAdmin(user, ["--json", "muc", "info", "lobby"]);
+      expect(info.code).toBe(0);
+      expect(info.stdout).toContain(`lobby@${tb.mucHost}`);
+    } finally {
+      await tb.prosodyctl(["shell", "host", "activate", tb.mucOwnersHost]);
+    }
   });
 });

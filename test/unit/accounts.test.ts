@@ -27,7 +27,7 @@ describe("parseAccounts / byHost", () => {
   });
   test("a full JID or garbage is a usage error", () => {
     expect(() => parseAccounts(["a@x.test/res"])).toThrow(/bare JID/);
-    expect(() => parseAccounts(["nope"])).toThrow(/no user part/);
+    expect(() => parseAccounts(["nope"])).toThrow(/the domain is missing/);
   });
 });
 
