@@ -220,3 +220,29 @@ describe("names as the user types them and as the server stores them", () => {
     }
   });
 });
+
+describe("typing a new password on a terminal", () => {
+  test("two passwords that differ are asked again instead of aborting; the matching pair creates the account", async () => {
+    const user = await newUser();
+    const term = new TmuxTerminal(user.home, user.env);
+    terminals.push(term);
+    await term.start([...loginArgs(tb, "admin"), "user", "create", `dora@${tb.host}`], { XMGR_PASSWORD: PASSWORD });
+    await term.contains(`New password for dora@${tb.host}:`);
+    await term.type("first-try");
+    await term.keys("Enter");
+    await term.contains("Type it again:");
+    await term.type("frist-try");
+    await term.keys("Enter");
+    await term.contains(`The two passwords differ. New password for dora@${tb.host}:`);
+    await term.type("second-try");
+    await term.keys("Enter");
+    await term.contains(/Type it again:[^]*Type it again:/);
+    await term.type("second-try");
+    await term.keys("Enter");
+    const screen = await term.contains("[exit ");
+    expect(screen).toContain(`Created dora@${tb.host}`);
+    expect(screen).toContain("[exit 0]");
+    const listed = await tb.prosodyctl(["shell", "user", "list", tb.host]);
+    expect(listed.stdout).toContain(`dora@${tb.host}`);
+  });
+});
