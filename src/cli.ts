@@ -11,10 +11,12 @@ import type { Settings } from "./config/settings.js";
 import { keepable, shellQuoted } from "./keep/keepable.js";
 import { KEEPER_VARIABLE } from "./keep/where.js";
 
-async function context(command: Command) {
+async function context(command: Command, def: CommandDef) {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const [{ Settings }, { Output }, { paintersFor }] = await Promise.all([import("./config/settings.js"), import("./output/output.js"), import("./output/paint.js")]);
-  const output = new Output({ json: Boolean(options.json), verbose: Boolean(options.verbose), painters: await paintersFor(options.color !== false) });
+  const [{ Settings }, { Output }, { paintersFor }, { startSpinner }] = await Promise.all([import("./config/settings.js"), import("./output/output.js"), import("./output/paint.js"), import("./output/spinner.js")]);
+  // A spinner while waiting on a server; not for local commands, nor the shell, which has the terminal to itself.
+  const streams = def.transport !== "local" && commandPath(def) !== "shell" ? startSpinner() : [];
+  const output = new Output({ json: Boolean(options.json), verbose: Boolean(options.verbose), painters: await paintersFor(options.color !== false) }, ...streams);
   activeOutput = output;
   return [new Settings(options), output] as const;
 }
@@ -68,9 +70,12 @@ async function viaNewKeptSession(def: CommandDef, command: Command, settings: Se
 
 /** Runs one command of the table: confirmation first if it is destructive, then its work. */
 async function runOnce(def: CommandDef, args: Values, options: Values, command: Command): Promise<number | void> {
-  const [settings, output] = await context(command);
+  const [settings, output] = await context(command, def);
   const kept = await viaNewKeptSession(def, command, settings);
   if (typeof kept === "number") return kept;
+  // Not before: a kept session's run writes its own output.
+  const { beginSpinner } = await import("./output/spinner.js");
+  beginSpinner();
   const [{ terminalPrompts }, { oneShotSession }] = await Promise.all([import("./config/prompt.js"), import("./commands/xmpp-session.js")]);
   const commandLine = `xmgr ${process.argv.slice(2).map(shellQuoted).join(" ")}`;
   const failed = () => Promise.reject(kept && kept.loginFailure);
