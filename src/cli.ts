@@ -10,6 +10,7 @@ import { commandPath, type CommandDef, type Values } from "./commands/define.js"
 import type { Settings } from "./config/settings.js";
 import { keepable, shellQuoted } from "./keep/keepable.js";
 import { KEEPER_VARIABLE } from "./keep/where.js";
+import { SECTIONS } from "./commands/index.js";
 
 async function context(command: Command, def: CommandDef) {
   const options = command.optsWithGlobals<GlobalOptions>();
@@ -115,6 +116,9 @@ export async function main(argv: string[], ran?: (command: string) => void): Pro
     const returned = await runOnce(def, args, options, command);
     if (typeof returned === "number") status = returned;
   };
+  // Bare `xmgr` (or `xmgr SECTION`) is a request for help, as with gh: on stdout, status 0.
+  const words = argv.slice(2);
+  if (words.length === 0 || (words.length === 1 && Object.hasOwn(SECTIONS, words[0]))) argv = [...argv, "--help"];
   const program = buildProgram(runner, commandsNamedIn(argv));
   const overrideExits = (command: Command): void => {
     command.exitOverride();
