@@ -246,3 +246,24 @@ describe("typing a new password on a terminal", () => {
     expect(listed.stdout).toContain(`dora@${tb.host}`);
   });
 });
+
+describe("tables on a narrow terminal", () => {
+  test("at 60 columns user clients' table fits: no line wider than the terminal, the client id all there", async () => {
+    const user = await newUser();
+    const first = await user.run([...loginArgs(tb, "alice"), "--json", "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD });
+    expect(first.code).toBe(0);
+    const ids = (JSON.parse(first.stdout) as { clients: { id: string }[] }).clients.map((client) => client.id);
+    const term = new TmuxTerminal(user.home, user.env);
+    terminals.push(term);
+    await term.start([...loginArgs(tb, "alice"), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD }, { columns: 60 });
+    const screen = await term.contains("[exit ");
+    expect(screen).toContain("[exit 0]");
+    const tableLines = screen.split("\n").filter((line) => /^[┌│├└]/.test(line));
+    expect(tableLines.length).toBeGreaterThan(4);
+    // capture-pane -J joins a line the terminal wrapped: a table line wider than 60 would show here.
+    for (const line of tableLines) expect([...line].length).toBeLessThanOrEqual(60);
+    const body = tableLines.slice(tableLines.findIndex((line) => line.startsWith("├")) + 1, -1);
+    const firstColumn = body.map((line) => line.split("│")[1].trim()).join("");
+    for (const id of ids) expect(firstColumn).toContain(id);
+  });
+});
