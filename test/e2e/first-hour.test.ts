@@ -249,13 +249,15 @@ describe("typing a new password on a terminal", () => {
 
 describe("tables on a narrow terminal", () => {
   test("at 60 columns user clients' table fits: no line wider than the terminal, the client id all there", async () => {
+    // An account of its own: its few clients all fit on the 50 lines of the window.
+    await tb.register("narrow", PASSWORD);
     const user = await newUser();
-    const first = await user.run([...loginArgs(tb, "alice"), "--json", "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD });
+    const first = await user.run([...loginArgs(tb, "narrow"), "--json", "user", "clients", `narrow@${tb.host}`], { XMGR_PASSWORD: PASSWORD });
     expect(first.code).toBe(0);
     const ids = (JSON.parse(first.stdout) as { clients: { id: string }[] }).clients.map((client) => client.id);
     const term = new TmuxTerminal(user.home, user.env);
     terminals.push(term);
-    await term.start([...loginArgs(tb, "alice"), "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: PASSWORD }, { columns: 60 });
+    await term.start([...loginArgs(tb, "narrow"), "user", "clients", `narrow@${tb.host}`], { XMGR_PASSWORD: PASSWORD }, { columns: 60 });
     const screen = await term.contains("[exit ");
     expect(screen).toContain("[exit 0]");
     const tableLines = screen.split("\n").filter((line) => /^[┌│├└]/.test(line));
