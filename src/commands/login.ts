@@ -71,5 +71,7 @@ export default defineCommand({
   transport: "xmpp",
   batch: "alone",
   inShell: false,
+  // It asks questions, logs in with what they say, and writes the config file: never in a kept session.
+  kept: false,
   run: ({ settings, output, prompts }) => login(settings, output, prompts),
 });
