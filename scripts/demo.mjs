@@ -39,10 +39,16 @@ try {
     spawnSync("bin/xmgr", args, { stdio: "inherit", env: { ...env, ...extraEnv } });
   };
 
-  const asAlice = { XMGR_JID: `alice@${tb.host}`, XMGR_PASSWORD: accounts.alice };
   const asAdmin = { XMGR_JID: `admin@${tb.host}`, XMGR_PASSWORD: accounts.admin };
-  xmgr("Alice lists her own clients: Gajim over SASL2, a legacy login, an OAuth2 grant, and xmgr itself", ["user", "clients", `alice@${tb.host}`], asAlice);
-  xmgr("The admin lists Alice's clients (needs prosody/mod_admin_manage_clients.lua on the server)", ["user", "clients", `alice@${tb.host}`], asAdmin);
+
+  xmgr("The admin logs in once: the account, server and CA go into the config file, the FAST token into the state folder", ["login", "--jid", `admin@${tb.host}`], { XMGR_PASSWORD: accounts.admin });
+  xmgr("What the next commands use (no password needed any more)", ["whoami"]);
+  xmgr("Create an account (carol alone: at the admin's own domain)", ["user", "create", "carol", "--random-password"]);
+  xmgr("Who is online", ["c2s", "show"]);
+  xmgr("A room", ["muc", "create", `team@${tb.mucHost}`, "--persistent", "--name", "Team"]);
+  xmgr("The rooms of the MUC service", ["muc", "list", "--all", tb.mucHost]);
+  // One listing, not Alice's and then the admin's: they would show the same table twice.
+  xmgr("The admin lists Alice's clients: Gajim over SASL2, a legacy login, an OAuth2 grant (needs prosody/mod_admin_manage_clients.lua on the server)", ["user", "clients", `alice@${tb.host}`], asAdmin);
   const listing = spawnSync("bin/xmgr", ["--json", "user", "clients", `alice@${tb.host}`], { env: { ...env, ...asAdmin }, encoding: "utf8" });
   const grant = JSON.parse(listing.stdout).clients.find((client) => client.id.startsWith("grant/"));
   xmgr("The admin revokes Alice's OAuth2 grant", ["user", "revoke_client", `alice@${tb.host}`, grant.id], asAdmin);

@@ -10,11 +10,14 @@ import { commandPath, type CommandDef, type Values } from "./commands/define.js"
 import type { Settings } from "./config/settings.js";
 import { keepable, shellQuoted } from "./keep/keepable.js";
 import { KEEPER_VARIABLE } from "./keep/where.js";
+import { SECTIONS } from "./commands/index.js";
 
-async function context(command: Command) {
+async function context(command: Command, def: CommandDef) {
   const options = command.optsWithGlobals<GlobalOptions>();
-  const [{ Settings }, { Output }, { paintersFor }] = await Promise.all([import("./config/settings.js"), import("./output/output.js"), import("./output/paint.js")]);
-  const output = new Output({ json: Boolean(options.json), verbose: Boolean(options.verbose), painters: await paintersFor(options.color !== false) });
+  const [{ Settings }, { Output }, { paintersFor }, { startSpinner }] = await Promise.all([import("./config/settings.js"), import("./output/output.js"), import("./output/paint.js"), import("./output/spinner.js")]);
+  // A spinner while waiting on a server; not for local commands, nor the shell, which has the terminal to itself.
+  const streams = def.transport !== "local" && commandPath(def) !== "shell" ? startSpinner() : [];
+  const output = new Output({ json: Boolean(options.json), verbose: Boolean(options.verbose), painters: await paintersFor(options.color !== false) }, ...streams);
   activeOutput = output;
   return [new Settings(options), output] as const;
 }
@@ -68,18 +71,23 @@ async function viaNewKeptSession(def: CommandDef, command: Command, settings: Se
 
 /** Runs one command of the table: confirmation first if it is destructive, then its work. */
 async function runOnce(def: CommandDef, args: Values, options: Values, command: Command): Promise<number | void> {
-  const [settings, output] = await context(command);
+  const [settings, output] = await context(command, def);
   const kept = await viaNewKeptSession(def, command, settings);
   if (typeof kept === "number") return kept;
+  // Not before: a kept session's run writes its own output.
+  const { beginSpinner } = await import("./output/spinner.js");
+  beginSpinner();
   const [{ terminalPrompts }, { oneShotSession }] = await Promise.all([import("./config/prompt.js"), import("./commands/xmpp-session.js")]);
   const commandLine = `xmgr ${process.argv.slice(2).map(shellQuoted).join(" ")}`;
+  const failed = () => Promise.reject(kept && kept.loginFailure);
+  const sessions = kept ? { use: failed, fresh: failed } : oneShotSession(settings, output);
+  const { completeArgs } = await import("./commands/complete-args.js");
+  args = await completeArgs(def, args, settings, sessions);
   if (def.destructive) {
     const { confirmOrRefuse } = await import("./commands/confirm.js");
     await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), terminalPrompts, commandLine);
   }
   try {
-    const failed = () => Promise.reject(kept && kept.loginFailure);
-    const sessions = kept ? { use: failed, fresh: failed } : oneShotSession(settings, output);
     const { runTruthfully } = await import("./commands/lost-answer.js");
     return await runTruthfully(def, { settings, output, sessions, prompts: terminalPrompts, inShell: false, commandLine }, args, options);
   } catch (error) {
@@ -108,6 +116,9 @@ export async function main(argv: string[], ran?: (command: string) => void): Pro
     const returned = await runOnce(def, args, options, command);
     if (typeof returned === "number") status = returned;
   };
+  // Bare `xmgr` (or `xmgr SECTION`) is a request for help, as with gh: on stdout, status 0.
+  const words = argv.slice(2);
+  if (words.length === 0 || (words.length === 1 && Object.hasOwn(SECTIONS, words[0]))) argv = [...argv, "--help"];
   const program = buildProgram(runner, commandsNamedIn(argv));
   const overrideExits = (command: Command): void => {
     command.exitOverride();

@@ -24,7 +24,9 @@ export function parseJid(text: string, what = "JID"): Jid {
   const problem =
     NOT_IN_XML.test(text)
       ? "it contains a character XML cannot carry"
-      : at === -1 || local === ""
+      : at === -1
+      ? "the domain is missing (expected user@domain)"
+      : local === ""
       ? "it has no user part (expected user@domain)"
       : FORBIDDEN_IN_LOCAL.test(local)
         ? "its user part contains a character JIDs do not allow"

@@ -13,6 +13,20 @@ function examplesText(lines: string[]): string {
   return `\nExamples:\n${lines.map((line) => (line ? `  ${line}` : "")).join("\n")}\n`;
 }
 
+/** A paragraph wrapped at the terminal's width (80 columns elsewhere, at most 100). */
+export function wrapped(text: string, columns = Math.min(process.stdout.columns || 80, 100)): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/ +/)) {
+    if (line && line.length + 1 + word.length > columns) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join("\n");
+}
+
 const HELP_WORDS = new Set(["-h", "--help", "help"]);
 
 /**
@@ -43,6 +57,8 @@ export function buildProgram(runner?: Runner, commands: readonly CommandDef[] = 
     .option("--no-color", "no colour, even on a terminal (also NO_COLOR)")
     .option("--no-keep", "neither use nor start a kept session for this command (also XMGR_KEEP=off)")
     .showHelpAfterError("(run with --help for usage)")
+    // Every section's and command's --help lists --json, --jid… too (they work after the command's name).
+    .configureHelp({ showGlobalOptions: true })
     // commander's own errors quote what was typed: control characters escaped, long words cut.
     .configureOutput({ outputError: (text, write) => write(usageText(text)) })
     .addHelpText(
@@ -84,7 +100,7 @@ export function buildProgram(runner?: Runner, commands: readonly CommandDef[] = 
       ...(def.details ? [def.details] : []),
       ...(def.destructive ? ["Asks for confirmation on a terminal; elsewhere it refuses unless --yes is given."] : []),
     ];
-    command.addHelpText("after", `${notes.length ? `\n${notes.join("\n")}\n` : ""}${examplesText(def.examples)}`);
+    command.addHelpText("after", `${notes.length ? `\n${notes.map((note) => wrapped(note)).join("\n")}\n` : ""}${examplesText(def.examples)}`);
     command.action(async (...parsed: unknown[]) => {
       if (!runner) return;
       const self = parsed[parsed.length - 1] as Command;

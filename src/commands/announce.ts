@@ -9,10 +9,22 @@ import { infoText, runAdhoc } from "./adhoc-call.js";
 import { defineCommand } from "./define.js";
 import { hostOrLogin } from "./host-or-login.js";
 import { needsAdmin } from "./refusal-texts.js";
+import { userStats } from "./user/admin-accounts.js";
+import type { Jid } from "../jid.js";
+import type { XmppSession } from "../xmpp/session.js";
 
 interface AnnounceOptions {
   subject?: string;
   host?: string;
+}
+
+/** The login account's open sessions (xmgr's included); undefined when the server does not say. */
+async function ownSessionCount(session: XmppSession, login: Jid): Promise<number | undefined> {
+  try {
+    return (await userStats(session, login)).sessions.length;
+  } catch {
+    return undefined;
+  }
 }
 
 function checkedText(text: string, what: string, max: number): string {
@@ -38,23 +50,26 @@ export default defineCommand<{ message: string[] }, AnnounceOptions>({
     if (text.trim() === "") throw usageError("The message is empty.", 'Example: xmgr announce "The server restarts at 22:00 UTC."');
     const subject = options.subject === undefined ? undefined : checkedText(options.subject, "subject", 1000);
     const hostFor = hostOrLogin(options.host, "--host");
-    const [host, said] = await sessions.use(async ({ session, login, account }) => {
+    const [host, said, onlyXmgr] = await sessions.use(async ({ session, login, account }) => {
       const to = hostFor(login);
+      // The server counts the login account too; when xmgr's is its only session, nobody got it there.
+      const onlyXmgr = to === login.domain && (await ownSessionCount(session, login)) === 1;
       const answer = await runAdhoc(session, {
         to,
         ...KNOWN_COMMANDS.announce,
         values: { announcement: [text], ...(subject && { subject: [subject] }) },
         forbidden: needsAdmin(account, "make announcements"),
       });
-      return [to, infoText(answer)] as const;
+      return [to, infoText(answer), onlyXmgr] as const;
     });
-    const sentTo = announcedTo(said);
-    if (sentTo === undefined) throw new XmgrError("failure", `${host} did not say whom it sent the announcement to${said ? `: ${said}` : ""}.`);
+    const serverCount = announcedTo(said);
+    if (serverCount === undefined) throw new XmgrError("failure", `${host} did not say whom it sent the announcement to${said ? `: ${said}` : ""}.`);
+    const sentTo = onlyXmgr ? Math.max(0, serverCount - 1) : serverCount;
     if (output.json) {
-      output.jsonData({ host, sentTo, ...(subject && { subject }) });
+      output.jsonData({ host, sentTo, serverCount, ...(subject && { subject }) });
       return;
     }
-    // The server counts every user with a session (this one included); only clients that sent presence get it.
-    output.ok(`Announcement sent to ${sentTo} online user${sentTo === 1 ? "" : "s"} of ${host} (the server's count, you included)`);
+    // Only clients that sent presence get it: the server counts users with any session.
+    output.ok(`Announcement sent to ${sentTo} online user${sentTo === 1 ? "" : "s"} of ${host}${onlyXmgr ? " (not counting xmgr's own session)" : ""}`);
   },
 });

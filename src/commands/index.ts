@@ -44,6 +44,8 @@ import hostDeactivate from "./host/deactivate.js";
 import s2sShow from "./s2s/show.js";
 import xmppPing from "./xmpp/ping.js";
 import announce from "./announce.js";
+import login from "./login.js";
+import whoami from "./whoami.js";
 import logout from "./logout.js";
 import sessionStop from "./session/stop.js";
 import shell from "./shell.js";
@@ -93,6 +95,8 @@ export const COMMANDS: readonly CommandDef[] = [
   s2sShow,
   xmppPing,
   announce,
+  login,
+  whoami,
   logout,
   sessionStop,
   shell,

@@ -6,11 +6,12 @@
 //   server = xmpps://xmpp.staging.example.com:5223
 //
 // Keys are listed in CONFIG_KEYS; values run to the end of the line; '#' or ';' starts a comment line.
-import { existsSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { closeSync, constants, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, dirname } from "node:path";
 import { XmgrError } from "../errors.js";
-import { assertFolderSafe, readPrivateFile } from "./private-file.js";
+import { assertFolderSafe, assertPrivate, privateFolder } from "./private-file.js";
 
 export const CONFIG_KEYS = [
   "jid",
@@ -29,6 +30,11 @@ export const CONFIG_KEYS = [
 ] as const;
 
 export type ConfigKey = (typeof CONFIG_KEYS)[number];
+
+/** Keys whose value is itself a secret: a file holding one must be private. */
+const SECRET_KEYS: readonly ConfigKey[] = ["password", "muc_kick_auth"];
+/** Keys that name a file: a leading ~/ is the home folder, as a shell would read it. */
+const FILE_KEYS: readonly ConfigKey[] = ["password_file", "ca", "muc_kick_auth_file"];
 export type ProfileSettings = Partial<Record<ConfigKey, string>>;
 
 export function configDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -69,26 +75,133 @@ export function parseConfig(text: string, path: string): Map<string, ProfileSett
   return sections;
 }
 
-/** The settings of one profile, on top of [default]. A named profile that is not there is an error. */
-export function loadProfile(profile: string | undefined, env: NodeJS.ProcessEnv = process.env): ProfileSettings {
+function withHome(settings: ProfileSettings, env: NodeJS.ProcessEnv): ProfileSettings {
+  const expanded = { ...settings };
+  for (const key of FILE_KEYS) if (expanded[key] !== undefined) expanded[key] = expandHome(expanded[key], env);
+  return expanded;
+}
+
+/** "~/x" → "$HOME/x" (and "~" alone); anything else as it is. */
+export function expandHome(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (path !== "~" && !path.startsWith("~/")) return path;
+  return join(env.HOME || homedir(), path.slice(1));
+}
+
+/**
+ * The config file, parsed. Like ~/.ssh/config it must be the user's and no one else may write it;
+ * that others can read it is refused only when it holds a secret (password, muc_kick_auth).
+ */
+function readConfig(path: string): Map<string, ProfileSettings> {
+  const stats = statSync(path);
+  const readableOnly = (stats.mode & 0o077) !== 0 && (stats.mode & 0o022) === 0 && stats.uid === process.getuid?.();
+  if (!readableOnly) assertPrivate(path, "config file");
+  const sections = parseConfig(readOrFail(path), path);
+  const holdsSecret = [...sections.values()].some((section) => SECRET_KEYS.some((key) => section[key] !== undefined));
+  if (readableOnly && holdsSecret) assertPrivate(path, "config file");
+  return sections;
+}
+
+function readOrFail(path: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    throw new XmgrError("usage", `Cannot read the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}.`);
+  }
+}
+
+/** The settings of one profile, on top of [default]. A named profile that is not there is an error (unless missingOk: login makes it). */
+export function loadProfile(profile: string | undefined, env: NodeJS.ProcessEnv = process.env, { missingOk = false } = {}): ProfileSettings {
   const path = configPath(env);
   if (!existsSync(path)) {
     if (env.XMGR_CONFIG) {
       throw new XmgrError("usage", `XMGR_CONFIG names ${path}, which does not exist.`);
     }
-    if (profile && profile !== "default") {
-      throw new XmgrError("usage", `Profile "${profile}" not found: there is no config file at ${path}.`);
+    if (profile && profile !== "default" && !missingOk) {
+      throw new XmgrError("usage", `Profile "${profile}" not found: there is no config file at ${path}.`, `Run: xmgr --profile ${profile} login`);
     }
     return {};
   }
   // The usual place is xmgr's own folder: whoever can write there can swap the file.
   if (!env.XMGR_CONFIG) assertFolderSafe(dirname(path), "config folder");
-  const sections = parseConfig(readPrivateFile(path, "config file"), path);
+  const sections = readConfig(path);
   const defaults = sections.get("default") ?? {};
-  if (!profile || profile === "default") return defaults;
+  if (!profile || profile === "default") return withHome(defaults, env);
   const named = sections.get(profile);
+  if (!named && missingOk) return withHome(defaults, env);
   if (!named) {
-    throw new XmgrError("usage", `Profile "${profile}" not found in ${path}.`, `Add a [profile ${profile}] section.`);
+    const others = [...sections.keys()].filter((name) => name !== "default");
+    throw new XmgrError(
+      "usage",
+      `Profile "${profile}" not found in ${path}: ${others.length ? `its profiles are ${others.join(", ")} (and default)` : "it has only the default profile"}.`,
+      `Add a [profile ${profile}] section, or run: xmgr --profile ${profile} login`,
+    );
   }
-  return { ...defaults, ...named };
+  return withHome({ ...defaults, ...named }, env);
+}
+
+/**
+ * Sets keys of one profile in the config file (created 0600, its folder 0700, when there is none),
+ * keeping every other line as it was. Written to a new file renamed over the old one.
+ */
+export function saveProfileKeys(profile: string, values: ProfileSettings, env: NodeJS.ProcessEnv = process.env): string {
+  const path = configPath(env);
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined && /[\r\n]/.test(value)) throw new XmgrError("usage", `The ${key} to save holds a line break.`);
+  }
+  if (!env.XMGR_CONFIG) privateFolder(dirname(path), "config folder");
+  const text = existsSync(path) ? (readConfig(path), readOrFail(path)) : "";
+  writeNewFile(path, withKeys(text, profile, values));
+  return path;
+}
+
+/** The config text with `values` set in the section of `profile` (added at the end when missing). */
+export function withKeys(text: string, profile: string, values: ProfileSettings): string {
+  const lines = text === "" ? [] : text.replace(/\r?\n$/, "").split(/\r?\n/);
+  const header = profile === "default" ? "[default]" : `[profile ${profile}]`;
+  const isHeader = (line: string) => /^\[.*\]$/.test(line.trim());
+  const isOurs = (line: string) => {
+    const section = /^\[\s*(default|profile\s+([^\]\s]+))\s*\]$/.exec(line.trim());
+    return section !== null && (section[2] ?? "default") === profile;
+  };
+  let start = lines.findIndex(isOurs);
+  if (start < 0) {
+    if (lines.length && lines[lines.length - 1].trim() !== "") lines.push("");
+    lines.push(header);
+    start = lines.length - 1;
+  }
+  let end = start + 1;
+  while (end < lines.length && !isHeader(lines[end])) end++;
+  let lastKey = start;
+  for (const [key, value] of Object.entries(values)) {
+    if (value === undefined) continue;
+    const line = `${key} = ${value}`;
+    const at = lines.slice(start + 1, end).findIndex((existing) => new RegExp(`^\\s*${key}\\s*=`).test(existing));
+    if (at >= 0) {
+      lines[start + 1 + at] = line;
+      lastKey = Math.max(lastKey, start + 1 + at);
+    } else {
+      while (lastKey + 1 < end && lines[lastKey + 1].trim() !== "") lastKey++;
+      lines.splice(lastKey + 1, 0, line);
+      lastKey++;
+      end++;
+    }
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+function writeNewFile(path: string, content: string): void {
+  const temporary = `${path}.${randomBytes(9).toString("base64url")}.tmp`;
+  let fd: number | undefined;
+  try {
+    fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    writeFileSync(fd, content);
+    closeSync(fd);
+    fd = undefined;
+    renameSync(temporary, path);
+  } catch (error) {
+    if (fd !== undefined) closeSync(fd);
+    rmSync(temporary, { force: true });
+    if (error instanceof XmgrError) throw error;
+    throw new XmgrError("failure", `Cannot write the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}.`);
+  }
 }

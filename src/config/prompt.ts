@@ -3,6 +3,7 @@
 import { XmgrError } from "../errors.js";
 import { sanitize } from "../output/sanitize.js";
 import { registerSecret } from "../output/secrets.js";
+import { withoutSpinner } from "../output/spinner.js";
 
 /** The question as it may reach the terminal: its own line breaks kept, anything else escaped. */
 export const safeQuestion = (question: string) => question.split("\n").map(sanitize).join("\n");
@@ -12,6 +13,10 @@ export function canPrompt(): boolean {
 }
 
 export function promptSecret(question: string): Promise<string> {
+  return withoutSpinner(() => askSecret(question));
+}
+
+function askSecret(question: string): Promise<string> {
   const input = process.stdin;
   process.stderr.write(safeQuestion(question));
   input.setRawMode(true);
@@ -45,6 +50,10 @@ export function promptSecret(question: string): Promise<string> {
 
 /** A line typed with echo, on the terminal (stdin and stderr are TTYs). */
 export function promptLine(question: string): Promise<string> {
+  return withoutSpinner(() => askLine(question));
+}
+
+function askLine(question: string): Promise<string> {
   // Loaded here, not with the module: most runs never ask, and node:readline costs every start ~1 ms.
   const { createInterface } = process.getBuiltinModule("node:readline");
   return new Promise((resolve, reject) => {

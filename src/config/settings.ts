@@ -43,15 +43,21 @@ export const DEFAULT_KEEP_SECONDS = 300;
 
 export class Settings {
   readonly profileName: string;
-  private readonly profile: ProfileSettings;
+  private loaded?: ProfileSettings;
 
+  /** `newProfile`: a named profile missing from the config file starts from [default] (xmgr login makes it). */
   constructor(
     readonly options: GlobalOptions,
     readonly env: NodeJS.ProcessEnv = process.env,
+    private readonly newProfile = false,
   ) {
-    const profile = options.profile || env.XMGR_PROFILE || undefined;
-    this.profileName = profile ?? "default";
-    this.profile = loadProfile(profile, env);
+    this.profileName = options.profile || env.XMGR_PROFILE || "default";
+  }
+
+  /** The config file is read when a setting is first needed: commands that need none run without it. */
+  get profile(): ProfileSettings {
+    this.loaded ??= loadProfile(this.profileName, this.env, { missingOk: this.newProfile });
+    return this.loaded;
   }
 
   /** The first of: an option's value, an environment variable, a config key. */

@@ -151,13 +151,15 @@ class KeptRun {
       secret: () => Promise.reject(new XmgrError("usage", "A kept session does not ask for secrets.", "Run the command with --no-keep.")),
     };
     const commandLine = `xmgr ${this.hello.args.map(shellQuoted).join(" ")}`;
+    const sessions = { use: <T>(work: (login: LoggedIn) => Promise<T>) => work(this.login), fresh: oneShotSession(settings, output).fresh };
+    const { completeArgs } = await import("../commands/complete-args.js");
+    const completed = await completeArgs(def, args, settings, sessions);
     if (def.destructive) {
       const { confirmOrRefuse } = await import("../commands/confirm.js");
-      await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), prompts, commandLine);
+      await confirmOrRefuse(def.destructive(completed, options), Boolean(options.yes), prompts, commandLine);
     }
     const { runTruthfully } = await import("../commands/lost-answer.js");
-    const sessions = { use: <T>(work: (login: LoggedIn) => Promise<T>) => work(this.login), fresh: oneShotSession(settings, output).fresh };
-    const returned = await runTruthfully(def, { settings, output, sessions, prompts, inShell: false, commandLine }, args, options).catch((error: unknown) => {
+    const returned = await runTruthfully(def, { settings, output, sessions, prompts, inShell: false, commandLine }, completed, options).catch((error: unknown) => {
       throw inCommandWords(error, commandPath(def));
     });
     if (typeof returned === "number") this.status = returned;

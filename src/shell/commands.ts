@@ -1,6 +1,7 @@
 // The shell's view of the command table (src/commands/index.ts): which commands it offers,
 // turning a statement's words into one of them with its arguments and options checked, and help.
 import { usageError } from "../errors.js";
+import { didYouMean } from "./did-you-mean.js";
 import { COMMANDS, findCommand as findInTable } from "../commands/index.js";
 import { argsByName, argsUsage, arity, optionKey, optionsOf, type BatchKind, type CommandDef, type OptionSpec, type Values } from "../commands/define.js";
 
@@ -11,7 +12,7 @@ export const SHELL_COMMANDS = COMMANDS.filter((def) => def.inShell !== false);
 export const SECTIONS = [...new Set(SHELL_COMMANDS.flatMap((def) => (def.section ? [def.section] : [])))];
 /** Commands without a section (announce): their name is the first word. */
 export const TOP_LEVEL = SHELL_COMMANDS.filter((def) => !def.section).map((def) => def.name);
-export const BUILTINS = ["help", "quit", "exit"];
+export const BUILTINS = ["help", "clear", "quit", "exit"];
 
 /** A command the shell offers: findCommand("user", "clients"), or findCommand(undefined, "announce"). */
 export function findCommand(section: string | undefined, name: string): CommandDef | undefined {
@@ -32,6 +33,8 @@ export interface Resolved {
   words: string[];
   args: Values;
   options: Values;
+  /** --json in the statement: this command's output as JSON, whatever the shell's. */
+  json: boolean;
 }
 
 /** The command a statement's words name, with its arguments checked. Throws usage errors. */
@@ -40,13 +43,13 @@ export function resolveCommand(words: string[]): Resolved {
   if (topLevel) return resolveArguments(topLevel, words.slice(1));
   const [section, name, ...rest] = words;
   if (!SECTIONS.includes(section)) {
-    throw usageError(`Unknown command: ${section}.`, `Sections: ${SECTIONS.join(", ")}; commands: ${TOP_LEVEL.join(", ")}. Type help for the commands.`);
+    throw usageError(`Unknown command: ${section}.${didYouMean(section, [...SECTIONS, ...TOP_LEVEL, ...BUILTINS])}`, `Sections: ${SECTIONS.join(", ")}; commands: ${TOP_LEVEL.join(", ")}. Type help for the commands.`);
   }
   const command = name === undefined ? undefined : findCommand(section, name);
   if (!command) {
     const names = SHELL_COMMANDS.filter((entry) => entry.section === section).map((entry) => entry.name);
     throw usageError(
-      name === undefined ? `${section}: which command?` : `Unknown command: ${section} ${name}.`,
+      name === undefined ? `${section}: which command?` : `Unknown command: ${section} ${name}.${didYouMean(name, names, (found) => `${section} ${found}`)}`,
       `Commands in ${section}: ${names.join(", ")}. Type help ${section} for more.`,
     );
   }
@@ -58,8 +61,13 @@ function resolveArguments(command: CommandDef, rest: string[]): Resolved {
   const path = pathOf(command);
   const positional: string[] = [];
   const options: Values = {};
+  let json = false;
   for (let index = 0; index < rest.length; index++) {
     const word = rest[index];
+    if (word === "--json" && !optionNamed(command, word)) {
+      json = true;
+      continue;
+    }
     if (word === "--") {
       positional.push(...rest.slice(index + 1));
       break;
@@ -96,7 +104,7 @@ function resolveArguments(command: CommandDef, rest: string[]): Resolved {
       throw usageError(`Invalid ${arg.name} ${JSON.stringify(positional[index])}.`, `Choose one of: ${arg.choices.join(", ")}.`);
     }
   });
-  return { command, words: positional, args: argsByName(command, positional), options };
+  return { command, words: positional, args: argsByName(command, positional), options, json };
 }
 
 export function usage(command: CommandDef): string {
@@ -128,7 +136,7 @@ export function helpText(topic: string[] = []): string {
   const shown = SHELL_COMMANDS.filter((command) => !section || command.section === section);
   const rows = shown.map((command) => [`${pathOf(command)} ${argsUsage(command)}`.trimEnd(), command.summary]);
   if (!section) {
-    rows.push(["help [SECTION [COMMAND]]", "this help"], ["quit, exit", "leave the shell (Ctrl-D does too)"]);
+    rows.push(["help [SECTION [COMMAND]]", "this help"], ["clear", "clear the screen"], ["quit, exit", "leave the shell (Ctrl-D does too)"]);
   }
   const width = Math.max(...rows.map(([left]) => left.length));
   const lines = rows.map(([left, right]) => `  ${left.padEnd(width)}  ${right}`);
@@ -137,5 +145,6 @@ export function helpText(topic: string[] = []): string {
     ...lines,
     "",
     `prosodyctl shell's call form works too: user:clients("alice@example.com"). Quote arguments that hold spaces.`,
+    "Any command takes --json for its own output as one JSON line.",
   ].join("\n") + "\n";
 }

@@ -27,6 +27,11 @@ export class ShellOutput extends Output {
     return false;
   }
 
+  /** The same sink, with JSON output (a statement's --json). */
+  asJson(): ShellOutput {
+    return this.json ? this : new ShellOutput({ json: true, verbose: this.verbose, painters: this.painters }, this.sink);
+  }
+
   /** A plain line on stderr, e.g. that the shell logged in again. */
   note(message: string): void {
     this.sink.write("err", `${safe(message)}\n`);

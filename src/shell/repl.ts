@@ -35,7 +35,8 @@ export async function runRepl(env: ShellEnv, options: ReplOptions): Promise<numb
   env.seenJids.add(account);
   greeting.note(`Logged in as ${account} (${options.server}). Type help for the commands; quit or Ctrl-D leaves.`);
 
-  const prompt = `${account} (${options.server})> `;
+  // Short: the greeting above named the server.
+  const prompt = `${account}> `;
   const completer = shellCompleter(() => env.seenJids);
   const pending: string[] = [];
   let status = 0;

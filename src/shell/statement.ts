@@ -10,6 +10,7 @@ import { BUILTINS, helpText, resolveCommand, type Kind } from "./commands.js";
 import { batchKind, commandPath, type Prompts } from "../commands/define.js";
 import { confirmOrRefuse } from "../commands/confirm.js";
 import { AnswerLost, runTruthfully } from "../commands/lost-answer.js";
+import { completeArgs } from "../commands/complete-args.js";
 import type { Painters } from "../output/paint.js";
 import type { ShellOutput } from "./output.js";
 import type { PersistentSession } from "./session-source.js";
@@ -65,6 +66,13 @@ export function prepareWords(words: string[], text: string, line: number, env: S
       else output.data(help);
     });
   }
+  if (first === "clear") {
+    if (rest.length > 0) return failed(text, line, env, new XmgrError("usage", "clear takes no arguments."));
+    return alone(text, line, env, async () => {
+      // Home, clear the screen and its scrollback; only where stdout is the terminal (nothing in a pipe).
+      if (process.stdout.isTTY) process.stdout.write("\u001b[H\u001b[2J\u001b[3J");
+    });
+  }
   if (BUILTINS.includes(first)) {
     if (rest.length > 0) return failed(text, line, env, new XmgrError("usage", `${first} takes no arguments.`));
     return { text, line, kind: "alone", run: async () => ({ status: 0, quit: true }) };
@@ -84,17 +92,21 @@ export function prepareWords(words: string[], text: string, line: number, env: S
     // Before the session is open, the first command logs in alone: commands pipelined behind it
     // would each report the same login failure.
     kind: command.transport === "xmpp" && !env.sessions.isOpen ? "alone" : batchKind(command, args, options, ownClientId),
-    run: (output) =>
-      settle(text, line, env, output, async () => {
-        if (command.destructive) await confirmOrRefuse(command.destructive(args, options), Boolean(options.yes), env.prompts, text);
-        await runTruthfully(command, { settings: env.settings, output, sessions: env.sessions.for(output), prompts: env.prompts, inShell: true, commandLine: text }, args, options).catch((error: unknown) => {
+    run: (shellOutput) => {
+      const output = resolved.json ? shellOutput.asJson() : shellOutput;
+      return settle(text, line, env, output, async () => {
+        const sessions = env.sessions.for(output);
+        const completed = await completeArgs(command, args, env.settings, sessions);
+        if (command.destructive) await confirmOrRefuse(command.destructive(completed, options), Boolean(options.yes), env.prompts, text);
+        await runTruthfully(command, { settings: env.settings, output, sessions, prompts: env.prompts, inShell: true, commandLine: text }, completed, options).catch((error: unknown) => {
           throw inCommandWords(error, commandPath(command));
         });
         command.args.forEach((arg, index) => {
           const word = resolved.words[index];
           if (JID_KINDS.has(arg.kind) && word?.includes("@")) env.seenJids.add(word);
         });
-      }),
+      });
+    },
   };
 }
 

@@ -193,17 +193,30 @@ describe("xmgr user password", () => {
     const file = await secretFile("pat.pw", "pat-new-pw\n");
     const result = await asAdmin(["user", "password", jid("pat"), "--new-password-file", file]);
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^OK: Password of pat@example\.test changed; the server closed all its sessions\n$/);
+    expect(result.stderr).toMatch(/^OK: Password of pat@example\.test changed; the server closed its session\n$/);
     await session.closed;
     expect(await loginFailure("pat", "pat-old-pw")).toMatch(/not-authorized/);
     expect(await loginFailure("pat", "pat-new-pw")).toBe("");
   });
 
-  test("--random-password with --json", async () => {
+  test("an account with no open session: the message does not claim any were closed", async () => {
+    await tb.register("quiet", "quiet-old-pw");
+    const result = await asAdmin(["user", "password", jid("quiet"), "--random-password"]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/changed \(the new one is the line above, shown only this once\); it had no open session\n$/);
+  });
+
+  test("--random-password with --json: sessionsClosed counts the sessions the account had", async () => {
+    await tb.register("sam", "sam-pw");
+    const session = await online("sam", "sam-pw");
+    const withSession = await asAdmin(["--json", "user", "password", jid("sam"), "--random-password"]);
+    expect(withSession.code).toBe(0);
+    expect(JSON.parse(withSession.stdout)).toMatchObject({ account: jid("sam"), changed: true, sessionsClosed: 1 });
+    await session.closed;
     const result = await asAdmin(["--json", "user", "password", jid("pat"), "--random-password"]);
     expect(result.code).toBe(0);
     const changed = JSON.parse(result.stdout);
-    expect(changed).toMatchObject({ account: jid("pat"), changed: true, sessionsClosed: true });
+    expect(changed).toMatchObject({ account: jid("pat"), changed: true, sessionsClosed: 0 });
     expect(await loginFailure("pat", changed.password)).toBe("");
   });
 

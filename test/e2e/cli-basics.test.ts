@@ -35,6 +35,24 @@ describe("help", () => {
     }
   });
 
+  test("bare xmgr, or a section alone, prints its help on stdout and exits 0 (as gh does)", async () => {
+    const bare = await runXmgr([], env);
+    expect({ code: bare.code, stderr: bare.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(bare.stdout).toMatch(/^Usage: xmgr \[options\] \[command\]\n/);
+    expect(bare.stdout).toContain("\n  login ");
+    const section = await runXmgr(["muc"], env);
+    expect({ code: section.code, stderr: section.stderr }).toEqual({ code: 0, stderr: "" });
+    expect(section.stdout).toMatch(/^Usage: xmgr muc \[options\] \[command\]\n/);
+  });
+
+  test("a section's and a command's help list the global options (--json, --jid, --profile…) with their own", async () => {
+    for (const command of [["user"], ["user", "list"], ["muc", "kick"], ["login"]]) {
+      const help = await runXmgr([...command, "--help"], env);
+      const global = help.stdout.split("\nGlobal Options:\n")[1] ?? "";
+      expect({ command, global: ["--json", "--jid <jid>", "--profile <name>", "--server <address>", "--ca <file>", "--timeout <seconds>"].filter((option) => !global.includes(option)) }).toEqual({ command, global: [] });
+    }
+  });
+
   test("--version prints package.json's version", async () => {
     const { version } = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
     const result = await runXmgr(["--version"], env);

@@ -281,15 +281,23 @@ describe("xmpp ping", () => {
   });
 });
 
-test("announce reaches a real peer that sent presence, with subject and body; xmgr reports the server's count", async () => {
+test("announce reaches a real peer that sent presence, with subject and body; xmgr's own session is not counted as a recipient", async () => {
   const since = alicePeer.received.length;
+  await tb.xmgrSessionsGone(`admin@${tb.host}`);
   const result = await xmgr(admin, ["announce", "--subject", "Maintenance", "Restart at 22:00,", "back soon"]);
   expect(result.code).toBe(0);
-  expect(result.stderr).toMatch(new RegExp(`^OK: Announcement sent to \\d+ online users? of ${tb.host.replace(/\./g, "\\.")}`, "m"));
+  expect(result.stderr).toMatch(new RegExp(`^OK: Announcement sent to \\d+ online users? of ${tb.host.replace(/\./g, "\\.")} \\(not counting xmgr's own session\\)$`, "m"));
   const message = await alicePeer.waitFor((stanza) => stanza.name === "message" && stanza.attrs.from === tb.host, 20_000, since);
   expect(message.attrs.type).toBe("headline");
   expect(message.getChildText("subject")).toBe("Maintenance");
   expect(message.getChildText("body")).toBe("Restart at 22:00, back soon");
+
+  await tb.xmgrSessionsGone(`admin@${tb.host}`);
+  const json = await xmgr(admin, ["--json", "announce", "again"]);
+  expect(json.code).toBe(0);
+  const counted = JSON.parse(json.stdout) as { sentTo: number; serverCount: number };
+  expect(counted.serverCount - counted.sentTo).toBe(1);
+  expect(counted.sentTo).toBeGreaterThanOrEqual(2); // alice and bob are online
 });
 
 describe("a plain user is refused every admin command (exit 5, nothing done)", () => {

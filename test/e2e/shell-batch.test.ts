@@ -231,6 +231,18 @@ describe("xmgr shell, batch from stdin", () => {
     expect(result.stdout).toContain("user revoke_client JID SELECTOR");
   });
 
+  test("--json on one statement gives that command's JSON line; a near miss says what was meant; clear prints nothing into a pipe", async () => {
+    const result = await shell(["shell", "--keep-going"], ["server uptime --json", "server uptime", "sever uptime", "clear"].join("\n"));
+    expect(result.code).toBe(2);
+    const [jsonLine, textLine, ...more] = result.stdout.split("\n");
+    expect(JSON.parse(jsonLine)).toMatchObject({ host: tb.host });
+    expect(typeof (JSON.parse(jsonLine) as { seconds: unknown }).seconds).toBe("number");
+    expect(textLine).toMatch(new RegExp(`^${tb.host.replace(/\./g, "\\.")} has been running for `));
+    expect(more.join("")).toBe("");
+    expect(result.stderr).toContain("! Unknown command: sever. Did you mean server?");
+    expect(result.stderr).toContain("! 1 of 4 commands failed");
+  });
+
   test("a failed login is reported once, not once per pipelined command (exit 3)", async () => {
     const lines = Array.from({ length: 5 }, (_, index) => `user revoke_client ${aliceJid} grant/nothing${index}`).join("\n");
     const fresh = await xmgrUser(); // no saved FAST token: the password is what logs in

@@ -76,7 +76,7 @@ const env = () => ({ XMGR_PASSWORD: alice.password });
 beforeAll(async () => {
   tb = await startTestbed();
   aliceJid = `alice@${tb.host}`;
-  prompt = `${aliceJid} (127.0.0.1:${tb.c2sPort})> `;
+  prompt = `${aliceJid}> `;
   user = await xmgrUser();
   await tb.register(alice.username, alice.password);
 });
@@ -95,7 +95,7 @@ afterAll(async () => {
 });
 
 describe("xmgr shell on a terminal", () => {
-  test("the prompt names the account and server; a command's output; Ctrl-D leaves with the last status", async () => {
+  test("the greeting names the account and server; a command's output; Ctrl-D leaves with the last status", async () => {
     await startShell("prompt", env());
     const start = await contains("prompt", prompt);
     expect(start).toContain(`Logged in as ${aliceJid} (127.0.0.1:${tb.c2sPort}). Type help for the commands; quit or Ctrl-D leaves.`);
@@ -109,6 +109,18 @@ describe("xmgr shell on a terminal", () => {
 
     await keys("prompt", "C-d");
     await contains("prompt", "[exit 0]");
+  });
+
+  test("the prompt is short (the account only); clear empties the screen and the prompt comes back at the top", async () => {
+    await startShell("clear", env());
+    const start = await contains("clear", prompt);
+    expect(lastLine(start)).toBe(`${aliceJid}>`);
+    await type("clear", "clear");
+    await keys("clear", "Enter");
+    const cleared = await waitForScreen("clear", (text) => !text.includes("Logged in as") && text.trim() === prompt.trimEnd(), "an empty screen with the prompt");
+    expect(cleared.trim()).toBe(prompt.trimEnd());
+    await keys("clear", "C-d");
+    await contains("clear", "[exit 0]");
   });
 
   test("tab completes sections, commands and JIDs seen", async () => {

@@ -40,18 +40,19 @@ export class TmuxTerminal {
     });
   }
 
-  /** Starts `bin/xmgr …args` in a 200×50 window; when it ends, the window shows `[exit N]`. */
-  async start(args: string[], env: Record<string, string> = {}, options: { rawOutputFile?: string } = {}): Promise<void> {
+  /** Starts `bin/xmgr …args` in a 200×50 window (`columns` wide instead, if given); when it ends, the window shows `[exit N]`. */
+  async start(args: string[], env: Record<string, string> = {}, options: { rawOutputFile?: string; columns?: number } = {}): Promise<void> {
     const vars = Object.entries({ ...this.env, ...env }).map(([key, value]) => `${key}=${quote(value)}`);
     const command = [xmgrBin, ...args].map(quote).join(" ");
     const run = `env ${vars.join(" ")} ${command}; echo "[exit $?]"; sleep 60`;
+    const width = String(options.columns ?? 200);
     if (options.rawOutputFile === undefined) {
-      await this.tmux("new-session", "-d", "-s", this.name, "-x", "200", "-y", "50", run);
+      await this.tmux("new-session", "-d", "-s", this.name, "-x", width, "-y", "50", run);
       return;
     }
     // The window waits for a key until pipe-pane records, so that nothing is written before.
     this.rawOutputFile = options.rawOutputFile;
-    await this.tmux("new-session", "-d", "-s", this.name, "-x", "200", "-y", "50", `read -r go; ${run}`);
+    await this.tmux("new-session", "-d", "-s", this.name, "-x", width, "-y", "50", `read -r go; ${run}`);
     await this.tmux("pipe-pane", "-O", "-t", this.name, `cat > ${quote(options.rawOutputFile)}`);
     await this.keys("Enter");
   }

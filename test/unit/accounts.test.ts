@@ -27,7 +27,7 @@ describe("parseAccounts / byHost", () => {
   });
   test("a full JID or garbage is a usage error", () => {
     expect(() => parseAccounts(["a@x.test/res"])).toThrow(/bare JID/);
-    expect(() => parseAccounts(["nope"])).toThrow(/no user part/);
+    expect(() => parseAccounts(["nope"])).toThrow(/the domain is missing/);
   });
 });
 
@@ -61,10 +61,11 @@ describe("new passwords", () => {
     expect(a).toMatch(/^[A-Za-z0-9_-]{24}$/);
     expect(randomPassword()).not.toBe(a);
   });
-  test("typed twice on a terminal; a mismatch or an empty one changes nothing", async () => {
+  test("typed twice on a terminal; a mismatch or an empty one is asked again, and after 3 tries nothing changes", async () => {
     await expect(newPassword({}, prompts(["s3cret-pw", "s3cret-pw"]), "a@x.test", false)).resolves.toEqual({ password: "s3cret-pw", generated: false });
-    await expect(newPassword({}, prompts(["one-pw", "two-pw"]), "a@x.test", false)).rejects.toThrow(/differ/);
-    await expect(newPassword({}, prompts([""]), "a@x.test", false)).rejects.toThrow(/empty/);
+    await expect(newPassword({}, prompts(["one-pw", "two-pw", "", "pw-3", "pw-3"]), "a@x.test", false)).resolves.toEqual({ password: "pw-3", generated: false });
+    await expect(newPassword({}, prompts(["one-pw", "two-pw", "one-pw", "two-pw", "one-pw", "two-pw"]), "a@x.test", false)).rejects.toThrow(/differ\. Tried 3 times: nothing was changed/);
+    await expect(newPassword({}, prompts(["", "", ""]), "a@x.test", false)).rejects.toThrow(/empty\. Tried 3 times/);
   });
   test("no source without a terminal, both sources, or stdin in the shell: usage errors", async () => {
     await expect(newPassword({}, prompts([], false), "a@x.test", false)).rejects.toMatchObject({ exitCode: 2 });

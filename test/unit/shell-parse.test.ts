@@ -111,12 +111,26 @@ describe("resolveCommand", () => {
 
   test("unknown sections and commands name what exists", () => {
     const section = usageFailure(() => resolveCommand(["usr", "clients"]));
-    expect(section.message).toBe("Unknown command: usr.");
+    expect(section.message).toBe("Unknown command: usr. Did you mean user?");
     expect(section.hint).toMatch(/Sections: user, .*\bmuc\b/);
     const command = usageFailure(() => resolveCommand(["user", "nope"]));
     expect(command.message).toBe("Unknown command: user nope.");
     expect(command.hint).toMatch(/clients, revoke_client/);
     expect(usageFailure(() => resolveCommand(["user"])).message).toBe("user: which command?");
+  });
+
+  test("a near miss says what was meant; a word near nothing, or near two, does not guess", () => {
+    expect(usageFailure(() => resolveCommand(["usr", "clients"])).message).toBe("Unknown command: usr. Did you mean user?");
+    expect(usageFailure(() => resolveCommand(["user", "lsit"])).message).toBe("Unknown command: user lsit. Did you mean user list?");
+    expect(usageFailure(() => resolveCommand(["user", "craete", "x@y"])).message).toBe("Unknown command: user craete. Did you mean user create?");
+    expect(usageFailure(() => resolveCommand(["annonce", "hi"])).message).toBe("Unknown command: annonce. Did you mean announce?");
+    expect(usageFailure(() => resolveCommand(["frobnicate"])).message).toBe("Unknown command: frobnicate.");
+    expect(usageFailure(() => resolveCommand(["user", "zzzz"])).message).toBe("Unknown command: user zzzz.");
+  });
+
+  test("--json after any command asks for that command's output as JSON, and is not an argument", () => {
+    expect(resolveCommand(["user", "info", "a@b", "--json"])).toMatchObject({ words: ["a@b"], json: true, options: {} });
+    expect(resolveCommand(["user", "info", "a@b"])).toMatchObject({ json: false });
   });
 
   test("muc kick takes its options in the line; -- ends them", () => {
@@ -127,7 +141,7 @@ describe("resolveCommand", () => {
     expect(resolveCommand(["muc", "kick", "--auth-file=/f", "r@c", "--", "--Bob--"])).toMatchObject({ args: { room: "r@c", nick: "--Bob--" }, options: { authFile: "/f" } });
     expect(usageFailure(() => resolveCommand(["muc", "kick", "--nope", "r@c", "Bob"])).message).toBe("Unknown option --nope for muc kick.");
     expect(usageFailure(() => resolveCommand(["muc", "kick", "r@c", "Bob", "--url"])).message).toBe("--url needs a value.");
-    expect(usageFailure(() => resolveCommand(["user", "clients", "--json", "a@b"])).message).toBe("Unknown option --json for user clients.");
+    expect(resolveCommand(["user", "clients", "--json", "a@b"])).toMatchObject({ json: true, words: ["a@b"] });
   });
 
   test("help lists every command, per section, and one command's usage", () => {

@@ -2,7 +2,7 @@ import { describe, expect, test } from "@jest/globals";
 import Table from "cli-table3";
 import stringWidth from "string-width";
 import { Chalk } from "chalk";
-import { renderTable, type Column } from "../../src/output/table.js";
+import { fitWidths, renderTable, type Column } from "../../src/output/table.js";
 
 interface Row {
   id: string;
@@ -42,5 +42,39 @@ describe("renderTable", () => {
     const lines = renderTable(columns, rows(10_000), plain).split("\n");
     expect(lines).toHaveLength(10_000 + 4);
     expect(new Set(lines.map((line) => stringWidth(line))).size).toBe(1);
+  });
+});
+
+describe("renderTable on a narrow terminal", () => {
+  const wide = [
+    { id: "client/e044a1c7-5674-47c4-b5c1-8997acfcdd0d", name: "Gajim on the laptop in the office upstairs" },
+    { id: "grant/AQpWN50aPODN", name: "日本語のクライアント" },
+  ];
+
+  test("a table that fits is drawn as without a width", () => {
+    expect(renderTable(columns, rows(5), plain, 200)).toBe(renderTable(columns, rows(5), plain));
+  });
+
+  test("at 60 columns every line fits, the frame stays whole, and every cell's text is all there (wrapped, not cut)", () => {
+    const table = renderTable(columns, wide, plain, 60);
+    const lines = table.split("\n");
+    for (const line of lines) expect(stringWidth(line)).toBeLessThanOrEqual(60);
+    expect(new Set(lines.map((line) => stringWidth(line))).size).toBe(1); // a rectangle
+    expect(lines[0]).toMatch(/^┌─+┬─+┐$/);
+    expect(lines[2]).toMatch(/^├─+┼─+┤$/);
+    expect(lines[lines.length - 1]).toMatch(/^└─+┴─+┘$/);
+    const column = (index: number) =>
+      lines
+        .slice(3, -1)
+        .map((line) => line.split("│")[index + 1].trim())
+        .join("")
+        .replace(/ /g, "");
+    expect(column(0)).toBe(wide.map((row) => row.id).join(""));
+    expect(column(1)).toBe(wide.map((row) => row.name).join("").replace(/ /g, ""));
+  });
+
+  test("the widest column is narrowed first, none below 4", () => {
+    expect(fitWidths([40, 10, 5], 50)).toEqual([25, 10, 5]); // 25 + 10 + 5 + the frame's 10 = 50
+    expect(fitWidths([40, 40], 10)).toEqual([4, 4]);
   });
 });

@@ -2,7 +2,7 @@
 // then its role set as prosodyctl shell user:create does (prosody:member unless --role), through
 // xmgr's mod_admin_roles; without that module the account keeps the server's default role.
 import { XmgrError, exitKind } from "../../errors.js";
-import { bare, parseBareJid } from "../../jid.js";
+import { foldPart, parseBareJid } from "../../jid.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
@@ -20,12 +20,13 @@ export default defineCommand<{ jid: string }, NewPasswordOptions & { role?: stri
   details:
     "The password is typed twice without echo on a terminal, or read from --new-password-file, or made up with --random-password (printed once on stdout). It is never taken from the command line. If the answer is lost (no answer in time, the connection cut), xmgr logs in as the new account with the new password to see whether it was created, and says what it found; a --random-password that may be set is printed all the same. " +
     `The account gets --role, or the role prosodyctl shell user:create gives (the host's default_provisioned_role, prosody:member unless set), through xmgr's module mod_admin_roles (${ROLES_MODULE_SECTION}); without that module, a warning says it kept the server's default (prosody:registered), and --role fails (exit 5) after creating the account. Needs a server admin (mod_admin_adhoc).`,
-  args: [{ name: "jid", kind: "account", help: "the new account, e.g. carol@example.com" }],
+  args: [{ name: "jid", kind: "account", help: "the new account, e.g. carol@example.com (carol alone: at your account's domain)" }],
   options: [...NEW_PASSWORD_OPTIONS, { long: "--role", value: "ROLE", help: "its primary role (default: prosody:member, as prosodyctl shell user:create)" }],
   examples: [
     "xmgr user create carol@example.com",
     "xmgr user create carol@example.com --random-password",
     "xmgr user create mod@example.com --role prosody:admin",
+    "xmgr user create carol --random-password",
     "xmgr user create carol@example.com --new-password-file carol.pw",
     "pwgen -s 20 1 | xmgr user create carol@example.com --new-password-file -",
   ],
@@ -34,7 +35,8 @@ export default defineCommand<{ jid: string }, NewPasswordOptions & { role?: stri
   batch: "write",
   async run({ settings, sessions, output, prompts, inShell }, { jid }, options) {
     const target = parseBareJid(jid, "account JID");
-    const account = bare(target);
+    // Printed as the server stores it (Straße@… is strasse@…), not as typed.
+    const account = `${foldPart(target.local)}@${target.domain}`;
     const chosen = await newPassword(options, prompts, account, inShell);
     const { password, generated } = chosen;
     const confirmed = await setPasswordTruthfully({ settings, output }, target, chosen, `creating ${account}`, () =>

@@ -19,6 +19,8 @@ export const NEW_PASSWORD_OPTIONS: OptionSpec[] = [
   { long: "--random-password", help: "make up a strong password and print it once on stdout" },
 ];
 
+const TYPING_ATTEMPTS = 3;
+
 export interface NewPassword {
   password: string;
   /** Made up by xmgr: the command prints it (and only then is a password ever printed). */
@@ -65,9 +67,17 @@ export async function newPassword(options: NewPasswordOptions, prompts: Prompts,
       "Give --new-password-file FILE (- reads stdin) or --random-password, or run xmgr on a terminal to type it.",
     );
   }
-  const password = await prompts.secret(`New password for ${account}: `);
-  if (password === "") throw usageError("The new password is empty: nothing was changed.");
-  const again = await prompts.secret("Type it again: ");
-  if (again !== password) throw usageError("The two passwords differ: nothing was changed.");
-  return { password, generated: false };
+  // As passwd(1): a mistyped pair is asked again, a few times.
+  let problem = "";
+  for (let attempt = 1; attempt <= TYPING_ATTEMPTS; attempt++) {
+    const password = await prompts.secret(`${problem}New password for ${account}: `);
+    if (password === "") {
+      problem = "The password is empty. ";
+      continue;
+    }
+    const again = await prompts.secret("Type it again: ");
+    if (again === password) return { password, generated: false };
+    problem = "The two passwords differ. ";
+  }
+  throw usageError(`${problem}Tried ${TYPING_ATTEMPTS} times: nothing was changed.`);
 }

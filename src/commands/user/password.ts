@@ -4,9 +4,22 @@ import { bare, parseBareJid, sameBare } from "../../jid.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
-import { closesOwnSession, noSuchAccount } from "./admin-accounts.js";
+import { closesOwnSession, noSuchAccount, userStats } from "./admin-accounts.js";
+import { ExitCode, XmgrError } from "../../errors.js";
+import type { XmppSession } from "../../xmpp/session.js";
+import type { Jid } from "../../jid.js";
 import { NEW_PASSWORD_OPTIONS, newPassword, type NewPasswordOptions } from "./new-password.js";
 import { setPasswordTruthfully } from "./password-write.js";
+
+/** How many sessions the account has open; undefined when the server does not say (an unknown account fails). */
+async function openSessions(session: XmppSession, target: Jid): Promise<number | undefined> {
+  try {
+    return (await userStats(session, target)).sessions.length;
+  } catch (error) {
+    if (error instanceof XmgrError && error.exitCode === ExitCode.notFound) throw error;
+    return undefined;
+  }
+}
 
 export default defineCommand<{ jid: string }, NewPasswordOptions>({
   section: "user",
@@ -26,19 +39,24 @@ export default defineCommand<{ jid: string }, NewPasswordOptions>({
     const account = bare(target);
     const chosen = await newPassword(options, prompts, account, inShell);
     const { password, generated } = chosen;
+    // The server's answer does not say how many sessions it closed: counted just before.
+    let open: number | undefined;
     const confirmed = await setPasswordTruthfully({ settings, output }, target, chosen, `the new password of ${account}`, () =>
-      sessions.use(({ session, login }) => {
+      sessions.use(async ({ session, login }) => {
+        open = await openSessions(session, target);
         const change = () => runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.changeUserPassword, values: { accountjid: [account], password: [password] }, errorNote: noSuchAccount(account) });
         // xmgr's own account: the server closes this session too, before it answers.
         return sameBare(target, login) ? closesOwnSession(change, undefined) : change();
       }),
     );
     if (output.json) {
-      output.jsonData({ account, changed: true, sessionsClosed: true, ...(confirmed.by === "login" && { answerLost: true }), ...(generated && { password }) });
+      output.jsonData({ account, changed: true, sessionsClosed: open ?? null, ...(confirmed.by === "login" && { answerLost: true }), ...(generated && { password }) });
       return;
     }
     if (generated) output.data(password);
     const checked = confirmed.by === "login" ? `; its answer was lost (${confirmed.reason}), and xmgr logged in as ${account} with the new password to check` : "";
-    output.ok(`Password of ${account} changed${generated ? " (the new one is the line above, shown only this once)" : ""}; the server closed all its sessions${checked}`);
+    const closed =
+      open === undefined ? "the server closes any session it had" : open === 0 ? "it had no open session" : `the server closed its ${open === 1 ? "session" : `${open} sessions`}`;
+    output.ok(`Password of ${account} changed${generated ? " (the new one is the line above, shown only this once)" : ""}; ${closed}${checked}`);
   },
 });
