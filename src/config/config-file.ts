@@ -6,12 +6,11 @@
 //   server = xmpps://xmpp.staging.example.com:5223
 //
 // Keys are listed in CONFIG_KEYS; values run to the end of the line; '#' or ';' starts a comment line.
-import { randomBytes } from "node:crypto";
-import { closeSync, constants, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, dirname } from "node:path";
 import { XmgrError } from "../errors.js";
-import { assertFolderSafe, assertPrivate, privateFolder } from "./private-file.js";
+import { assertFolderSafe, assertPrivate, privateFolder, replacePrivately } from "./private-file.js";
 
 export const CONFIG_KEYS = [
   "jid",
@@ -190,18 +189,9 @@ export function withKeys(text: string, profile: string, values: ProfileSettings)
 }
 
 function writeNewFile(path: string, content: string): void {
-  const temporary = `${path}.${randomBytes(9).toString("base64url")}.tmp`;
-  let fd: number | undefined;
   try {
-    fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-    writeFileSync(fd, content);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(temporary, path);
+    replacePrivately(path, content);
   } catch (error) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(temporary, { force: true });
-    if (error instanceof XmgrError) throw error;
     throw new XmgrError("failure", `Cannot write the config file ${path}: ${(error as NodeJS.ErrnoException).code ?? "error"}.`);
   }
 }

@@ -225,12 +225,19 @@ function temporaryName(path: string): string {
 }
 
 /**
- * Writes atomically: the content goes into a new 0600 temporary file (exclusive, no symbolic link
- * followed) that then replaces `path`. The folder (from `top` down) is checked with privateFolder() first. On
- * failure no temporary file is left.
+ * Writes atomically into one of xmgr's own folders (from `top` down, checked with privateFolder()
+ * first), as replacePrivately() does.
  */
 export function writePrivateFile(path: string, content: string | Uint8Array, top = dirname(path)): void {
   privateFolder(dirname(path), "folder", top);
+  replacePrivately(path, content);
+}
+
+/**
+ * The content goes into a new 0600 temporary file (exclusive, no symbolic link followed) that then
+ * replaces `path`. On failure no temporary file is left. The folder is not checked: the caller has.
+ */
+export function replacePrivately(path: string, content: string | Uint8Array): void {
   const temporary = temporaryName(path);
   let fd: number | undefined;
   try {
