@@ -102,6 +102,14 @@ const NS_SASL2 = "urn:xmpp:sasl:2";
 const NS_MUC = "http://jabber.org/protocol/muc";
 const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
 
+/** What went wrong, said fully: @xmpp/client's errors can have an empty message and keep the server's answer elsewhere. */
+function describeError(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const extra = err as Error & { condition?: string; text?: string; code?: string; element?: XmlElement };
+  const parts = [err.name, err.message, extra.condition, extra.text, extra.code, extra.element?.toString()].filter((part) => part);
+  return `${parts.join(" | ")}${err.message ? "" : ` at ${err.stack?.split("\n").slice(1, 4).map((line) => line.trim()).join(" < ")}`}`;
+}
+
 function shortId(): string {
   return randomBytes(6).toString("base64url");
 }
@@ -117,6 +125,9 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
   const xmpp = xmppClient({
     service: `xmpps://127.0.0.1:${tb.directTlsPort}`,
     domain: opts.domain ?? tb.host,
+    // @xmpp/connection waits 2 s by default for the stream header and each login step: a loaded
+    // machine took longer (Node 24, CI under load: "login of alice failed: TimeoutError").
+    timeout: 30_000,
     username: opts.username, // sets the stream's from=, without which mod_sasl2_fast offers no FAST
     resource,
     userAgent,
@@ -176,7 +187,7 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
     await xmpp.start();
   } catch (err) {
     try { await xmpp.stop(); } catch { /* ignore */ }
-    throw new Error(`login of ${opts.username} failed: ${(err as Error).message}${errors.length ? " / " + errors.map((e) => e.message).join("; ") : ""}`);
+    throw new Error(`login of ${opts.username} failed: ${describeError(err)}${errors.length ? " / " + errors.map(describeError).join("; ") : ""}`);
   }
   if (opts.presence) await xmpp.send(xml("presence"));
 
