@@ -8,6 +8,7 @@ import type { XmgrError } from "../errors.js";
 import { NO_COLOR_ANYWHERE, type Paint, type Painters } from "./paint.js";
 import { sanitize, escapeInJson } from "./sanitize.js";
 import { redactSecrets } from "./secrets.js";
+import { renderTable, renderTsv, type Column } from "./table.js";
 
 export interface OutputOptions {
   json: boolean;
@@ -39,6 +40,14 @@ export class Output {
   /** Data is printed as it is: never rewritten by redaction (tables sanitize their cells, JSON escapes). */
   data(text: string): void {
     this.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  /**
+   * A table: on a terminal boxed and fitted to its width; anywhere else (a pipe, a file) plain
+   * tab-separated rows under a header row, for scripts (table.ts).
+   */
+  table<Row>(columns: Column<Row>[], rows: Row[]): void {
+    this.data(this.stdout.isTTY ? renderTable(columns, rows, this.paint, this.stdout.columns || undefined) : renderTsv(columns, rows));
   }
 
   jsonData(value: unknown): void {

@@ -38,8 +38,16 @@ export class ShellOutput extends Output {
   }
 }
 
+/** Whatever the sink, the text ends on the shell's own stdout/stderr: tables are drawn for what that is. */
 function streamInto(sink: Sink, stream: StreamName): NodeJS.WriteStream {
-  return { write: (chunk: unknown) => (sink.write(stream, String(chunk)), true) } as unknown as NodeJS.WriteStream;
+  const real = stream === "out" ? process.stdout : process.stderr;
+  return {
+    write: (chunk: unknown) => (sink.write(stream, String(chunk)), true),
+    isTTY: real.isTTY,
+    get columns() {
+      return real.columns;
+    },
+  } as unknown as NodeJS.WriteStream;
 }
 
 /** Writes to process.stdout / process.stderr, until muted. */

@@ -2,7 +2,6 @@
 // xmgr's own session is left out unless --include-self: prosodyctl shell, which is not a client,
 // does not see it, and it is no session of the server's users.
 import { parseAddress, parseJid, parseHost } from "../../jid.js";
-import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
 import { INCLUDE_SELF_OPTION, onlineSessions, othersThan } from "./online.js";
 import { SESSIONS_MODULE_SECTION, SESSION_COLUMNS, needsDetails, parseColumns, sessionDetails, type SessionRow } from "./session-details.js";
@@ -47,12 +46,9 @@ export default defineCommand<{ jid?: string }, { includeSelf?: boolean; columns?
       output.ok(accountText ? `${fullText ?? accountText} is not connected` : `No client sessions on ${host}`);
       return;
     }
-    output.data(
-      renderTable(
-        columns.map((name) => SESSION_COLUMNS[name]),
-        shown,
-        output.paint,
-      ),
+    output.table(
+      columns.map((name) => SESSION_COLUMNS[name]),
+      shown,
     );
     const accounts = new Set(shown.map((entry) => entry.account)).size;
     output.ok(`${shown.length} session${shown.length === 1 ? "" : "s"}${accountText ? "" : ` of ${accounts} account${accounts === 1 ? "" : "s"}`}`);

@@ -2,7 +2,6 @@
 import { XmgrError } from "../../errors.js";
 import { bare, parseBareJid } from "../../jid.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
-import { renderTable } from "../../output/table.js";
 import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
 import { noSuchAccount } from "../user/admin-accounts.js";
@@ -51,18 +50,15 @@ export default defineCommand<{ jid: string }>({
       output.ok(`${account} has no contacts`);
       return;
     }
-    output.data(
-      renderTable(
-        [
-          { title: "Contact", cell: (row: Contact) => row.jid },
-          { title: "Name", cell: (row: Contact) => row.name ?? "" },
-          { title: "Subscription", cell: (row: Contact) => row.subscription },
-          { title: "Ask", cell: (row: Contact) => row.ask ?? "" },
-          { title: "Groups", cell: (row: Contact) => row.groups.join(", ") },
-        ],
-        contacts,
-        output.paint,
-      ),
+    output.table(
+      [
+        { title: "Contact", cell: (row: Contact) => row.jid },
+        { title: "Name", cell: (row: Contact) => row.name ?? "" },
+        { title: "Subscription", cell: (row: Contact) => row.subscription },
+        { title: "Ask", cell: (row: Contact) => row.ask ?? "" },
+        { title: "Groups", cell: (row: Contact) => row.groups.join(", ") },
+      ],
+      contacts,
     );
     output.ok(`${contacts.length} contact${contacts.length === 1 ? "" : "s"}`);
   },

@@ -2,7 +2,7 @@
 import { parseBareJid, bare, sameBare } from "../../jid.js";
 import { listRequest, parseClients, readStanzaError, type Client } from "../../protocol/manage-clients.js";
 import type { Output } from "../../output/output.js";
-import { renderTable, type Column } from "../../output/table.js";
+import { type Column } from "../../output/table.js";
 import { readableTime } from "../../output/time.js";
 import type { SessionSource } from "../xmpp-session.js";
 import { refusal } from "./refusals.js";
@@ -39,7 +39,7 @@ export async function listClients(sessions: SessionSource, output: Output, jidTe
     output.ok("No clients associated with this account");
     return;
   }
-  output.data(renderTable(clientColumns(), clients, output.paint));
+  output.table(clientColumns(), clients);
   output.ok(`${clients.length} client${clients.length === 1 ? "" : "s"}`);
 }
 

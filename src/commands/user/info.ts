@@ -1,6 +1,5 @@
 // xmgr user info JID: an account's roster size and online sessions with their IP addresses (admin#user-stats).
 import { parseBareJid } from "../../jid.js";
-import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
 import { userStats } from "./admin-accounts.js";
 
@@ -22,7 +21,7 @@ export default defineCommand<{ jid: string }>({
     }
     output.data(`Account      ${stats.account}\nRoster size  ${stats.rosterSize}\nSessions     ${stats.sessions.length}`);
     if (stats.sessions.length > 0) {
-      output.data(renderTable([{ title: "Resource", cell: (row) => row.resource }, { title: "IP address", cell: (row) => row.ip }], stats.sessions, output.paint));
+      output.table([{ title: "Resource", cell: (row) => row.resource }, { title: "IP address", cell: (row) => row.ip }], stats.sessions);
     }
   },
 });
