@@ -59,8 +59,8 @@ export function buildProgram(runner?: Runner, commands: readonly CommandDef[] = 
     .showHelpAfterError("(run with --help for usage)")
     // Every section's and command's --help lists --json, --jid… too (they work after the command's name).
     .configureHelp({ showGlobalOptions: true })
-    // commander's own errors quote what was typed: control characters escaped, long words cut.
-    .configureOutput({ outputError: (text, write) => write(usageText(text)) })
+    // commander's own errors quote what was typed: control characters escaped, long words cut; JSON with --json.
+    .configureOutput({ outputError: (text, write) => write(usageText(text, process.argv.slice(2).includes("--json"))) })
     .addHelpText(
       "after",
       examplesText([

@@ -92,8 +92,17 @@ export class Output {
     this.stderr.write(`${this.paintErr.yellow("warning:")} ${safeLines(message)}\n`);
   }
 
-  /** "! message" and, on a second line, what to do. */
+  /**
+   * "! message" and, on a second line, what to do. With --json, one line of JSON instead:
+   * {"error":{"message":…,"hint":…,"exitCode":…}} (the hint only when there is one).
+   */
   fail(error: XmgrError): void {
+    if (this.json) this.stderr.write(`${escapeInJson(JSON.stringify({ error: errorJson(error) }))}\n`);
+    else this.failLine(error);
+  }
+
+  /** The "! message" form of fail(), with --json too (the shell's, whose JSON goes on stdout). */
+  protected failLine(error: XmgrError): void {
     this.stderr.write(`${this.paintErr.red("!")} ${safe(error.message)}\n`);
     if (error.hint) this.stderr.write(`  ${safe(error.hint)}\n`);
   }
@@ -103,6 +112,13 @@ export class Output {
     if (this.verbose) this.stderr.write(`${this.paintErr.dim(safe(line))}\n`);
   }
 }
+
+/** A failure as JSON: its message and hint redacted like the "! …" line's (JSON escapes the rest). */
+export const errorJson = (error: XmgrError) => ({
+  message: redactSecrets(error.message),
+  ...(error.hint && { hint: redactSecrets(error.hint) }),
+  exitCode: error.exitCode,
+});
 
 /** A message as it may reach the terminal: secrets redacted, control characters escaped. */
 export const safe = (text: string) => sanitize(redactSecrets(text));
@@ -123,12 +139,16 @@ const USAGE_LINE_MAX = 300;
  * arguments as typed: made safe like any message, each line cut at USAGE_LINE_MAX characters.
  * For cli.ts: program.configureOutput({ outputError: (text, write) => write(usageText(text)) }).
  */
-export function usageText(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => {
-      const clean = safe(line);
-      return clean.length > USAGE_LINE_MAX ? `${clean.slice(0, USAGE_LINE_MAX)}… (${clean.length} characters)` : clean;
-    })
-    .join("\n");
+export function usageText(text: string, json = false): string {
+  const lines = text.split("\n").map((line) => {
+    const clean = safe(line);
+    return clean.length > USAGE_LINE_MAX ? `${clean.slice(0, USAGE_LINE_MAX)}… (${clean.length} characters)` : clean;
+  });
+  if (!json) return lines.join("\n");
+  // commander's "(run with --help for usage)" comes as a message of its own: the JSON error stands alone.
+  if (!/^error: /.test(text)) return "";
+  // --json: the error object of Output.fail, its message the first line, the advice after it the hint.
+  const [first = "", ...rest] = lines.filter((line) => line.trim() !== "");
+  const hint = rest.map((line) => line.replace(/^\((.*)\)$/, "$1")).join("; ");
+  return `${JSON.stringify({ error: { message: first.replace(/^error: /, ""), ...(hint && { hint }), exitCode: 2 } })}\n`;
 }

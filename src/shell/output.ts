@@ -1,6 +1,7 @@
 // The Output each shell command writes to: the one-shot commands' own Output, with JSON on one
 // line (JSON Lines), writing into a sink the shell controls: straight to the terminal (muted when
 // Ctrl-C cancels the command) or into a buffer printed in input order (pipelined batches).
+import type { XmgrError } from "../errors.js";
 import { Output, safe, type OutputOptions } from "../output/output.js";
 import { escapeInJson } from "../output/sanitize.js";
 
@@ -25,6 +26,11 @@ export class ShellOutput extends Output {
 
   override get jsonMultiline(): boolean {
     return false;
+  }
+
+  /** "! message" with --json too: the shell's JSON Lines on stdout hold the failure (statement.ts). */
+  override fail(error: XmgrError): void {
+    this.failLine(error);
   }
 
   /** The same sink, with JSON output (a statement's --json). */
