@@ -97,7 +97,7 @@ describe("xmgr user create", () => {
   test("--new-password-file - reads stdin", async () => {
     const result = await asAdminWithStdin(["--json", "user", "create", jid("stdin"), "--new-password-file", "-"], "from-stdin-pw\n");
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ account: jid("stdin"), created: true, role: "prosody:member" });
+    expect(JSON.parse(result.stdout)).toEqual({ jid: jid("stdin"), created: true, role: "prosody:member" });
     expect(await loginFailure("stdin", "from-stdin-pw")).toBe("");
   });
 
@@ -112,7 +112,7 @@ describe("xmgr user create", () => {
     const json = await asAdmin(["--json", "user", "create", jid("erin"), "--random-password"]);
     expect(json.code).toBe(0);
     const created = JSON.parse(json.stdout);
-    expect(created).toMatchObject({ account: jid("erin"), created: true });
+    expect(created).toMatchObject({ jid: jid("erin"), created: true });
     expect(created.password).not.toBe(lines[0]);
     expect(await loginFailure("erin", created.password)).toBe("");
   });
@@ -211,12 +211,12 @@ describe("xmgr user password", () => {
     const session = await online("sam", "sam-pw");
     const withSession = await asAdmin(["--json", "user", "password", jid("sam"), "--random-password"]);
     expect(withSession.code).toBe(0);
-    expect(JSON.parse(withSession.stdout)).toMatchObject({ account: jid("sam"), changed: true, sessionsClosed: 1 });
+    expect(JSON.parse(withSession.stdout)).toMatchObject({ jid: jid("sam"), changed: true, sessionsClosed: 1 });
     await session.closed;
     const result = await asAdmin(["--json", "user", "password", jid("pat"), "--random-password"]);
     expect(result.code).toBe(0);
     const changed = JSON.parse(result.stdout);
-    expect(changed).toMatchObject({ account: jid("pat"), changed: true, sessionsClosed: 0 });
+    expect(changed).toMatchObject({ jid: jid("pat"), changed: true, sessionsClosed: 0 });
     expect(await loginFailure("pat", changed.password)).toBe("");
   });
 
@@ -239,7 +239,7 @@ describe("xmgr user disable / enable", () => {
 
     const enabled = await asAdmin(["--json", "user", "enable", jid("mallory")]);
     expect(enabled.code).toBe(0);
-    expect(JSON.parse(enabled.stdout)).toEqual({ accounts: [{ account: jid("mallory"), ok: true }] });
+    expect(JSON.parse(enabled.stdout)).toEqual({ accounts: [{ jid: jid("mallory"), ok: true }] });
     expect(await loginFailure("mallory", "mallory-pw", true)).toBe("");
   });
 
@@ -277,7 +277,7 @@ describe("xmgr user delete", () => {
     await tb.register("gone1", "gone1-pw");
     const result = await asAdmin(["--json", "user", "delete", "--yes", jid("gone1"), jid("nobody")]);
     expect(result.code).toBe(4);
-    expect(JSON.parse(result.stdout)).toEqual({ accounts: [{ account: jid("gone1"), ok: true }, { account: jid("nobody"), ok: false }] });
+    expect(JSON.parse(result.stdout)).toEqual({ accounts: [{ jid: jid("gone1"), ok: true }, { jid: jid("nobody"), ok: false }] });
     expect(result.stderr).toContain(`! ${jid("nobody")} could not be deleted`);
     expect(await serverAccounts()).not.toContain(jid("gone1"));
   });
@@ -391,7 +391,7 @@ describe("xmgr user info, roster show, c2s show / count / close", () => {
     const result = await asAdmin(["--json", "user", "info", jid("sam")]);
     expect(result.code).toBe(0);
     const info = JSON.parse(result.stdout);
-    expect(info.account).toBe(jid("sam"));
+    expect(info.jid).toBe(jid("sam"));
     expect(info.rosterSize).toBe(0);
     expect(info.sessions.map((s: { resource: string }) => s.resource).sort()).toEqual([laptop.resource, phone.resource].sort());
     for (const entry of info.sessions) expect(entry.ip).toBe("127.0.0.1");

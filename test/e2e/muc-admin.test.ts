@@ -356,7 +356,7 @@ describe("xmgr muc kick over XMPP", () => {
     const kicked = carol.waitForKick(owners("kickjson"), "Carol");
     const result = await admin(["--json", "muc", "kick", "--nick", "Ops", owners("kickjson"), "Carol"]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ room: owners("kickjson"), nickname: "Carol", kicked: true, via: "xmpp" });
+    expect(JSON.parse(result.stdout)).toEqual({ room: owners("kickjson"), nick: "Carol", kicked: true, via: "xmpp" });
     expect(mucUser((await kicked).stanza)!.getChild("item")!.getChild("actor")!.attrs.nick).toBe("Ops");
   });
 

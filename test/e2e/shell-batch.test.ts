@@ -272,9 +272,9 @@ describe("JSON Lines", () => {
     const lines = result.stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(4);
     const [list, revoked, failed, help] = lines.map((line) => JSON.parse(line));
-    expect(list.account).toBe(aliceJid);
+    expect(list.jid).toBe(aliceJid);
     expect(list.clients.map((client: Listed) => client.id)).toContain(grant);
-    expect(revoked).toEqual({ account: aliceJid, selector: grant, revoked: true, ownSession: false });
+    expect(revoked).toEqual({ jid: aliceJid, selector: grant, revoked: true, ownSession: false });
     expect(failed).toEqual({
       command: `user revoke_client ${aliceJid} ${grant}`,
       line: 3,

@@ -39,7 +39,7 @@ export default defineCommand<{ jid?: string }, { includeSelf?: boolean; columns?
     );
     shown.sort((a, b) => a.account.localeCompare(b.account) || a.resource.localeCompare(b.resource));
     if (output.json) {
-      output.jsonData({ ...(accountText ? { account: accountText } : { host }), sessions: shown });
+      output.jsonData({ host, ...(accountText && { jid: fullText ?? accountText }), sessions: shown.map(({ account: jid, ...session }) => ({ jid, ...session })) });
       return;
     }
     if (shown.length === 0) {

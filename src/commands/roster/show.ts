@@ -43,7 +43,7 @@ export default defineCommand<{ jid: string }>({
       return [{ jid: contact, ...(name !== undefined && { name }), subscription: text(item.attrs.subscription) ?? "none", ...(ask !== undefined && { ask }), groups: item.getChildren("group").map((group) => group.text()) }];
     });
     if (output.json) {
-      output.jsonData({ account, contacts });
+      output.jsonData({ jid: account, contacts });
       return;
     }
     if (contacts.length === 0) {

@@ -32,7 +32,7 @@ export async function listClients(sessions: SessionSource, output: Output, jidTe
     return parseClients(answer);
   });
   if (output.json) {
-    output.jsonData({ account: targetText, clients });
+    output.jsonData({ jid: targetText, clients });
     return;
   }
   if (clients.length === 0) {

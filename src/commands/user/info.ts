@@ -16,7 +16,7 @@ export default defineCommand<{ jid: string }>({
     const target = parseBareJid(jid, "account JID");
     const stats = await sessions.use(({ session }) => userStats(session, target));
     if (output.json) {
-      output.jsonData(stats);
+      output.jsonData({ jid: stats.account, rosterSize: stats.rosterSize, sessions: stats.sessions });
       return;
     }
     output.data(`Account      ${stats.account}\nRoster size  ${stats.rosterSize}\nSessions     ${stats.sessions.length}`);
