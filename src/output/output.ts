@@ -88,7 +88,14 @@ export class Output {
     this.stderr.write(`${this.paintErr.green("OK:")} ${safeLines(message)}\n`);
   }
 
+  /** "warning: …"; with --json one line of JSON, {"warning":{"message":…}}, so that stderr holds only JSON lines. */
   warn(message: string): void {
+    if (this.json) this.stderr.write(`${escapeInJson(JSON.stringify({ warning: { message: redactSecrets(message) } }))}\n`);
+    else this.warnLine(message);
+  }
+
+  /** The "warning: …" form of warn(), with --json too (the shell's). */
+  protected warnLine(message: string): void {
     this.stderr.write(`${this.paintErr.yellow("warning:")} ${safeLines(message)}\n`);
   }
 
@@ -145,10 +152,8 @@ export function usageText(text: string, json = false): string {
     return clean.length > USAGE_LINE_MAX ? `${clean.slice(0, USAGE_LINE_MAX)}… (${clean.length} characters)` : clean;
   });
   if (!json) return lines.join("\n");
-  // commander's "(run with --help for usage)" comes as a message of its own: the JSON error stands alone.
-  if (!/^error: /.test(text)) return "";
   // --json: the error object of Output.fail, its message the first line, the advice after it the hint.
   const [first = "", ...rest] = lines.filter((line) => line.trim() !== "");
-  const hint = rest.map((line) => line.replace(/^\((.*)\)$/, "$1")).join("; ");
-  return `${JSON.stringify({ error: { message: first.replace(/^error: /, ""), ...(hint && { hint }), exitCode: 2 } })}\n`;
+  const hint = rest.map((line) => line.replace(/^\((.*)\)$/, "$1")).join("; ") || "run with --help for usage";
+  return `${JSON.stringify({ error: { message: first.replace(/^error: /, ""), hint, exitCode: 2 } })}\n`;
 }

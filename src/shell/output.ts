@@ -33,6 +33,11 @@ export class ShellOutput extends Output {
     this.failLine(error);
   }
 
+  /** "warning: …" with --json too, as fail(). */
+  override warn(message: string): void {
+    this.warnLine(message);
+  }
+
   /** The same sink, with JSON output (a statement's --json). */
   asJson(): ShellOutput {
     return this.json ? this : new ShellOutput({ json: true, verbose: this.verbose, painters: this.painters }, this.sink);
