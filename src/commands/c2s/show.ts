@@ -18,7 +18,7 @@ export default defineCommand<{ jid?: string }, { includeSelf?: boolean; columns?
     "Needs a server admin (mod_admin_adhoc).",
   args: [{ name: "jid", kind: "fulljid", optional: true, help: "a host (example.com), an account (alice@example.com) or a session (alice@example.com/phone~Xy12); default: your host" }],
   options: [INCLUDE_SELF_OPTION, { long: "--columns", value: "LIST", help: "the columns, e.g. account,resource,role,tls,sm,csi,created (see above)" }],
-  examples: ["xmgr c2s show", "xmgr c2s show alice@example.com", "xmgr c2s show --include-self", "xmgr c2s show --columns id,account,resource,role,ipv,show,tls,sm,csi", "xmgr --json c2s show | jq -r '.sessions[] | .account + \"/\" + .resource'"],
+  examples: ["xmgr c2s show", "xmgr c2s show alice@example.com", "xmgr c2s show --include-self", "xmgr c2s show --columns id,account,resource,role,ipv,show,tls,sm,csi", "xmgr --json c2s show | jq -r '.sessions[] | .jid + \"/\" + .resource'"],
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { jid }, options) {
