@@ -28,7 +28,7 @@ async function report(error: unknown, verbose: boolean): Promise<number> {
   const failure = asXmgrError(error);
   if (!activeOutput) {
     const [{ Output }, { paintersFor }] = await Promise.all([import("./output/output.js"), import("./output/paint.js")]);
-    activeOutput = new Output({ json: false, verbose, painters: await paintersFor(!process.argv.includes("--no-color")) });
+    activeOutput = new Output({ json: process.argv.slice(2).includes("--json"), verbose, painters: await paintersFor(!process.argv.includes("--no-color")) });
   }
   activeOutput.fail(failure);
   if (verbose && !(error instanceof XmgrError) && error instanceof Error && error.stack) {

@@ -40,6 +40,9 @@ export function commandsNamedIn(argv: string[]): readonly CommandDef[] {
   return COMMANDS.some((def) => named.has(def)) ? COMMANDS.filter((def) => named.has(def)) : COMMANDS;
 }
 
+/** Advice after a usage error; none with --json, where the error is one JSON line that holds it as its hint (usageText). */
+const HELP_AFTER_ERROR = !process.argv.slice(2).includes("--json") && "(run with --help for usage)";
+
 /** The program with the given commands (by default all: for help, completion and tests). */
 export function buildProgram(runner?: Runner, commands: readonly CommandDef[] = COMMANDS): Command {
   const program = new Command("xmgr")
@@ -56,11 +59,12 @@ export function buildProgram(runner?: Runner, commands: readonly CommandDef[] = 
     .option("--json", "print results as JSON on stdout")
     .option("--no-color", "no colour, even on a terminal (also NO_COLOR)")
     .option("--no-keep", "neither use nor start a kept session for this command (also XMGR_KEEP=off)")
-    .showHelpAfterError("(run with --help for usage)")
+    // With --json the usage error is one JSON line (usageText), which holds this advice as its hint.
+    .showHelpAfterError(HELP_AFTER_ERROR)
     // Every section's and command's --help lists --json, --jid… too (they work after the command's name).
     .configureHelp({ showGlobalOptions: true })
-    // commander's own errors quote what was typed: control characters escaped, long words cut.
-    .configureOutput({ outputError: (text, write) => write(usageText(text)) })
+    // commander's own errors quote what was typed: control characters escaped, long words cut; JSON with --json.
+    .configureOutput({ outputError: (text, write) => write(usageText(text, process.argv.slice(2).includes("--json"))) })
     .addHelpText(
       "after",
       examplesText([
@@ -75,7 +79,7 @@ export function buildProgram(runner?: Runner, commands: readonly CommandDef[] = 
     if (!def.section) return program;
     let section = sections.get(def.section);
     if (!section) {
-      section = program.command(def.section).description(SECTIONS[def.section] ?? def.section).showHelpAfterError("(run with --help for usage)");
+      section = program.command(def.section).description(SECTIONS[def.section] ?? def.section).showHelpAfterError(HELP_AFTER_ERROR);
       sections.set(def.section, section);
     }
     return section;

@@ -10,6 +10,7 @@ import { parseServerAddress } from "../config/server-address.js";
 import { usageError } from "../errors.js";
 import { bare, parseBareJid } from "../jid.js";
 import type { Output } from "../output/output.js";
+import { jsonTime } from "../output/time.js";
 import { defineCommand, type Prompts } from "./define.js";
 import { withXmppSession } from "./xmpp-session.js";
 
@@ -48,7 +49,7 @@ export async function login(settings: Settings, output: Output, prompts: Prompts
   const path = saveProfileKeys(settings.profileName, saved, env);
   const token = new ProfileState(settings.profileName, env).readFastToken(account);
   if (output.json) {
-    output.jsonData({ profile: settings.profileName, configFile: path, jid: account, server: server ?? null, ca: caPath ?? null, fastToken: token ? { mechanism: token.mechanism, expiry: token.expiry } : null });
+    output.jsonData({ profile: settings.profileName, configFile: path, jid: account, server: server ?? null, ca: caPath ?? null, fastToken: token ? { mechanism: token.mechanism, expiry: jsonTime(token.expiry) ?? null } : null });
     return;
   }
   output.ok(`Logged in as ${account}; profile ${settings.profileName} saved in ${path} (jid${server ? ", server" : ""}${caPath ? ", ca" : ""}; no password)`);

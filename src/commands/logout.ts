@@ -19,7 +19,7 @@ export async function logout(settings: Settings, output: Output): Promise<void> 
   const state = new ProfileState(xmpp.profile);
   const keep = stateKeeper(output, state.dir);
   if (!keep("could not read the FAST token", () => state.readFastToken(account), () => undefined)) {
-    if (output.json) output.jsonData({ account, profile: xmpp.profile, tokenDeleted: false, serverRevoked: false });
+    if (output.json) output.jsonData({ jid: account, profile: xmpp.profile, tokenDeleted: false, serverRevoked: false });
     else output.ok(`No saved login for ${account} in profile ${xmpp.profile}`);
     return;
   }
@@ -29,7 +29,7 @@ export async function logout(settings: Settings, output: Output): Promise<void> 
   const serverRevoked = outcome.tokenRefused && !left.includes("fast");
   const { tokenDeleted } = outcome;
   // `left` only when the server's list was read: unknown is not "nothing".
-  if (output.json) output.jsonData({ account, profile: xmpp.profile, tokenDeleted, serverRevoked, ...(outcome.left && { left }) });
+  if (output.json) output.jsonData({ jid: account, profile: xmpp.profile, tokenDeleted, serverRevoked, ...(outcome.left && { left }) });
   if (serverRevoked && tokenDeleted) {
     output.ok(`Logged out ${account}: the saved FAST token is deleted here and the server no longer accepts it`);
     return;

@@ -6,6 +6,7 @@ import { ProfileState } from "../config/state.js";
 import { usageError } from "../errors.js";
 import { bare, parseBareJid } from "../jid.js";
 import { readableDuration, utcText } from "../output/duration.js";
+import { jsonTime } from "../output/time.js";
 import { defineCommand } from "./define.js";
 
 export default defineCommand({
@@ -37,7 +38,7 @@ export default defineCommand({
         jid: account,
         server: server ?? null,
         ca: ca ?? null,
-        fastToken: token ? { mechanism: token.mechanism, saved: savedAt!.toISOString(), expiry: expiry?.toISOString() ?? null, valid } : null,
+        fastToken: token ? { mechanism: token.mechanism, saved: jsonTime(savedAt), expiry: jsonTime(expiry) ?? null, valid } : null,
       });
       return;
     }

@@ -8,6 +8,7 @@ import type { XmgrError } from "../errors.js";
 import { NO_COLOR_ANYWHERE, type Paint, type Painters } from "./paint.js";
 import { sanitize, escapeInJson } from "./sanitize.js";
 import { redactSecrets } from "./secrets.js";
+import { renderTable, renderTsv, type Column } from "./table.js";
 
 export interface OutputOptions {
   json: boolean;
@@ -39,6 +40,14 @@ export class Output {
   /** Data is printed as it is: never rewritten by redaction (tables sanitize their cells, JSON escapes). */
   data(text: string): void {
     this.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+  }
+
+  /**
+   * A table: on a terminal boxed and fitted to its width; anywhere else (a pipe, a file) plain
+   * tab-separated rows under a header row, for scripts (table.ts).
+   */
+  table<Row>(columns: Column<Row>[], rows: Row[]): void {
+    this.data(this.stdout.isTTY ? renderTable(columns, rows, this.paint, this.stdout.columns || undefined) : renderTsv(columns, rows));
   }
 
   jsonData(value: unknown): void {
@@ -79,12 +88,28 @@ export class Output {
     this.stderr.write(`${this.paintErr.green("OK:")} ${safeLines(message)}\n`);
   }
 
+  /** "warning: …"; with --json one line of JSON, {"warning":{"message":…}}, so that stderr holds only JSON lines. */
   warn(message: string): void {
+    if (this.json) this.stderr.write(`${escapeInJson(JSON.stringify({ warning: { message: redactSecrets(message) } }))}\n`);
+    else this.warnLine(message);
+  }
+
+  /** The "warning: …" form of warn(), with --json too (the shell's). */
+  protected warnLine(message: string): void {
     this.stderr.write(`${this.paintErr.yellow("warning:")} ${safeLines(message)}\n`);
   }
 
-  /** "! message" and, on a second line, what to do. */
+  /**
+   * "! message" and, on a second line, what to do. With --json, one line of JSON instead:
+   * {"error":{"message":…,"hint":…,"exitCode":…}} (the hint only when there is one).
+   */
   fail(error: XmgrError): void {
+    if (this.json) this.stderr.write(`${escapeInJson(JSON.stringify({ error: errorJson(error) }))}\n`);
+    else this.failLine(error);
+  }
+
+  /** The "! message" form of fail(), with --json too (the shell's, whose JSON goes on stdout). */
+  protected failLine(error: XmgrError): void {
     this.stderr.write(`${this.paintErr.red("!")} ${safe(error.message)}\n`);
     if (error.hint) this.stderr.write(`  ${safe(error.hint)}\n`);
   }
@@ -94,6 +119,13 @@ export class Output {
     if (this.verbose) this.stderr.write(`${this.paintErr.dim(safe(line))}\n`);
   }
 }
+
+/** A failure as JSON: its message and hint redacted like the "! …" line's (JSON escapes the rest). */
+export const errorJson = (error: XmgrError) => ({
+  message: redactSecrets(error.message),
+  ...(error.hint && { hint: redactSecrets(error.hint) }),
+  exitCode: error.exitCode,
+});
 
 /** A message as it may reach the terminal: secrets redacted, control characters escaped. */
 export const safe = (text: string) => sanitize(redactSecrets(text));
@@ -114,12 +146,14 @@ const USAGE_LINE_MAX = 300;
  * arguments as typed: made safe like any message, each line cut at USAGE_LINE_MAX characters.
  * For cli.ts: program.configureOutput({ outputError: (text, write) => write(usageText(text)) }).
  */
-export function usageText(text: string): string {
-  return text
-    .split("\n")
-    .map((line) => {
-      const clean = safe(line);
-      return clean.length > USAGE_LINE_MAX ? `${clean.slice(0, USAGE_LINE_MAX)}… (${clean.length} characters)` : clean;
-    })
-    .join("\n");
+export function usageText(text: string, json = false): string {
+  const lines = text.split("\n").map((line) => {
+    const clean = safe(line);
+    return clean.length > USAGE_LINE_MAX ? `${clean.slice(0, USAGE_LINE_MAX)}… (${clean.length} characters)` : clean;
+  });
+  if (!json) return lines.join("\n");
+  // --json: the error object of Output.fail, its message the first line, the advice after it the hint.
+  const [first = "", ...rest] = lines.filter((line) => line.trim() !== "");
+  const hint = rest.map((line) => line.replace(/^\((.*)\)$/, "$1")).join("; ") || "run with --help for usage";
+  return `${JSON.stringify({ error: { message: first.replace(/^error: /, ""), hint, exitCode: 2 } })}\n`;
 }

@@ -79,6 +79,11 @@ function clearingFirst(stream: NodeJS.WriteStream, spinner: Spinner): NodeJS.Wri
       spinner.arm();
       return written;
     },
+    // What Output asks of its stdout to draw a table (a box fitted to the width).
+    isTTY: stream.isTTY,
+    get columns() {
+      return stream.columns;
+    },
   } as unknown as NodeJS.WriteStream;
 }
 

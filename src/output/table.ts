@@ -1,5 +1,6 @@
 // Tables in the spirit of prosodyctl shell: columns declared as specs (title and how to get the
-// cell), drawn with cli-table3, with no escape codes at all when colour is off.
+// cell), drawn with cli-table3, with no escape codes at all when colour is off. Output.table()
+// picks the form: boxed and fitted on a terminal, tab-separated rows (renderTsv) anywhere else.
 import Table from "cli-table3";
 import textWidth from "./text-width.js";
 import type { Paint } from "./paint.js";
@@ -8,18 +9,17 @@ import { sanitize } from "./sanitize.js";
 export interface Column<Row> {
   title: string;
   cell: (row: Row) => string;
+  /** A blank cell continues the one above (a field named once for several values): filled in the tab-separated form, where each line stands alone. */
+  fillDown?: boolean;
 }
 
 const PADDING = 1;
 
-/** The terminal's width when stdout is one; none in a pipe (nothing is fitted there). */
-const terminalColumns = (): number | undefined => (process.stdout.isTTY && process.stdout.columns) || undefined;
-
 /**
- * `maxWidth`: the columns the table may take (default: the terminal's, on a terminal). A table
- * wider than that has its widest columns narrowed, their cells wrapped onto more lines: nothing is cut.
+ * `maxWidth`: the columns the table may take (none: as wide as it needs). A table wider than that
+ * has its widest columns narrowed, their cells wrapped onto more lines: nothing is cut.
  */
-export function renderTable<Row>(columns: Column<Row>[], rows: Row[], paint: Paint, maxWidth = terminalColumns()): string {
+export function renderTable<Row>(columns: Column<Row>[], rows: Row[], paint: Paint, maxWidth?: number): string {
   // Titles too may be a server's words (an ad-hoc result's column labels).
   const titles = columns.map((column) => sanitize(column.title));
   const cells = rows.map((row) => columns.map((column) => sanitize(column.cell(row))));
@@ -105,3 +105,28 @@ function wrappedTable(titles: string[], cells: string[][], widths: number[], pai
     rule("└", "┴", "┘"),
   ].join("\n");
 }
+
+/**
+ * The table for a script (stdout not a terminal, as gh does it): a header row of the titles, then
+ * one line per row, the cells separated by a tab, no colour, nothing cut or wrapped. So that a
+ * row stays one line and a cell one field, a backslash is written \\, a tab \t, a newline \n, a
+ * carriage return \r, and any other control character as the \x/\u escape of sanitize().
+ */
+export function renderTsv<Row>(columns: Column<Row>[], rows: Row[]): string {
+  const line = (cells: string[]) => cells.map(tsvField).join("\t");
+  let above: string[] = [];
+  const lines = rows.map((row) => {
+    const cells = columns.map((column, index) => {
+      const cell = column.cell(row);
+      return cell === "" && column.fillDown ? (above[index] ?? "") : cell;
+    });
+    above = cells;
+    return line(cells);
+  });
+  return [line(columns.map((column) => column.title)), ...lines].join("\n");
+}
+
+const TSV_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+
+/** One cell as a TSV field (renderTsv). */
+export const tsvField = (text: string): string => sanitize(text.replace(/[\\\t\n\r]/g, (char) => TSV_ESCAPES[char]));

@@ -11,3 +11,13 @@ export function readableTime(iso: string | undefined, now: Date = new Date()): s
   }
   return `${pad(time.getHours())}:${pad(time.getMinutes())}:${pad(time.getSeconds())}`;
 }
+
+/**
+ * A time in JSON output: RFC 3339 in UTC, to the second ("2026-12-05T16:07:11Z"), the one format
+ * of every command's --json. Undefined for what is no time.
+ */
+export function jsonTime(time: Date | string | number | undefined): string | undefined {
+  if (time === undefined || time === "") return undefined;
+  const date = time instanceof Date ? time : new Date(time);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString().replace(/\.\d{3}Z$/, "Z");
+}

@@ -1,6 +1,7 @@
 // The Output each shell command writes to: the one-shot commands' own Output, with JSON on one
 // line (JSON Lines), writing into a sink the shell controls: straight to the terminal (muted when
 // Ctrl-C cancels the command) or into a buffer printed in input order (pipelined batches).
+import type { XmgrError } from "../errors.js";
 import { Output, safe, type OutputOptions } from "../output/output.js";
 import { escapeInJson } from "../output/sanitize.js";
 
@@ -27,6 +28,16 @@ export class ShellOutput extends Output {
     return false;
   }
 
+  /** "! message" with --json too: the shell's JSON Lines on stdout hold the failure (statement.ts). */
+  override fail(error: XmgrError): void {
+    this.failLine(error);
+  }
+
+  /** "warning: …" with --json too, as fail(). */
+  override warn(message: string): void {
+    this.warnLine(message);
+  }
+
   /** The same sink, with JSON output (a statement's --json). */
   asJson(): ShellOutput {
     return this.json ? this : new ShellOutput({ json: true, verbose: this.verbose, painters: this.painters }, this.sink);
@@ -38,8 +49,16 @@ export class ShellOutput extends Output {
   }
 }
 
+/** Whatever the sink, the text ends on the shell's own stdout/stderr: tables are drawn for what that is. */
 function streamInto(sink: Sink, stream: StreamName): NodeJS.WriteStream {
-  return { write: (chunk: unknown) => (sink.write(stream, String(chunk)), true) } as unknown as NodeJS.WriteStream;
+  const real = stream === "out" ? process.stdout : process.stderr;
+  return {
+    write: (chunk: unknown) => (sink.write(stream, String(chunk)), true),
+    isTTY: real.isTTY,
+    get columns() {
+      return real.columns;
+    },
+  } as unknown as NodeJS.WriteStream;
 }
 
 /** Writes to process.stdout / process.stderr, until muted. */

@@ -3,6 +3,7 @@
 // one-shot commands report it ("! message" on stderr; with --json also one error document).
 import { XmgrError, asXmgrError, inCommandWords } from "../errors.js";
 import { redactSecrets } from "../output/secrets.js";
+import { errorJson } from "../output/output.js";
 import { ProfileState } from "../config/state.js";
 import type { Settings } from "../config/settings.js";
 import { isCallForm, parseCallForm } from "./call-form.js";
@@ -127,9 +128,8 @@ async function settle(text: string, line: number, env: ShellEnv, output: ShellOu
     output.fail(failure);
     if (env.verbose && !(error instanceof XmgrError) && error instanceof Error && error.stack) output.note(error.stack);
     if (output.json) {
-      // A message, not data: redacted like the "! …" line.
-      const message = redactSecrets(failure.message);
-      output.jsonData({ command: redactSecrets(text), line, error: { message, ...(failure.hint && { hint: redactSecrets(failure.hint) }), exitCode: failure.exitCode } });
+      // A message, not data: redacted like the "! …" line, the same object as a one-shot run's on stderr.
+      output.jsonData({ command: redactSecrets(text), line, error: errorJson(failure) });
     }
     return { status: failure.exitCode, ...(error instanceof AnswerLost && { unanswered: true }) };
   }

@@ -97,7 +97,7 @@ describe("xmgr user create", () => {
   test("--new-password-file - reads stdin", async () => {
     const result = await asAdminWithStdin(["--json", "user", "create", jid("stdin"), "--new-password-file", "-"], "from-stdin-pw\n");
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ account: jid("stdin"), created: true, role: "prosody:member" });
+    expect(JSON.parse(result.stdout)).toEqual({ jid: jid("stdin"), created: true, role: "prosody:member" });
     expect(await loginFailure("stdin", "from-stdin-pw")).toBe("");
   });
 
@@ -112,7 +112,7 @@ describe("xmgr user create", () => {
     const json = await asAdmin(["--json", "user", "create", jid("erin"), "--random-password"]);
     expect(json.code).toBe(0);
     const created = JSON.parse(json.stdout);
-    expect(created).toMatchObject({ account: jid("erin"), created: true });
+    expect(created).toMatchObject({ jid: jid("erin"), created: true });
     expect(created.password).not.toBe(lines[0]);
     expect(await loginFailure("erin", created.password)).toBe("");
   });
@@ -211,12 +211,12 @@ describe("xmgr user password", () => {
     const session = await online("sam", "sam-pw");
     const withSession = await asAdmin(["--json", "user", "password", jid("sam"), "--random-password"]);
     expect(withSession.code).toBe(0);
-    expect(JSON.parse(withSession.stdout)).toMatchObject({ account: jid("sam"), changed: true, sessionsClosed: 1 });
+    expect(JSON.parse(withSession.stdout)).toMatchObject({ jid: jid("sam"), changed: true, sessionsClosed: 1 });
     await session.closed;
     const result = await asAdmin(["--json", "user", "password", jid("pat"), "--random-password"]);
     expect(result.code).toBe(0);
     const changed = JSON.parse(result.stdout);
-    expect(changed).toMatchObject({ account: jid("pat"), changed: true, sessionsClosed: 0 });
+    expect(changed).toMatchObject({ jid: jid("pat"), changed: true, sessionsClosed: 0 });
     expect(await loginFailure("pat", changed.password)).toBe("");
   });
 
@@ -239,7 +239,7 @@ describe("xmgr user disable / enable", () => {
 
     const enabled = await asAdmin(["--json", "user", "enable", jid("mallory")]);
     expect(enabled.code).toBe(0);
-    expect(JSON.parse(enabled.stdout)).toEqual({ accounts: [{ account: jid("mallory"), ok: true }] });
+    expect(JSON.parse(enabled.stdout)).toEqual({ accounts: [{ jid: jid("mallory"), ok: true }] });
     expect(await loginFailure("mallory", "mallory-pw", true)).toBe("");
   });
 
@@ -277,8 +277,11 @@ describe("xmgr user delete", () => {
     await tb.register("gone1", "gone1-pw");
     const result = await asAdmin(["--json", "user", "delete", "--yes", jid("gone1"), jid("nobody")]);
     expect(result.code).toBe(4);
-    expect(JSON.parse(result.stdout)).toEqual({ accounts: [{ account: jid("gone1"), ok: true }, { account: jid("nobody"), ok: false }] });
-    expect(result.stderr).toContain(`! ${jid("nobody")} could not be deleted`);
+    expect(JSON.parse(result.stdout)).toEqual({ accounts: [{ jid: jid("gone1"), ok: true }, { jid: jid("nobody"), ok: false }] });
+    // --json: the failure is a JSON error line on stderr, as every failure of a --json run.
+    expect(result.stderr.split("\n").filter(Boolean).map((line) => JSON.parse(line))).toEqual([
+      { error: { message: `${jid("nobody")} could not be deleted: the server has no such account`, exitCode: 4 } },
+    ]);
     expect(await serverAccounts()).not.toContain(jid("gone1"));
   });
 
@@ -373,7 +376,7 @@ describe("xmgr user info, roster show, c2s show / count / close", () => {
   test("roster show: the roster the account set, as a table and as JSON", async () => {
     const asJson = await asAdmin(["--json", "roster", "show", jid("ruth")]);
     expect(asJson.code).toBe(0);
-    const { account, contacts } = JSON.parse(asJson.stdout);
+    const { jid: account, contacts } = JSON.parse(asJson.stdout);
     expect(account).toBe(jid("ruth"));
     // Prosody keeps a contact's groups as a set: their order is not kept.
     const sorted = [...contacts].sort((a, b) => a.jid.localeCompare(b.jid)).map((c) => ({ ...c, groups: [...c.groups].sort() }));
@@ -391,7 +394,7 @@ describe("xmgr user info, roster show, c2s show / count / close", () => {
     const result = await asAdmin(["--json", "user", "info", jid("sam")]);
     expect(result.code).toBe(0);
     const info = JSON.parse(result.stdout);
-    expect(info.account).toBe(jid("sam"));
+    expect(info.jid).toBe(jid("sam"));
     expect(info.rosterSize).toBe(0);
     expect(info.sessions.map((s: { resource: string }) => s.resource).sort()).toEqual([laptop.resource, phone.resource].sort());
     for (const entry of info.sessions) expect(entry.ip).toBe("127.0.0.1");
@@ -410,16 +413,17 @@ describe("xmgr user info, roster show, c2s show / count / close", () => {
   test("c2s show lists the real peers with their resources; with a JID only that account's", async () => {
     const all = JSON.parse((await asAdmin(["--json", "c2s", "show"])).stdout);
     expect(all.host).toBe(host);
-    const pairs = all.sessions.map((s: { account: string; resource: string }) => `${s.account}/${s.resource}`);
+    const pairs = all.sessions.map((s: { jid: string; resource: string }) => `${s.jid}/${s.resource}`);
     for (const peer of [roster, laptop, phone]) expect(pairs).toContain(peer.jid);
-    const ruth = all.sessions.find((s: { account: string }) => s.account === jid("ruth"));
+    const ruth = all.sessions.find((s: { jid: string }) => s.jid === jid("ruth"));
     expect(ruth).toMatchObject({ show: "online", priority: 0, ip: "127.0.0.1" });
 
     const sam = await asAdmin(["--json", "c2s", "show", jid("sam")]);
     expect(JSON.parse(sam.stdout)).toEqual({
-      account: jid("sam"),
+      host,
+      jid: jid("sam"),
       sessions: [laptop, phone]
-        .map((peer) => ({ account: jid("sam"), resource: peer.resource, show: "online", priority: 0, ip: "127.0.0.1" }))
+        .map((peer) => ({ jid: jid("sam"), resource: peer.resource, show: "online", priority: 0, ip: "127.0.0.1" }))
         .sort((a, b) => a.resource.localeCompare(b.resource)),
     });
     const table = await asAdmin(["c2s", "show", jid("sam")]);
@@ -432,11 +436,11 @@ describe("xmgr user info, roster show, c2s show / count / close", () => {
     const online = peers.filter((peer) => !peer.isClosed());
     const result = await asAdmin(["--json", "c2s", "count", host]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ host, accounts: new Set(online.map((peer) => peer.jid.split("/")[0])).size, sessions: online.length });
+    expect(JSON.parse(result.stdout)).toEqual({ hosts: [host], accounts: new Set(online.map((peer) => peer.jid.split("/")[0])).size, sessions: online.length });
     await tb.xmgrSessionsGone(jid("admin"));
     const withSelf = await asAdmin(["--json", "c2s", "count", host, "--include-self"]);
     expect(JSON.parse(withSelf.stdout)).toEqual({
-      host,
+      hosts: [host],
       accounts: new Set([...online.map((peer) => peer.jid.split("/")[0]), jid("admin")]).size,
       sessions: online.length + 1,
     });

@@ -35,7 +35,7 @@ async function makeUsers(): Promise<Record<keyof typeof PW, XmgrUser>> {
 const parseList = (result: XmgrResult) => {
   expect(result.stderr).toBe("");
   expect(result.code).toBe(0);
-  return JSON.parse(result.stdout) as { account: string; clients: ListedClient[] };
+  return JSON.parse(result.stdout) as { jid: string; clients: ListedClient[] };
 };
 
 describe("with mod_admin_manage_clients", () => {
@@ -68,7 +68,7 @@ describe("with mod_admin_manage_clients", () => {
   test("the admin lists alice's clients: --json has the same content as alice's own listing", async () => {
     const own = parseList(await as("alice", ["--json", "user", "clients", aliceJid]));
     const byAdmin = parseList(await as("admin", ["--json", "user", "clients", aliceJid]));
-    expect(byAdmin.account).toBe(aliceJid);
+    expect(byAdmin.jid).toBe(aliceJid);
 
     // alice's own xmgr run is itself one of her clients: connected while she listed, not while the admin did.
     const ownXmgr = own.clients.find((client) => client.userAgent?.software === "xmgr" && client.connected)!;

@@ -104,7 +104,7 @@ describe("xmgr muc kick", () => {
     );
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ room: room("room3"), nickname: "Carol3", kicked: true });
+    expect(JSON.parse(result.stdout)).toMatchObject({ room: room("room3"), nick: "Carol3", kicked: true });
     expect((await kicked).reason).toBe("bye");
   });
 

@@ -47,10 +47,10 @@ async function shellSessions(): Promise<Map<string, string>> {
 const cellOf = (cell: string, full: string) => cell === full || (cell.endsWith("…") && full.startsWith(cell.slice(0, -1)));
 
 /** xmgr's rows as prosodyctl's table writes them: its JID cell (found among `cells`) → the show. */
-function asShellRows(rows: { account: string; resource: string; show?: string }[], cells: Iterable<string>): Map<string, string> {
+function asShellRows(rows: { jid: string; resource: string; show?: string }[], cells: Iterable<string>): Map<string, string> {
   const known = [...cells];
   return new Map(rows.map((row) => {
-    const full = `${row.account}/${row.resource}`;
+    const full = `${row.jid}/${row.resource}`;
     return [known.find((cell) => cellOf(cell, full)) ?? full, row.show ?? ""];
   }));
 }
@@ -93,7 +93,7 @@ describe("c2s show / c2s count", () => {
   test("c2s show: the sessions prosodyctl shows, with its Status words (online, away, blank), without xmgr's own", async () => {
     await tb.xmgrSessionsGone(`admin@${tb.host}`);
     const expected = new Map([...(await shellSessions())].filter(([cell]) => cell.includes(`@${tb.host}/`)));
-    const shown = json(await xmgr(["--json", "c2s", "show"])).sessions as { account: string; resource: string; show?: string }[];
+    const shown = json(await xmgr(["--json", "c2s", "show"])).sessions as { jid: string; resource: string; show?: string }[];
     expect(asShellRows(shown, expected.keys())).toEqual(expected);
     expect(shown.some((row) => row.resource.startsWith("xmgr-"))).toBe(false);
 
@@ -116,7 +116,7 @@ describe("c2s show / c2s count", () => {
     const started = Date.now();
     const shown = json(await xmgr(["--json", "c2s", "show", "--columns", "id,account,resource,role,ipv,show,tls,sm,csi,created"])).sessions as Record<string, string>[];
     const asShell = shown.map((row) => {
-      const full = `${row.account}/${row.resource}`;
+      const full = `${row.jid}/${row.resource}`;
       return { jid: expected.find((entry) => cellOf(entry.jid, full))?.jid ?? full, id: row.id, role: (row.role ?? "").replace(/^prosody:/, ""), ipv: row.ipv, tls: row.tls, sm: row.sm, csi: row.csi ?? "" };
     });
     expect(asShell.sort((a, b) => a.jid.localeCompare(b.jid))).toEqual(expected.sort((a, b) => a.jid.localeCompare(b.jid)));
@@ -129,8 +129,8 @@ describe("c2s show / c2s count", () => {
 
   test("c2s show --include-self: xmgr's own session too, blank (it sends no presence)", async () => {
     await tb.xmgrSessionsGone(`admin@${tb.host}`);
-    const shown = json(await xmgr(["--json", "c2s", "show", "--include-self"])).sessions as { account: string; resource: string; show?: string }[];
-    const own = shown.filter((row) => row.account === `admin@${tb.host}`);
+    const shown = json(await xmgr(["--json", "c2s", "show", "--include-self"])).sessions as { jid: string; resource: string; show?: string }[];
+    const own = shown.filter((row) => row.jid === `admin@${tb.host}`);
     expect(own).toHaveLength(1);
     expect(own[0].show).toBeUndefined();
     expect(shown).toHaveLength(4);
@@ -141,7 +141,7 @@ describe("c2s show / c2s count", () => {
     expect(said).toMatch(/OK: 1 out of \d+ c2s sessions shown/);
     expect(said).toContain("online");
     const shown = json(await xmgr(["--json", "c2s", "show", alice.jid]));
-    expect(shown.sessions).toEqual([{ account: `alice@${tb.host}`, resource: alice.resource, show: "online", priority: 0, ip: "127.0.0.1" }]);
+    expect(shown.sessions).toEqual([{ jid: `alice@${tb.host}`, resource: alice.resource, show: "online", priority: 0, ip: "127.0.0.1" }]);
     const absent = await xmgr(["c2s", "show", `alice@${tb.host}/nothere`]);
     expect(absent.code).toBe(0);
     expect(absent.stderr).toBe(`OK: alice@${tb.host}/nothere is not connected\n`);
@@ -152,7 +152,7 @@ describe("c2s show / c2s count", () => {
     const total = Number(/Total: (\d+) clients/.exec(await shell("c2s:count()"))![1]);
     expect(total).toBe(4);
     expect(json(await xmgr(["--json", "c2s", "count"]))).toEqual({ hosts: [OTHER_HOST, tb.host].sort(), accounts: 4, sessions: total });
-    expect(json(await xmgr(["--json", "c2s", "count", OTHER_HOST]))).toEqual({ host: OTHER_HOST, accounts: 1, sessions: 1 });
+    expect(json(await xmgr(["--json", "c2s", "count", OTHER_HOST]))).toEqual({ hosts: [OTHER_HOST], accounts: 1, sessions: 1 });
   });
 });
 
@@ -200,7 +200,7 @@ describe("roles (xmgr's mod_admin_roles)", () => {
   test("user create gives the role prosodyctl shell user:create gives (prosody:member)", async () => {
     expect(await shell(`user:create("viashell@${tb.host}", "${PASSWORD}")`)).toContain("prosody:member");
     const created = await user.run([...loginArgs(tb, "admin"), "--json", "user", "create", `viaxmgr@${tb.host}`, "--random-password"], { XMGR_PASSWORD: PASSWORD });
-    expect(json(created)).toMatchObject({ account: `viaxmgr@${tb.host}`, created: true, role: "prosody:member" });
+    expect(json(created)).toMatchObject({ jid: `viaxmgr@${tb.host}`, created: true, role: "prosody:member" });
     expect(await shellRole(`viaxmgr@${tb.host}`)).toBe(await shellRole(`viashell@${tb.host}`));
   });
 

@@ -140,7 +140,7 @@ describe("xmgr logout", () => {
 
     const result = await as(user, alice, ["--json", "logout"]);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ account: aliceJid, tokenDeleted: true, serverRevoked: true, left: [] });
+    expect(JSON.parse(result.stdout)).toMatchObject({ jid: aliceJid, tokenDeleted: true, serverRevoked: true, left: [] });
     expect(existsSync(saved.tokenPath)).toBe(false);
 
     writeFileSync(saved.tokenPath, saved.tokenText, { mode: 0o600 });

@@ -117,7 +117,7 @@ describe("xmgr user revoke_client", () => {
     const result = await asAlice(["--json", "user", "revoke_client", aliceJid, grant.id]);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe("");
-    expect(JSON.parse(result.stdout)).toMatchObject({ account: aliceJid, selector: grant.id, revoked: true });
+    expect(JSON.parse(result.stdout)).toMatchObject({ jid: aliceJid, selector: grant.id, revoked: true });
     expect((await listAlice()).map((client) => client.id)).not.toContain(grant.id);
   });
 
@@ -160,7 +160,7 @@ describe("xmgr user revoke_client", () => {
       expect(Date.now() - started).toBeLessThan(60_000); // far below --timeout, also on a busy machine
       expect(result.code).toBe(0);
       expect(result.stderr).toBe("");
-      expect(JSON.parse(result.stdout)).toMatchObject({ account: carolJid, selector: "software/xmgr", revoked: true });
+      expect(JSON.parse(result.stdout)).toMatchObject({ jid: carolJid, selector: "software/xmgr", revoked: true });
     } finally {
       await own.cleanup();
     }

@@ -245,7 +245,7 @@ describe("xmpp ping", () => {
   test("a real peer's bound full JID is answered by the peer itself", async () => {
     const pingsBefore = alicePeer.received.length;
     const result = json(await xmgr(admin, ["--json", "xmpp", "ping", alicePeer.jid]));
-    expect(result).toMatchObject({ target: alicePeer.jid, sent: 1, received: 1, loss: 0 });
+    expect(result).toMatchObject({ jid: alicePeer.jid, sent: 1, received: 1, loss: 0 });
     const ping = await alicePeer.waitFor((stanza) => stanza.name === "iq" && stanza.getChild("ping", "urn:xmpp:ping") !== undefined, 20_000, pingsBefore);
     expect(ping.attrs.from).toMatch(new RegExp(`^admin@${tb.host.replace(/\./g, "\\.")}/`));
   });

@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginLegacy, stopAll, xml, type Peer } from "../support/peers.js";
 import { loginArgs, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
-import { expectCleanFailure } from "../support/expect-failure.js";
+import { expectCleanFailure, jsonFailure } from "../support/expect-failure.js";
+import { loadSchema, validate } from "../support/json-schema.js";
 
 const admin = { username: "admin", password: "admin-pw-shutdown" };
 const bob = { username: "bob", password: "bob-pw-shutdown" };
@@ -78,6 +79,7 @@ test("server shutdown --yes: the users are told, new connections are refused, an
   expect(accepting).toBe(false);
 
   const report = JSON.parse(result.stdout);
+  expect(validate(loadSchema("server-shutdown.json"), report, "server-shutdown.json")).toEqual([]);
   expect(report).toMatchObject({ host: tb.host, delay: 5, serverSays: "Server is about to shut down" });
   expect(report.check).toEqual({ acceptsConnections: accepting, sessionOpen: bobStillServed });
   expect(report.complete).toBe(!accepting && !bobStillServed);
@@ -87,7 +89,10 @@ test("server shutdown --yes: the users are told, new connections are refused, an
     // Prosody 13.0.1: the process keeps running and keeps its sessions.
     expect(running).toBe(true);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`! ${tb.host} refuses new connections, but its process still runs and kept this session open`);
-    expect(result.stderr).toContain("systemctl stop prosody");
+    // --json: the failure is the JSON error line on stderr.
+    const failure = jsonFailure(result.stderr)!;
+    expect(failure.exitCode).toBe(1);
+    expect(failure.message).toContain(`${tb.host} refuses new connections, but its process still runs and kept this session open`);
+    expect(failure.hint).toContain("systemctl stop prosody");
   }
 });

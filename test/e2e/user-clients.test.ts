@@ -33,7 +33,7 @@ describe("xmgr user clients (own account)", () => {
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     const listing = JSON.parse(result.stdout);
-    expect(listing.account).toBe(`alice@${tb.host}`);
+    expect(listing.jid).toBe(`alice@${tb.host}`);
     const byId = new Map<string, any>(listing.clients.map((client: any) => [client.id, client]));
 
     const sasl2 = byId.get("client/11111111-2222-3333-4444-alice0000000");

@@ -76,9 +76,16 @@ async function endlessServer(endless: (node: string) => boolean): Promise<Script
 const list = (server: ScriptedServer, ...extra: string[]) =>
   runMeasured(user, ["--timeout", "30", ...scriptedLoginArgs(server, cert), "user", "list", ...extra], { XMGR_PASSWORD: PASSWORD, NODE_OPTIONS: HEAP_LIMIT }, 240_000);
 
-function expectStoppedAtCap(result: Awaited<ReturnType<typeof list>>): void {
+/** Exit 1 with the documented error: as "! …" lines, or with --json as the JSON error line. */
+function expectStoppedAtCap(result: Awaited<ReturnType<typeof list>>, json = false): void {
   expect(result.code).toBe(1);
-  expect(result.stderr).toMatch(/^! example\.test sent more than 1,000,000 accounts: xmgr stopped reading there\.\n {2}If the host really has more accounts, give --limit N/m);
+  if (json) {
+    expect(JSON.parse(result.stderr)).toEqual({
+      error: { message: "example.test sent more than 1,000,000 accounts: xmgr stopped reading there.", hint: expect.stringMatching(/^If the host really has more accounts, give --limit N/), exitCode: 1 },
+    });
+  } else {
+    expect(result.stderr).toMatch(/^! example\.test sent more than 1,000,000 accounts: xmgr stopped reading there\.\n {2}If the host really has more accounts, give --limit N/m);
+  }
   expect(result.stderr).not.toMatch(/\n\s+at |TypeError|RangeError/);
   expect(result.maxRssKiB).toBeLessThan(MAX_RSS_MIB * 1024);
 }
@@ -100,7 +107,7 @@ describe("user list against a server that sends full pages of new names forever"
   test("an endless disabled list is stopped the same way (it is read alongside, not collected)", async () => {
     const server = await endlessServer(() => true);
     const result = await list(server, "--disabled", "--json");
-    expectStoppedAtCap(result);
+    expectStoppedAtCap(result, true);
   }, LONG_CASE_MS);
 
   test("a server that ignores \"after\" (the same page again and again): exit 1 after the second page, saying so", async () => {

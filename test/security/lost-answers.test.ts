@@ -118,7 +118,7 @@ describe("user create / user password: the answer lost, xmgr logs in with the ne
     noStackTrace(result);
     expect(result.code).toBe(0);
     const answer = JSON.parse(result.stdout);
-    expect(answer).toEqual({ account: jid("bob"), changed: true, sessionsClosed: 0, answerLost: true, password: expect.stringMatching(/^[\w-]{24}$/) }); // bob had no session open (sessionsClosed counts them)
+    expect(answer).toEqual({ jid: jid("bob"), changed: true, sessionsClosed: 0, answerLost: true, password: expect.stringMatching(/^[\w-]{24}$/) }); // bob had no session open (sessionsClosed counts them)
     expect(await logsIn("bob", answer.password)).toBe(true);
     expect(await logsIn("bob", "bob-old-pw")).toBe(false);
   });

@@ -114,8 +114,8 @@ describe("data is never rewritten", () => {
   test("a password equal to a word of the output leaves --json data intact", async () => {
     const result = await user.run([...loginArgs(tb, "alice"), "--json", "user", "clients", `alice@${tb.host}`], { XMGR_PASSWORD: "example" });
     expect(result.code).toBe(0);
-    const data = JSON.parse(result.stdout) as { account: string; clients: unknown[] };
-    expect(data.account).toBe("alice@example.test");
+    const data = JSON.parse(result.stdout) as { jid: string; clients: unknown[] };
+    expect(data.jid).toBe("alice@example.test");
     expect(result.stdout).not.toContain("[redacted]");
   });
 });

@@ -78,3 +78,17 @@ export function loginArgs(tb: Testbed, user: string, direct = false): string[] {
   const server = direct ? `xmpps://127.0.0.1:${tb.directTlsPort}` : `127.0.0.1:${tb.c2sPort}`;
   return ["--jid", `${user}@${tb.host}`, "--server", server, "--ca", tb.caFile];
 }
+
+/**
+ * A table as xmgr prints it when stdout is not a terminal (tab-separated, a header row first):
+ * one record per line, keyed by the column titles. Fails on a line that has not one field per column.
+ */
+export function tsvRecords(text: string): Record<string, string>[] {
+  const [header, ...lines] = text.replace(/\n$/, "").split("\n");
+  const titles = header.split("\t");
+  return lines.map((line) => {
+    const fields = line.split("\t");
+    if (fields.length !== titles.length) throw new Error(`a row of ${fields.length} fields under ${titles.length} columns: ${JSON.stringify(line)}`);
+    return Object.fromEntries(titles.map((title, index) => [title, fields[index]]));
+  });
+}

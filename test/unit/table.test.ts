@@ -2,7 +2,8 @@ import { describe, expect, test } from "@jest/globals";
 import Table from "cli-table3";
 import stringWidth from "string-width";
 import { Chalk } from "chalk";
-import { fitWidths, renderTable, type Column } from "../../src/output/table.js";
+import { fitWidths, renderTable, renderTsv, type Column } from "../../src/output/table.js";
+import { Output } from "../../src/output/output.js";
 
 interface Row {
   id: string;
@@ -76,5 +77,58 @@ describe("renderTable on a narrow terminal", () => {
   test("the widest column is narrowed first, none below 4", () => {
     expect(fitWidths([40, 10, 5], 50)).toEqual([25, 10, 5]); // 25 + 10 + 5 + the frame's 10 = 50
     expect(fitWidths([40, 40], 10)).toEqual([4, 4]);
+  });
+});
+
+describe("renderTsv: the table for scripts", () => {
+  test("a header row, then one line per row, cells separated by a tab, no frame, no colour", () => {
+    expect(renderTsv(columns, [{ id: "client/a", name: "Gajim" }, { id: "grant/b", name: "" }])).toBe("ID\tName\nclient/a\tGajim\ngrant/b\t");
+    expect(renderTsv(columns, [])).toBe("ID\tName");
+  });
+
+  test("nothing is cut or wrapped, however long", () => {
+    const long = "x".repeat(5000);
+    expect(renderTsv(columns, [{ id: long, name: "日本語" }]).split("\n")[1]).toBe(`${long}\t日本語`);
+  });
+
+  test("a tab, newline, carriage return or backslash in a cell is escaped, so a row stays one line of as many fields as columns", () => {
+    const tsv = renderTsv(columns, [{ id: "a\tb", name: "line1\nline2\r\\x1b \u001b[2J" }]);
+    const lines = tsv.split("\n");
+    expect(lines).toHaveLength(2);
+    expect(lines[1].split("\t")).toEqual(["a\\tb", "line1\\nline2\\r\\\\x1b \\x1b[2J"]);
+    expect(tsv).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  });
+
+  test("a column marked fillDown repeats the value above in a blank cell (each line stands alone)", () => {
+    const fields: Column<{ field: string; value: string }>[] = [
+      { title: "Field", cell: (row) => row.field, fillDown: true },
+      { title: "Value", cell: (row) => row.value },
+    ];
+    const tsv = renderTsv(fields, [
+      { field: "Features", value: "a" },
+      { field: "", value: "b" },
+      { field: "Items", value: "" },
+    ]);
+    expect(tsv).toBe("Field\tValue\nFeatures\ta\nFeatures\tb\nItems\t");
+  });
+});
+
+describe("Output.table picks the form from its stdout", () => {
+  const capture = (isTTY: boolean, columns?: number) => {
+    let text = "";
+    const stream = { isTTY, columns, write: (chunk: string) => ((text += chunk), true) } as unknown as NodeJS.WriteStream;
+    const output = new Output({ json: false, verbose: false }, stream, stream);
+    output.table(columns === undefined ? [{ title: "ID", cell: (row: Row) => row.id }] : [{ title: "ID", cell: (row: Row) => row.id }, { title: "Name", cell: (row: Row) => row.name }], [{ id: "client/" + "a".repeat(80), name: "n" }]);
+    return text;
+  };
+
+  test("a terminal gets the boxed table, fitted to its width", () => {
+    const text = capture(true, 60);
+    expect(text).toMatch(/^┌/);
+    for (const line of text.trimEnd().split("\n")) expect(stringWidth(line)).toBeLessThanOrEqual(60);
+  });
+
+  test("a pipe gets tab-separated rows", () => {
+    expect(capture(false)).toBe(`ID\nclient/${"a".repeat(80)}\n`);
   });
 });

@@ -1,7 +1,6 @@
 // xmgr adhoc list [JID]: the ad-hoc commands the logged-in account may run at a JID.
 import { commandsDiscoRequest, parseCommandList } from "../../protocol/adhoc.js";
 import { parseAddress } from "../../jid.js";
-import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
 
 export default defineCommand<{ jid?: string }>({
@@ -26,7 +25,7 @@ export default defineCommand<{ jid?: string }>({
       output.ok(`${to} offers you no ad-hoc commands`);
       return;
     }
-    output.data(renderTable([{ title: "Node", cell: (item) => item.node }, { title: "Name", cell: (item) => item.name }], commands, output.paint));
+    output.table([{ title: "Node", cell: (item) => item.node }, { title: "Name", cell: (item) => item.name }], commands);
     output.ok(`${commands.length} command${commands.length === 1 ? "" : "s"} at ${to}`);
   },
 });

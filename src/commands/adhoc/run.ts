@@ -159,12 +159,12 @@ function render(output: Output, to: string, answer: CommandAnswer): void {
   }
   if (fields.length > 0) {
     const rows = fields.flatMap((field) => (field.values.length ? field.values : [""]).map((value, index) => ({ field: index === 0 ? (field.label ?? field.var!) : "", value })));
-    output.data(renderTable([{ title: "Field", cell: (row) => row.field }, { title: "Value", cell: (row) => row.value }], rows, output.paint));
+    output.table([{ title: "Field", cell: (row) => row.field }, { title: "Value", cell: (row) => row.value }], rows);
   }
   if (items.length > 0) {
     const columns = (answer.form?.reported.length ? answer.form.reported : items[0]).filter((field) => field.var !== undefined);
     const cell = (item: FormField[], name: string) => item.find((field) => field.var === name)?.values.join(", ") ?? "";
-    output.data(renderTable(columns.map((column) => ({ title: column.label ?? column.var!, cell: (item: FormField[]) => cell(item, column.var!) })), items, output.paint));
+    output.table(columns.map((column) => ({ title: column.label ?? column.var!, cell: (item: FormField[]) => cell(item, column.var!) })), items);
   }
   for (const note of answer.notes) {
     if (note.type === "warn") output.warn(note.text.trim());

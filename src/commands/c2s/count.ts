@@ -36,7 +36,7 @@ export default defineCommand<{ host?: string }, { includeSelf?: boolean }>({
     });
     const accounts = new Set(online.map((entry) => entry.account)).size;
     if (output.json) {
-      output.jsonData({ ...(hosts.length === 1 ? { host: hosts[0] } : { hosts }), accounts, sessions: online.length });
+      output.jsonData({ hosts, accounts, sessions: online.length });
       return;
     }
     output.data(`${online.length} session${online.length === 1 ? "" : "s"} of ${accounts} account${accounts === 1 ? "" : "s"} on ${hosts.join(", ")}`);

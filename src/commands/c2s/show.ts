@@ -2,7 +2,6 @@
 // xmgr's own session is left out unless --include-self: prosodyctl shell, which is not a client,
 // does not see it, and it is no session of the server's users.
 import { parseAddress, parseJid, parseHost } from "../../jid.js";
-import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
 import { INCLUDE_SELF_OPTION, onlineSessions, othersThan } from "./online.js";
 import { SESSIONS_MODULE_SECTION, SESSION_COLUMNS, needsDetails, parseColumns, sessionDetails, type SessionRow } from "./session-details.js";
@@ -19,7 +18,7 @@ export default defineCommand<{ jid?: string }, { includeSelf?: boolean; columns?
     "Needs a server admin (mod_admin_adhoc).",
   args: [{ name: "jid", kind: "fulljid", optional: true, help: "a host (example.com), an account (alice@example.com) or a session (alice@example.com/phone~Xy12); default: your host" }],
   options: [INCLUDE_SELF_OPTION, { long: "--columns", value: "LIST", help: "the columns, e.g. account,resource,role,tls,sm,csi,created (see above)" }],
-  examples: ["xmgr c2s show", "xmgr c2s show alice@example.com", "xmgr c2s show --include-self", "xmgr c2s show --columns id,account,resource,role,ipv,show,tls,sm,csi", "xmgr --json c2s show | jq -r '.sessions[] | .account + \"/\" + .resource'"],
+  examples: ["xmgr c2s show", "xmgr c2s show alice@example.com", "xmgr c2s show --include-self", "xmgr c2s show --columns id,account,resource,role,ipv,show,tls,sm,csi", "xmgr --json c2s show | jq -r '.sessions[] | .jid + \"/\" + .resource'"],
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { jid }, options) {
@@ -40,19 +39,16 @@ export default defineCommand<{ jid?: string }, { includeSelf?: boolean; columns?
     );
     shown.sort((a, b) => a.account.localeCompare(b.account) || a.resource.localeCompare(b.resource));
     if (output.json) {
-      output.jsonData({ ...(accountText ? { account: accountText } : { host }), sessions: shown });
+      output.jsonData({ host, ...(accountText && { jid: fullText ?? accountText }), sessions: shown.map(({ account: jid, ...session }) => ({ jid, ...session })) });
       return;
     }
     if (shown.length === 0) {
       output.ok(accountText ? `${fullText ?? accountText} is not connected` : `No client sessions on ${host}`);
       return;
     }
-    output.data(
-      renderTable(
-        columns.map((name) => SESSION_COLUMNS[name]),
-        shown,
-        output.paint,
-      ),
+    output.table(
+      columns.map((name) => SESSION_COLUMNS[name]),
+      shown,
     );
     const accounts = new Set(shown.map((entry) => entry.account)).size;
     output.ok(`${shown.length} session${shown.length === 1 ? "" : "s"}${accountText ? "" : ` of ${accounts} account${accounts === 1 ? "" : "s"}`}`);

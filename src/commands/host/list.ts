@@ -4,7 +4,6 @@
 // Each comes with the identity its disco#info gives.
 import { discoInfoRequest, discoItemsRequest, identityText, parseDiscoInfo, parseDiscoItems } from "../../protocol/disco.js";
 import { ExitCode, XmgrError, asXmgrError } from "../../errors.js";
-import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
 import { HOSTS_MODULE_SECTION, serverHosts } from "../hosts-module.js";
 
@@ -63,7 +62,7 @@ export default defineCommand({
       { title: "Identity", cell: (row: HostRow) => row.identities.join(", ") || (row.error ? `? ${row.error}` : "") },
       ...(hosts.some((row) => row.name) ? [{ title: "Name", cell: (row: HostRow) => row.name ?? "" }] : []),
     ];
-    output.data(renderTable(columns, hosts, output.paint));
+    output.table(columns, hosts);
     output.ok(complete ? `${hosts.length} host${hosts.length === 1 ? "" : "s"} on the server` : `${hosts.length} host${hosts.length === 1 ? "" : "s"} reported by ${host}`);
   },
 });

@@ -25,6 +25,6 @@ export default defineCommand<{ jid: string }>({
       await userStats(session, target);
       return runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.invitePasswordReset, values: { accountjid: [account] } });
     });
-    printInvite(output, readInvite(answer), { account }, `Password reset invite for ${account}`);
+    printInvite(output, readInvite(answer), { jid: account }, `Password reset invite for ${account}`);
   },
 });

@@ -5,6 +5,7 @@ import type { CommandAnswer } from "../../protocol/adhoc.js";
 import { fieldValues } from "../../protocol/data-form.js";
 import type { Output } from "../../output/output.js";
 import { sanitize } from "../../output/sanitize.js";
+import { jsonTime } from "../../output/time.js";
 
 export interface Invite {
   uri: string;
@@ -23,7 +24,7 @@ export function readInvite(answer: CommandAnswer): Invite {
 
 export function printInvite(output: Output, invite: Invite, about: Record<string, string>, what: string): void {
   if (output.json) {
-    output.jsonData({ ...about, ...invite });
+    output.jsonData({ ...about, ...invite, ...(invite.expires && { expires: jsonTime(invite.expires) ?? invite.expires }) });
     return;
   }
   // The server's words: escaped like table cells (a real URI holds nothing to escape).

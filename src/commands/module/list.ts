@@ -3,7 +3,6 @@
 // mod_admin_hosts at the login host, as prosodyctl shell module:list(host) shows them.
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { fieldValues } from "../../protocol/data-form.js";
-import { renderTable } from "../../output/table.js";
 import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
 import { hostOrLogin } from "../host-or-login.js";
@@ -43,7 +42,7 @@ export default defineCommand<{ host?: string }>({
       output.jsonData({ host: to, modules });
       return;
     }
-    output.data(renderTable([{ title: "Module", cell: (name: string) => name }], modules, output.paint));
+    output.table([{ title: "Module", cell: (name: string) => name }], modules);
     output.ok(`${modules.length} module${modules.length === 1 ? "" : "s"} loaded ${to === "*" ? "globally" : `on ${to}`}`);
   },
 });

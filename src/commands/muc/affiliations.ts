@@ -3,7 +3,6 @@
 // only where the MUC component sets component_admins_as_room_owners = true.
 import { XmgrError } from "../../errors.js";
 import { AFFILIATION_LISTS, type ListedAffiliation } from "../../protocol/muc.js";
-import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
 import { adminsAsOwnersHint, parseRoom, readAffiliations, serviceOf } from "./rooms.js";
 
@@ -43,17 +42,14 @@ export default defineCommand<{ room: string; filter?: string }>({
       output.ok(`No ${wanted ? `${wanted}s` : "owners, admins, members or outcasts"}${part === undefined ? "" : ` whose JID holds ${JSON.stringify(part)}`} in ${room}`);
       return;
     }
-    output.data(
-      renderTable(
-        [
-          { title: "JID", cell: (item) => item.jid },
-          { title: "Affiliation", cell: (item) => item.affiliation },
-          { title: "Nickname", cell: (item) => item.nick ?? "" },
-          { title: "Reason", cell: (item) => item.reason ?? "" },
-        ],
-        items,
-        output.paint,
-      ),
+    output.table(
+      [
+        { title: "JID", cell: (item) => item.jid },
+        { title: "Affiliation", cell: (item) => item.affiliation },
+        { title: "Nickname", cell: (item) => item.nick ?? "" },
+        { title: "Reason", cell: (item) => item.reason ?? "" },
+      ],
+      items,
     );
     output.ok(
       part === undefined

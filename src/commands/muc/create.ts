@@ -5,7 +5,6 @@ import { XmgrError, usageError } from "../../errors.js";
 import { configRequest, configSubmit, discoInfoRequest, parseRoomConfig, type RoomConfig } from "../../protocol/muc.js";
 import { readStanzaError } from "../../protocol/stanza-error.js";
 import { NOT_IN_XML } from "../../protocol/xml-chars.js";
-import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
 import { joinRoom, leaveRoom } from "./occupancy.js";
 import { parseRoom, roomFailure } from "./rooms.js";
@@ -94,7 +93,7 @@ export default defineCommand<{ room: string }, CreateOptions>({
       output.jsonData({ room, created: true, config });
       return;
     }
-    output.data(renderTable([{ title: "Setting", cell: (row) => row.field }, { title: "Value", cell: (row) => row.value }], configRows(config), output.paint));
+    output.table([{ title: "Setting", cell: (row) => row.field }, { title: "Value", cell: (row) => row.value }], configRows(config));
     output.ok(`Created ${room}; you are its owner`);
   },
 });

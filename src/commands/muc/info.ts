@@ -2,7 +2,6 @@
 import { XmgrError } from "../../errors.js";
 import { discoInfoRequest, parseDiscoInfo, roomInfo, type RoomInfo } from "../../protocol/muc.js";
 import { readStanzaError } from "../../protocol/stanza-error.js";
-import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
 import { parseRoom, roomFailure } from "./rooms.js";
 
@@ -49,6 +48,6 @@ export default defineCommand<{ room: string }>({
       output.jsonData({ room, ...info });
       return;
     }
-    output.data(renderTable([{ title: "Field", cell: (row) => row.field }, { title: "Value", cell: (row) => row.value }], infoRows(room, info), output.paint));
+    output.table([{ title: "Field", cell: (row) => row.field }, { title: "Value", cell: (row) => row.value }], infoRows(room, info));
   },
 });

@@ -98,7 +98,7 @@ export async function kick(settings: Settings, output: Output, roomText: string,
     throw error;
   }
   if (output.json) {
-    output.jsonData({ room: request.muc, nickname: request.nickname, ...(request.reason && { reason: request.reason }), kicked: true, via: "http" });
+    output.jsonData({ room: request.muc, nick: request.nickname, ...(request.reason && { reason: request.reason }), kicked: true, via: "http" });
     return;
   }
   output.ok(`Kicked ${request.nickname} from ${request.muc}`);
@@ -194,7 +194,7 @@ export async function kickOverXmpp(sessions: SessionSource, output: Output, room
     }
   });
   if (output.json) {
-    output.jsonData({ room: roomJid, nickname: target, ...(reason && { reason }), kicked: true, via: "xmpp" });
+    output.jsonData({ room: roomJid, nick: target, ...(reason && { reason }), kicked: true, via: "xmpp" });
     return;
   }
   output.ok(`Kicked ${target} from ${roomJid}`);

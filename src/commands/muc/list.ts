@@ -7,7 +7,6 @@ import { checkCommandAnswer, execute, parseCommandAnswer } from "../../protocol/
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { destroyFormRooms, discoInfoRequest, discoItemsRequest, parseDiscoInfo, parseDiscoItems, roomInfo, type RoomInfo } from "../../protocol/muc.js";
 import { readStanzaError } from "../../protocol/stanza-error.js";
-import { renderTable } from "../../output/table.js";
 import type { XmppSession } from "../../xmpp/session.js";
 import { cancelQuietly } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
@@ -99,17 +98,14 @@ export default defineCommand<{ service?: string }, { all?: boolean }>({
       output.ok(`No ${what}s on ${service}${note}`);
       return;
     }
-    output.data(
-      renderTable(
-        [
-          { title: "Room", cell: (room: ListedRoom) => room.jid },
-          { title: "Name", cell: (room: ListedRoom) => room.name ?? "" },
-          { title: "Occupants", cell: (room: ListedRoom) => (room.occupants === undefined ? "" : String(room.occupants)) },
-          ...(all ? [{ title: "Public", cell: (room: ListedRoom) => (room.public === undefined ? "" : room.public ? "yes" : "no") }] : []),
-        ],
-        rooms,
-        output.paint,
-      ),
+    output.table(
+      [
+        { title: "Room", cell: (room: ListedRoom) => room.jid },
+        { title: "Name", cell: (room: ListedRoom) => room.name ?? "" },
+        { title: "Occupants", cell: (room: ListedRoom) => (room.occupants === undefined ? "" : String(room.occupants)) },
+        ...(all ? [{ title: "Public", cell: (room: ListedRoom) => (room.public === undefined ? "" : room.public ? "yes" : "no") }] : []),
+      ],
+      rooms,
     );
     output.ok(`${rooms.length} ${what}${rooms.length === 1 ? "" : "s"} on ${service}${note}`);
   },

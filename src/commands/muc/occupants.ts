@@ -4,7 +4,6 @@
 import { XmgrError } from "../../errors.js";
 import { OCCUPANT_ROLES, occupantFilter, parseRoleLists, roleListRequest, sortOccupants, type Occupant } from "../../protocol/muc-occupants.js";
 import { readStanzaError } from "../../protocol/stanza-error.js";
-import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
 import { adminsAsOwnersHint, parseRoom, roomFailure, serviceOf } from "./rooms.js";
 
@@ -47,16 +46,13 @@ export default defineCommand<{ room: string; filter?: string }>({
       return;
     }
     if (shown.length > 0) {
-      output.data(
-        renderTable(
-          [
-            { title: "Role", cell: (row: Occupant) => row.role },
-            { title: "JID", cell: (row: Occupant) => row.jid ?? "" },
-            { title: "Nickname", cell: (row: Occupant) => row.nick },
-          ],
-          shown,
-          output.paint,
-        ),
+      output.table(
+        [
+          { title: "Role", cell: (row: Occupant) => row.role },
+          { title: "JID", cell: (row: Occupant) => row.jid ?? "" },
+          { title: "Nickname", cell: (row: Occupant) => row.nick },
+        ],
+        shown,
       );
     }
     const total = `${all.length} occupant${all.length === 1 ? "" : "s"}`;

@@ -2,7 +2,6 @@
 import { XmgrError } from "../../errors.js";
 import { bare, parseBareJid } from "../../jid.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
-import { renderTable } from "../../output/table.js";
 import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
 import { noSuchAccount } from "../user/admin-accounts.js";
@@ -44,25 +43,22 @@ export default defineCommand<{ jid: string }>({
       return [{ jid: contact, ...(name !== undefined && { name }), subscription: text(item.attrs.subscription) ?? "none", ...(ask !== undefined && { ask }), groups: item.getChildren("group").map((group) => group.text()) }];
     });
     if (output.json) {
-      output.jsonData({ account, contacts });
+      output.jsonData({ jid: account, contacts });
       return;
     }
     if (contacts.length === 0) {
       output.ok(`${account} has no contacts`);
       return;
     }
-    output.data(
-      renderTable(
-        [
-          { title: "Contact", cell: (row: Contact) => row.jid },
-          { title: "Name", cell: (row: Contact) => row.name ?? "" },
-          { title: "Subscription", cell: (row: Contact) => row.subscription },
-          { title: "Ask", cell: (row: Contact) => row.ask ?? "" },
-          { title: "Groups", cell: (row: Contact) => row.groups.join(", ") },
-        ],
-        contacts,
-        output.paint,
-      ),
+    output.table(
+      [
+        { title: "Contact", cell: (row: Contact) => row.jid },
+        { title: "Name", cell: (row: Contact) => row.name ?? "" },
+        { title: "Subscription", cell: (row: Contact) => row.subscription },
+        { title: "Ask", cell: (row: Contact) => row.ask ?? "" },
+        { title: "Groups", cell: (row: Contact) => row.groups.join(", ") },
+      ],
+      contacts,
     );
     output.ok(`${contacts.length} contact${contacts.length === 1 ? "" : "s"}`);
   },

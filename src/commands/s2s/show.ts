@@ -1,7 +1,6 @@
 // xmgr s2s show: the server-to-server connections of your host (s2s#list of mod_admin_adhoc).
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { parseS2sList, type S2sConnection } from "../../protocol/s2s-list.js";
-import { renderTable } from "../../output/table.js";
 import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
 import { needsAdmin } from "../refusal-texts.js";
@@ -31,7 +30,7 @@ export default defineCommand({
         { title: "ID", cell: (row: S2sConnection) => row.id },
         { title: "Flags", cell: (row: S2sConnection) => row.flags.join(", ") },
       ];
-      output.data(renderTable(columns, list.connections, output.paint));
+      output.table(columns, list.connections);
     }
     output.ok(`${list.incoming} incoming, ${list.outgoing} outgoing s2s connection${list.incoming + list.outgoing === 1 ? "" : "s"} on ${host}`);
   },

@@ -1,7 +1,6 @@
 // xmgr server info [HOST]: what the host says about itself over service discovery: identities,
 // features, the components and other items it lists, and the XEP-0157 contact addresses.
 import { discoInfoRequest, discoItemsRequest, identityText, parseDiscoInfo, parseDiscoItems } from "../../protocol/disco.js";
-import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
 import { hostOrLogin } from "../host-or-login.js";
 
@@ -42,6 +41,6 @@ export default defineCommand<{ host?: string }>({
       ...rows("Items", items.length ? items.map((item) => `${item.jid}${item.name ? ` (${item.name})` : ""}`) : ["none"]),
       ...rows("Contacts", contacts.length ? contacts : ["none published (mod_server_contact_info)"]),
     ];
-    output.data(renderTable([{ title: "Field", cell: (row: Row) => row.field }, { title: "Value", cell: (row: Row) => row.value }], table, output.paint));
+    output.table([{ title: "Field", cell: (row: Row) => row.field, fillDown: true }, { title: "Value", cell: (row: Row) => row.value }], table);
   },
 });

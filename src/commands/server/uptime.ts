@@ -1,6 +1,7 @@
 // xmgr server uptime [HOST]: how long the server has been running (XEP-0012 to the host, mod_uptime).
 import { lastActivityRequest, parseUptimeSeconds } from "../../protocol/last-activity.js";
 import { readableDuration, utcText } from "../../output/duration.js";
+import { jsonTime } from "../../output/time.js";
 import { defineCommand } from "../define.js";
 import { hostOrLogin } from "../host-or-login.js";
 
@@ -23,7 +24,7 @@ export default defineCommand<{ host?: string }>({
     const since = new Date(answeredAt.getTime() - seconds * 1000);
     since.setUTCMilliseconds(0);
     if (output.json) {
-      output.jsonData({ host: to, seconds, since: since.toISOString() });
+      output.jsonData({ host: to, seconds, since: jsonTime(since) });
       return;
     }
     output.data(`${to} has been running for ${readableDuration(seconds)} (since ${utcText(since)})`);

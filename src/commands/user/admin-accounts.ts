@@ -89,7 +89,7 @@ export async function actOnAccounts(
     return results;
   });
   const failed = outcomes.filter((outcome) => !outcome.ok);
-  if (output.json) output.jsonData({ accounts: outcomes });
+  if (output.json) output.jsonData({ accounts: outcomes.map(({ account, ok }) => ({ jid: account, ok })) });
   for (const outcome of outcomes) {
     if (outcome.ok) output.ok(`${words.done} ${outcome.account}`);
     else output.fail(new XmgrError("notFound", `${outcome.account} could not be ${words.notDone}: the server has no such account`));

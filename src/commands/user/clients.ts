@@ -2,7 +2,7 @@
 import { parseBareJid, bare, sameBare } from "../../jid.js";
 import { listRequest, parseClients, readStanzaError, type Client } from "../../protocol/manage-clients.js";
 import type { Output } from "../../output/output.js";
-import { renderTable, type Column } from "../../output/table.js";
+import { type Column } from "../../output/table.js";
 import { readableTime } from "../../output/time.js";
 import type { SessionSource } from "../xmpp-session.js";
 import { refusal } from "./refusals.js";
@@ -32,14 +32,14 @@ export async function listClients(sessions: SessionSource, output: Output, jidTe
     return parseClients(answer);
   });
   if (output.json) {
-    output.jsonData({ account: targetText, clients });
+    output.jsonData({ jid: targetText, clients });
     return;
   }
   if (clients.length === 0) {
     output.ok("No clients associated with this account");
     return;
   }
-  output.data(renderTable(clientColumns(), clients, output.paint));
+  output.table(clientColumns(), clients);
   output.ok(`${clients.length} client${clients.length === 1 ? "" : "s"}`);
 }
 

@@ -64,14 +64,14 @@ export default defineCommand<{ jid: string }, NewPasswordOptions & { role?: stri
         }
         // The account exists now: a password made up here must still reach the user.
         if (generated) {
-          if (output.json) output.jsonData({ account, created: true, password });
+          if (output.json) output.jsonData({ jid: account, created: true, password });
           else output.data(password);
         }
         throw new XmgrError(exitKind(error.exitCode), `Created ${account}, but its role was not set: ${error.message}`, error.hint);
       }
     });
     if (output.json) {
-      output.jsonData({ account, created: true, ...(role !== undefined && { role }), ...(confirmed.by === "login" && { answerLost: true }), ...(generated && { password }) });
+      output.jsonData({ jid: account, created: true, ...(role !== undefined && { role }), ...(confirmed.by === "login" && { answerLost: true }), ...(generated && { password }) });
       return;
     }
     if (generated) output.data(password);

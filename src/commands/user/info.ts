@@ -1,6 +1,5 @@
 // xmgr user info JID: an account's roster size and online sessions with their IP addresses (admin#user-stats).
 import { parseBareJid } from "../../jid.js";
-import { renderTable } from "../../output/table.js";
 import { defineCommand } from "../define.js";
 import { userStats } from "./admin-accounts.js";
 
@@ -17,12 +16,12 @@ export default defineCommand<{ jid: string }>({
     const target = parseBareJid(jid, "account JID");
     const stats = await sessions.use(({ session }) => userStats(session, target));
     if (output.json) {
-      output.jsonData(stats);
+      output.jsonData({ jid: stats.account, rosterSize: stats.rosterSize, sessions: stats.sessions });
       return;
     }
     output.data(`Account      ${stats.account}\nRoster size  ${stats.rosterSize}\nSessions     ${stats.sessions.length}`);
     if (stats.sessions.length > 0) {
-      output.data(renderTable([{ title: "Resource", cell: (row) => row.resource }, { title: "IP address", cell: (row) => row.ip }], stats.sessions, output.paint));
+      output.table([{ title: "Resource", cell: (row) => row.resource }, { title: "IP address", cell: (row) => row.ip }], stats.sessions);
     }
   },
 });

@@ -36,7 +36,7 @@ export async function setPasswordTruthfully(
       );
     }
     if (generated) {
-      if (output.json) output.jsonData({ account, done: null, password });
+      if (output.json) output.jsonData({ jid: account, done: null, password });
       else output.data(password);
     }
     throw checkedLost(

@@ -50,7 +50,7 @@ export default defineCommand<{ jid: string }, NewPasswordOptions>({
       }),
     );
     if (output.json) {
-      output.jsonData({ account, changed: true, sessionsClosed: open ?? null, ...(confirmed.by === "login" && { answerLost: true }), ...(generated && { password }) });
+      output.jsonData({ jid: account, changed: true, sessionsClosed: open ?? null, ...(confirmed.by === "login" && { answerLost: true }), ...(generated && { password }) });
       return;
     }
     if (generated) output.data(password);

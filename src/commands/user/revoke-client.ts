@@ -72,7 +72,7 @@ export async function revokeClient(sessions: SessionSource, output: Output, jidT
   });
   if (outcome.passwordKept) throw passwordKeeps(outcome.client ?? selector, targetText);
   if (output.json) {
-    output.jsonData({ account: targetText, selector, ...(outcome.client && outcome.client !== selector && { client: outcome.client }), revoked: true, ownSession: outcome.ownSession });
+    output.jsonData({ jid: targetText, selector, ...(outcome.client && outcome.client !== selector && { client: outcome.client }), revoked: true, ownSession: outcome.ownSession });
     return;
   }
   output.ok(

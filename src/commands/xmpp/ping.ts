@@ -107,7 +107,7 @@ export default defineCommand<{ jid: string }, PingOptions>({
     const average = Math.round((times.reduce((sum, time) => sum + time, 0) / Math.max(received, 1)) * 1000) / 1000;
     const rtt = received ? { min: Math.min(...times), avg: average, max: Math.max(...times) } : null;
     if (output.json) {
-      output.jsonData({ target, sent: count, received, loss, rtt, answeredByServer: bareAccount, replies });
+      output.jsonData({ jid: target, sent: count, received, loss, rtt, answeredByServer: bareAccount, replies });
     } else {
       say(`--- ${target} ping statistics ---`);
       say(`${count} sent, ${received} received, ${loss}% loss`);
