@@ -22,7 +22,7 @@ export interface Link {
 }
 
 /** Lines of UTF-8 from chunks: a newline byte never occurs inside a multi-byte character. */
-function lineSplitter(onLine: (text: string) => void, maxLine: number): (chunk: Buffer) => boolean {
+export function lineSplitter(onLine: (text: string) => void, maxLine: number): (chunk: Buffer) => boolean {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
   return (chunk) => {
