@@ -112,7 +112,6 @@ export function talk(socketPath: string, hello: Hello): Promise<number | undefin
       finish(1);
     };
     const link = openLink(socketPath, {
-      connect: () => link.write(`${JSON.stringify(hello)}\n`),
       line: (text) => {
         let frame: FromKeeper;
         try {
@@ -132,6 +131,8 @@ export function talk(socketPath: string, hello: Hello): Promise<number | undefin
       },
       end: lost,
     });
+    // Sent with the connect, not after hearing that it succeeded: one wake-up less on each side.
+    link.write(`${JSON.stringify(hello)}\n`);
   });
 }
 

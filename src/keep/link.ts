@@ -8,8 +8,6 @@
 // and anything unexpected at set-up falls back to node:net before a byte is sent.
 
 export interface LinkEvents {
-  /** Connected: the first write may go. */
-  connect(): void;
   /** One line received, without its newline. */
   line(text: string): void;
   /** The connection failed, was refused, or ended (by either side); called once. */
@@ -17,6 +15,7 @@ export interface LinkEvents {
 }
 
 export interface Link {
+  /** Sends text; before the connection is made too (it leaves once it is: libuv queues it). */
   write(text: string): void;
   close(): void;
 }
@@ -144,7 +143,6 @@ function pipeLink(path: string, events: LinkEvents, maxLine: number): Link | und
       if (!split(Buffer.from(buffer, streamBaseState[kArrayBufferOffset], read))) end();
     };
     if (handle.readStart() < 0) return end();
-    events.connect();
   };
   let error: number;
   try {
@@ -192,7 +190,6 @@ function netLink(path: string, events: LinkEvents, maxLine: number): Link {
   }, maxLine);
   socket.on("error", () => undefined);
   socket.on("close", end);
-  socket.on("connect", () => events.connect());
   socket.on("data", (chunk: Buffer) => {
     if (!split(chunk)) end();
   });
