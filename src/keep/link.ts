@@ -137,10 +137,19 @@ function pipeLink(path: string, events: LinkEvents, maxLine: number): Link | und
     if (ended) return;
     if (status < 0) return end();
     handle.onread = (buffer) => {
+      if (ended) return;
       const read = streamBaseState[kReadBytesOrError];
-      if (read === 0 || ended) return;
-      if (read < 0 || !buffer) return end(); // end of stream or an error
-      if (!split(Buffer.from(buffer, streamBaseState[kArrayBufferOffset], read))) end();
+      // Node calls onread with bytes (read > 0) or with the end or an error (read < 0), never
+      // with 0: anything else would be a Node that reports reads otherwise, and is ended here
+      // rather than waited on for ever.
+      if (read <= 0 || !(buffer instanceof ArrayBuffer)) return end();
+      let chunk: Buffer;
+      try {
+        chunk = Buffer.from(buffer, streamBaseState[kArrayBufferOffset], read);
+      } catch {
+        return end();
+      }
+      if (!split(chunk)) end();
     };
     if (handle.readStart() < 0) return end();
   };
