@@ -17,7 +17,7 @@
 // print the shell's usage); 8 where the time of one xmgr run goes (phases, for information);
 // 9 user clients (FAST login, STARTTLS) vs prosodyctl and 10 the same vs node -e 0 (issue 12); 11 the same
 // vs a minimal Node.js client doing the same exchange (scripts/bench/minimal-client.cjs, information);
-// 12 user clients (STARTTLS) answered by a kept session (issue 25; started by the warm-up, stopped
+// 12 user clients (STARTTLS) answered by a kept session (issue 25; started by a first run, stopped
 // after the pair) vs prosodyctl, target ≤ 1.0× on the median of three rounds' medians.
 // Every pair runs in the minimal environment and in the caller's (npm's own variables removed);
 // 9, 10, 11 and 8 also in the caller's with NODE_EXTRA_CA_CERTS the other way (removed, or set).
@@ -933,7 +933,7 @@ function renderReport() {
 
   const markdown = `# Benchmarks
 
-Written by \`npm run bench\` (scripts/bench.mjs) on ${started.toISOString().replace(/\.\d+Z$/, "Z")}. The targets are those of issue 4, and for pairs 9 and 10 of issue 12.
+Written by \`npm run bench\` (scripts/bench.mjs) on ${started.toISOString().replace(/\.\d+Z$/, "Z")}. The targets are those of issue 4, for pairs 9 and 10 of issue 12, and for pair 12 of issue 25.
 
 ## Machine
 
@@ -991,6 +991,14 @@ same xmgr run against \`node -e 0\` in the same environment: xmgr's own share, w
 wait for the server's first byte, rest of the exchange). Pair 11 runs the same xmgr command against scripts/bench/minimal-client.cjs: the same
 exchange (STARTTLS, the FAST login with xmgr's saved token, bind2, the list, the close) written with Node's net and tls alone, no
 package and no XML parser, with xmgr's network tuning: what any Node.js program pays for this exchange, for information.
+
+Pair 12 (issue 25) is the same \`user clients\` over STARTTLS answered by a kept session, against prosodyctl: a private XDG_RUNTIME_DIR,
+\`XMGR_KEEP=600\` and a state folder of its own. A first run logs in (password) and starts the kept session; then three rounds, each of
+${WARMUP} checked warm-up pair${WARMUP === 1 ? "" : "s"} (the listing, the kept session's socket still there) and ${RUNS} alternating timed runs of each side (exit 0 required).
+Each timed xmgr run is the whole command as a user runs it: sh, Node's start, the small entry's checks, the request over the Unix
+socket, the kept session's request to the server and its answer, the output, the exit. The server's log must show no login of
+alice during the rounds (every run was answered by the kept session). The verdict (target ≤ 1.0×) is on the median of each side's
+three round medians; p90, min and max are over all ${3 * RUNS} runs. \`xmgr session stop\` ends the kept session after the pair.
 
 ${summaryTable}
 

@@ -1,9 +1,9 @@
 // The entry of bundle/xmgr.cjs (scripts/bundle.mjs), the file bin/xmgr runs: a command that this
-// profile and account's kept session answers (src/keep/) runs there, without loading the program
-// (nor the loader below: ./start.js is evaluated only when it is needed).
+// profile and account's kept session answers (src/keep/) runs there, without loading the program,
+// nor even reading its loader: that is bundle/start.cjs (src/start.ts), required only when needed.
 import { runKept } from "./keep/client.js";
 
-const start = () => void import("./start.js").then(({ start }) => start(__dirname));
+const start = () => (require("./start.cjs") as typeof import("./start.js")).start(__dirname);
 const kept = runKept(process.argv.slice(2));
 if (!kept) start();
 else {

@@ -1,4 +1,5 @@
-// The first code bin/xmgr runs (bundled alone as bundle/xmgr.cjs): it loads the program
+// The loader (bundled alone as bundle/start.cjs, which the small entry bundle/xmgr.cjs requires
+// when no kept session answers the command): it loads the program
 // (bundle/cli.cjs, and bundle/undici.cjs only when muc kick needs it) with a V8 code cache, so
 // that a run does not compile the same code again. On Node 20, which caches nothing itself, that
 // is most of xmgr's start-up. The cache lives in $XDG_CACHE_HOME/xmgr (~/.cache/xmgr), one file per

@@ -218,8 +218,8 @@ export function assertFolderSafe(dir: string, what: string): void {
 
 /** A name next to `path` that no one can guess in advance. */
 function temporaryName(path: string): string {
-  // node:crypto loaded here, not with the module: bundle/xmgr.cjs holds this file (src/start.ts's
-  // code cache), and a run answered by a kept session would pay 5-10 ms for it.
+  // node:crypto loaded here, not with the module: bundle/start.cjs holds this file (src/start.ts's
+  // code cache), and runs that need no cryptography (--help, local commands) would pay 5-10 ms for it.
   const { randomBytes } = process.getBuiltinModule("node:crypto");
   return `${path}.${randomBytes(9).toString("base64url")}.tmp`;
 }

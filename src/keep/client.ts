@@ -4,7 +4,8 @@
 // session, a stale socket, a link, another user's file, a decline) is undefined: run it here.
 import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from "node:fs";
 import { folderIsPrivate, isOwnSocket, keepPaths, keepRefused, type KeepPaths } from "./where.js";
-import { readFrames, send, sharedEnv, type FromClient, type FromKeeper, type Hello } from "./wire.js";
+import { sharedEnv, type FromClient, type FromKeeper, type Hello } from "./wire.js";
+import { isTerminal, openLink } from "./link.js";
 
 /** The key file's secret, if it is this user's own 0600 regular file (no link followed). */
 export function readKey(path: string): string | undefined {
@@ -94,35 +95,44 @@ function askLine(question: string): Promise<FromClient> {
  */
 export function talk(socketPath: string, hello: Hello): Promise<number | undefined> {
   return new Promise((resolve) => {
-    // Loaded here: a run with no kept session to try goes on to the program, which loads them later.
-    const socket = process.getBuiltinModule("node:net").connect(socketPath);
     let taken = false;
     let done = false;
     const finish = (code: number | undefined) => {
       if (done) return;
       done = true;
-      // With an exit code the process ends at once, closing the socket; a decline goes on here.
-      if (code === undefined) socket.destroy();
+      // With an exit code the process ends at once, closing the connection; a decline goes on here.
+      if (code === undefined) link.close();
       resolve(code);
     };
-    socket.on("error", () => undefined);
-    socket.on("close", () => {
+    /** The connection ended (or the keeper sent something that is not a frame) before the exit code. */
+    const lost = () => {
       if (done) return;
       if (!taken) return finish(undefined);
       writeOut(2, "! The kept session ended before the command finished: its outcome is unknown.\n  Check with a read command, then run it again if needed (xmgr --no-keep ... runs it without the kept session).\n");
       finish(1);
+    };
+    const link = openLink(socketPath, {
+      line: (text) => {
+        let frame: FromKeeper;
+        try {
+          frame = JSON.parse(text) as FromKeeper;
+        } catch {
+          link.close();
+          return lost();
+        }
+        if ("decline" in frame) finish(undefined);
+        else if ("stopped" in frame) finish(0);
+        else if ("run" in frame) taken = true;
+        else if ("out" in frame) writeOut(1, frame.out);
+        else if ("err" in frame) writeOut(2, frame.err);
+        else if ("ask" in frame) {
+          void askLine(frame.ask).then((answer) => link.write(`${JSON.stringify(answer)}\n`));
+        } else if ("exit" in frame) finish(frame.exit);
+      },
+      end: lost,
     });
-    socket.on("connect", () => send(socket, hello));
-    readFrames<FromKeeper>(socket, (frame) => {
-      if ("decline" in frame) finish(undefined);
-      else if ("stopped" in frame) finish(0);
-      else if ("run" in frame) taken = true;
-      else if ("out" in frame) writeOut(1, frame.out);
-      else if ("err" in frame) writeOut(2, frame.err);
-      else if ("ask" in frame) {
-        void askLine(frame.ask).then((answer) => send(socket, answer));
-      } else if ("exit" in frame) finish(frame.exit);
-    });
+    // Sent with the connect, not after hearing that it succeeded: one wake-up less on each side.
+    link.write(`${JSON.stringify(hello)}\n`);
   });
 }
 
@@ -135,7 +145,6 @@ export function runKept(args: string[], env: NodeJS.ProcessEnv = process.env): P
   if (keepRefused(args, env)) return undefined;
   const session = usableSession(keepPaths(args, env));
   if (!session) return undefined;
-  const { isatty } = process.getBuiltinModule("node:tty");
-  const tty = { stdin: isatty(0), stdout: isatty(1), stderr: isatty(2) };
+  const tty = { stdin: isTerminal(0), stdout: isTerminal(1), stderr: isTerminal(2) };
   return talk(session.paths.socket, { key: session.key, args, env: sharedEnv(env), cwd: process.cwd(), tty });
 }

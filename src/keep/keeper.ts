@@ -25,7 +25,7 @@ import { buildProgram, commandsNamedIn } from "../program.js";
 import { commandPath, type CommandDef, type Prompts, type Values } from "../commands/define.js";
 import { oneShotSession, openLoggedIn, type LoggedIn } from "../commands/xmpp-session.js";
 import { folderIsPrivate, keepPaths, type KeepPaths } from "./where.js";
-import { readFrames, send, type FromClient, type Hello } from "./wire.js";
+import { readFrames, send, sendNow, type FromClient, type Hello } from "./wire.js";
 import { answers } from "./client.js";
 import { keepable, shellQuoted } from "./keepable.js";
 
@@ -130,7 +130,7 @@ class KeptRun {
       throw new Declined();
     }
     if (!this.login.session.isOpen) throw new Declined();
-    send(this.socket, { run: true });
+    sendNow(this.socket, { run: true });
     const { tty, env } = this.hello;
     const stream = (frame: "out" | "err", isTTY: boolean) =>
       ({

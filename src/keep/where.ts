@@ -1,12 +1,12 @@
 // Where a kept session (src/keep/keeper.ts) listens, and whether a run may use one. Loaded by the
-// small entry (bundle/xmgr.cjs) at every start: node:fs and node:path only, no config file read.
+// small entry (bundle/xmgr.cjs) at every start: node:fs and node:path only (both loaded by Node
+// before any script), no config file read.
 //
 // One kept session per profile and account: its socket is <folder>/<profile>.<account>.sock, and
 // beside it <profile>.<account>.key, the 0600 file holding the random secret a client sends
 // first. The account part is the --jid or XMGR_JID given, or "-" for the profile's configured one;
 // the kept session checks each request's full settings against its own and declines a mismatch.
 import { lstatSync } from "node:fs";
-import { homedir } from "node:os";
 import { isAbsolute, join } from "node:path";
 
 /** The longest path a Unix socket can have on Linux (sun_path is 108 bytes, NUL included). */
@@ -26,7 +26,7 @@ export function keepFolder(env: NodeJS.ProcessEnv = process.env): string {
   const absolute = (dir: string | undefined) => (dir && isAbsolute(dir) ? dir : undefined);
   const runtime = absolute(env.XDG_RUNTIME_DIR);
   if (runtime) return join(runtime, "xmgr");
-  return join(absolute(env.XDG_STATE_HOME) ?? join(env.HOME || homedir(), ".local", "state"), "xmgr", "run");
+  return join(absolute(env.XDG_STATE_HOME) ?? join(env.HOME || process.getBuiltinModule("node:os").homedir(), ".local", "state"), "xmgr", "run");
 }
 
 /** The value of a global option as commander reads it: "--jid X" or "--jid=X", before the command's words too. */

@@ -43,6 +43,15 @@ export function send(socket: Socket, frame: object): void {
   socket.write(`${JSON.stringify(frame)}\n`);
 }
 
+/**
+ * Sends a frame now, not at the next tick: `{ run }` must leave before the command's request
+ * does (the client then knows its outcome is unknown if the kept session dies), and the client
+ * reads it while the server works.
+ */
+export function sendNow(socket: Socket, frame: object): void {
+  if (!socket.destroyed) socket.write(`${JSON.stringify(frame)}\n`);
+}
+
 /** Calls `onFrame` with each line's object; a line that is not JSON ends the connection. */
 export function readFrames<T>(socket: Socket, onFrame: (frame: T) => void, maxLine = 1 << 20): void {
   let buffered = "";

@@ -87,6 +87,16 @@ describe("xmgr with a kept session", () => {
     expect(missing.code).not.toBe(0);
   });
 
+  test("under Node's --pending-deprecation (the small entry then talks over node:net), it is reused the same and Node prints no warning", async () => {
+    const first = await run(["--json", "server", "version"]);
+    expect(first.code).toBe(0);
+    const before = logins();
+    const kept = await run(["--json", "server", "version"], { NODE_PENDING_DEPRECATION: "1" });
+    expect(logins()).toBe(before);
+    expect(kept).toEqual(first);
+    expect(kept.stderr).toBe("");
+  });
+
   test("a command it must not run (-v, other settings, --no-keep) runs on its own, and starts no second kept session", async () => {
     await run(["xmpp", "ping", tb.host]);
     const [pid] = keeperPids();

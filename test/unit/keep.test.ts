@@ -6,6 +6,7 @@ import { describe, expect, test } from "@jest/globals";
 import { keepPaths, keepRefused } from "../../src/keep/where.js";
 import { sharedEnv } from "../../src/keep/wire.js";
 import { keepable } from "../../src/keep/keepable.js";
+import { lineSplitter } from "../../src/keep/link.js";
 import { Settings } from "../../src/config/settings.js";
 import { COMMANDS } from "../../src/commands/index.js";
 import { commandPath } from "../../src/commands/define.js";
@@ -88,5 +89,25 @@ describe("the keep setting", () => {
   test("--no-keep wins over the setting", () => {
     expect(keep("60", { keep: false }).keepIdleMs()).toBeUndefined();
     expect(keep("60").keepIdleMs()).toBe(60_000);
+  });
+});
+
+describe("lineSplitter: the small entry's frames from the socket's chunks", () => {
+  test("lines split anywhere, a character's bytes across chunks included, come out whole and in order", () => {
+    const lines: string[] = [];
+    const split = lineSplitter((line) => lines.push(line), 1 << 20);
+    const bytes = Buffer.from('{"out":"Zoë ☃"}\n{"err":"x"}\n{"exit":0}\n', "utf8");
+    let at = 0;
+    for (const end of [3, 11, 14, 17, 20, bytes.length]) {
+      expect(split(bytes.subarray(at, end))).toBe(true);
+      at = end;
+    }
+    expect(lines).toEqual(['{"out":"Zoë ☃"}', '{"err":"x"}', '{"exit":0}']);
+  });
+
+  test("a line longer than the limit, still without its newline, is refused", () => {
+    const split = lineSplitter(() => undefined, 8);
+    expect(split(Buffer.from("12345678"))).toBe(true);
+    expect(split(Buffer.from("9"))).toBe(false);
   });
 });
