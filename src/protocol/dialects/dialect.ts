@@ -47,8 +47,8 @@ export interface Dialect {
    * one unknown account in a request makes it delete none).
    */
   readonly oneAccountPerRequest: boolean;
-  /** Whether a password change closes the account's open sessions (Prosody yes, ejabberd no). */
-  readonly passwordClosesSessions: boolean;
+  /** Whether a password change closes the account's open sessions (Prosody yes, ejabberd no; unknown: undefined). */
+  readonly passwordClosesSessions?: boolean;
   /**
    * Whether user-stats tells an unknown account (Prosody: "User does not exist"). Where it does
    * not (ejabberd answers empty stats), existence is checked with get-user-lastlogin first.
@@ -69,6 +69,14 @@ export interface Dialect {
    * what does it instead (`ejabberdctl ban_account USER HOST REASON`): refused at once, exit 5.
    */
   readonly notOverXmpp: Readonly<Record<string, string>>;
+  /**
+   * Where account roles are set over XMPP: "xmgr-module" (Prosody with xmgr's mod_admin_roles), or
+   * undefined where the server has none (ejabberd: the `admin` ACL of its config); with `rolesInstead` then.
+   */
+  readonly roles?: "xmgr-module";
+  /** Where the server has no disabled-accounts list over XMPP: what shows disabled (banned) accounts instead. */
+  readonly disabledInstead?: string;
+  readonly rolesInstead?: string;
   /** Server-specific hints, said only where the server is this one. */
   readonly hints: DialectHints;
 }

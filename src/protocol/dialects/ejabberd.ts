@@ -7,7 +7,7 @@ import { KNOWN_COMMANDS } from "../admin-forms.js";
 import type { Dialect } from "./dialect.js";
 
 const ADMIN = "http://jabber.org/protocol/admin";
-const bare = (name: string): KnownCommand => ({ node: `${ADMIN}#${name}`, fields: [] });
+const bare = (name: string): KnownCommand => ({ node: `${ADMIN}#${name}`, fields: [], bare: true });
 
 /** The delays (seconds) ejabberd's `running nodes/NODE/shutdown` form offers. */
 export const EJABBERD_SHUTDOWN_DELAYS = ["1", "15", "30", "60", "90", "120", "180", "240", "300", "600", "900", "1200", "1800"];
@@ -36,6 +36,8 @@ export const EJABBERD: Dialect = {
   logsFailedPasswords: true,
   shutdownNode: (nodes) => nodes.find((node) => /^running nodes\/[^/]+\/shutdown$/.test(node)),
   shutdownDelays: EJABBERD_SHUTDOWN_DELAYS,
+  rolesInstead: "the `acl` and `access_rules` of ejabberd.yml (`ejabberdctl reload_config` after a change)",
+  disabledInstead: "`ejabberdctl get_ban_details USER HOST` for one account",
   notOverXmpp: {
     "user disable": "`ejabberdctl ban_account USER HOST REASON` (it needs mod_private)",
     "user enable": "`ejabberdctl unban_account USER HOST`",

@@ -23,8 +23,7 @@ export const GENERIC: Dialect = {
   announceField: "announcement",
   lists: "form",
   oneAccountPerRequest: true,
-  // Unknown: no claim either way (the password command counts and says what it saw).
-  passwordClosesSessions: false,
+  // passwordClosesSessions unknown: no claim either way.
   userStatsKnowsAccounts: true,
   logsFailedPasswords: false,
   notOverXmpp: {},

@@ -26,6 +26,7 @@ export const PROSODY: Dialect = {
   userStatsKnowsAccounts: true,
   logsFailedPasswords: false,
   shutdownDelays: SHUTDOWN_DELAYS,
+  roles: "xmgr-module",
   notOverXmpp: {},
   hints: {
     admin: "It needs a server admin: log in as an account in Prosody's admins list (or with the prosody:admin role; some commands need prosody:operator).",
