@@ -1,6 +1,7 @@
 // xmgr adhoc run [--to JID] NODE [VAR=VALUE …]: runs any ad-hoc command. Values fill the form's
-// fields by name. For a command whose form xmgr knows (src/protocol/admin-forms.ts) and whose
-// required fields are all given, the filled form goes with the execute: one round trip. Otherwise
+// fields by name. For a command whose form xmgr knows on this server (the dialect's, or
+// src/protocol/admin-forms.ts) and whose required fields are all given, the filled form goes with
+// the execute: one round trip (ejabberd's list nodes: an execute with no form, the only one they take). Otherwise
 // the form is fetched first; on a terminal, missing required fields are asked for. A password
 // field (text-private) never comes from the command line: --field-file, or a hidden prompt.
 // Commands known to be destructive (destructive-nodes.ts) are confirmed as the dedicated commands
@@ -10,6 +11,8 @@ import { parseAddress } from "../../jid.js";
 import { execute, checkCommandAnswer, complete, parseCommandAnswer, type CommandAnswer } from "../../protocol/adhoc.js";
 import { submitForm, type DataForm, type FormField } from "../../protocol/data-form.js";
 import { knownCommand } from "../../protocol/admin-forms.js";
+import { knownIn } from "../../protocol/dialects/dialect.js";
+import { ALL_DIALECTS } from "../../protocol/dialects/detect.js";
 import { readPrivateFile } from "../../config/private-file.js";
 import { registerSecret } from "../../output/secrets.js";
 import type { Output } from "../../output/output.js";
@@ -215,8 +218,12 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
     // every value given, it is asked about here too, before the login, as the dedicated commands do.
     const confirmedBeforeLogin = destructive !== undefined && (yes || singleStage || !prompts.canAsk);
     if (destructive && confirmedBeforeLogin) await confirm(destructive(values, target));
-    const [to, answer] = await sessions.use(async ({ session, login }) => {
+    const [to, answer] = await sessions.use(async (loggedIn) => {
+      const { session, login } = loggedIn;
       const to = target ?? login.domain;
+      // The form as this server declares it (ejabberd's list nodes take none): asked only for a node some server's form is known for.
+      const knownHere = ALL_DIALECTS.some((dialect) => knownIn(dialect, node)) ? knownIn(await loggedIn.dialect(), node) : undefined;
+      const singleStageHere = knownHere !== undefined && !knownHere.twoStage && knownHere.fields.every((field) => !field.required || (values[field.var] ?? []).some((value) => value !== ""));
       const confirmSubmit: ConfirmSubmit = async (form, filled) => {
         if (destructive) {
           if (!confirmedBeforeLogin) await confirm(destructive(filled, to));
@@ -224,7 +231,8 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
           await confirm({ action: `${filledFormText(form, filled)}\nSubmit this form to ${sanitize(node)} at ${to} (a command xmgr does not know)` });
         }
       };
-      const answer = singleStage ? await runAdhoc(session, { to, ...known, values }) : await runWithForm(session, to, node, fromArgv, values, prompts, inShell, confirmSubmit);
+      if (singleStageHere && destructive && !confirmedBeforeLogin) await confirm(destructive(values, to));
+      const answer = singleStageHere ? await runAdhoc(session, { to, ...knownHere, values }) : await runWithForm(session, to, node, fromArgv, values, prompts, inShell, confirmSubmit);
       return [to, answer] as const;
     });
     if (answer.status === "canceled") throw new XmgrError("failure", `${to} canceled ${node} without saying why.`);

@@ -30,3 +30,6 @@ export function dialectOfIdentities(identities: readonly Identity[]): DialectNam
   }
   return undefined;
 }
+
+/** Every dialect xmgr knows (for what must be decided before the server is known). */
+export const ALL_DIALECTS: readonly Dialect[] = Object.values(DIALECTS);

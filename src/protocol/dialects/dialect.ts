@@ -3,7 +3,7 @@
 // One file per dialect (prosody.ts, ejabberd.ts, generic.ts); commands ask the dialect, never the
 // server's name. Which one a server speaks is found at login (src/commands/server-dialect.ts). Pure data.
 import { XmgrError } from "../../errors.js";
-import type { KnownCommand } from "../admin-forms.js";
+import { knownCommand, type KnownCommand } from "../admin-forms.js";
 
 export type DialectName = "prosody" | "ejabberd" | "generic";
 
@@ -47,6 +47,8 @@ export interface Dialect {
    * one unknown account in a request makes it delete none).
    */
   readonly oneAccountPerRequest: boolean;
+  /** Whether every host of the server can be listed over XMPP (Prosody: xmgr's mod_admin_hosts; tried on an unknown server). */
+  readonly allHostsOverXmpp: boolean;
   /** Whether a password change closes the account's open sessions (Prosody yes, ejabberd no; unknown: undefined). */
   readonly passwordClosesSessions?: boolean;
   /**
@@ -77,6 +79,11 @@ export interface Dialect {
   /** Where the server has no disabled-accounts list over XMPP: what shows disabled (banned) accounts instead. */
   readonly disabledInstead?: string;
   readonly rolesInstead?: string;
+  /**
+   * Whether only `commands` are forms xmgr knows on this server (ejabberd), or also every Prosody
+   * form of admin-forms.ts (Prosody, and an unknown server, whose forms xmgr cannot know better).
+   */
+  readonly onlyOwnForms?: boolean;
   /** Server-specific hints, said only where the server is this one. */
   readonly hints: DialectHints;
 }
@@ -88,6 +95,10 @@ export interface DialectHints {
   listener: string;
   /** A full JID's resource not found: how this server forms resources. */
   resource: string;
+  /** How to stop the server on its machine. */
+  stop: string;
+  /** Said after "its process still runs" when a shutdown over XMPP left it running, if the server is known to. */
+  incompleteShutdown?: string;
 }
 
 /**
@@ -98,4 +109,11 @@ export function notOverXmpp(dialect: Dialect, command: string): XmgrError | unde
   const instead = dialect.notOverXmpp[command];
   if (instead === undefined) return undefined;
   return new XmgrError("refused", `${dialect.software ?? "This server"} does not offer this over XMPP; use ${instead}.`);
+}
+
+/** The form xmgr knows for `node` on this server (for `adhoc run`'s one-round-trip execute), if any. */
+export function knownIn(dialect: Dialect, node: string): KnownCommand | undefined {
+  const own = Object.values(dialect.commands).find((command: KnownCommand | undefined) => command?.node === node);
+  if (own) return own;
+  return dialect.onlyOwnForms ? undefined : knownCommand(node);
 }

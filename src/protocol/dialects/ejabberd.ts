@@ -30,6 +30,7 @@ export const EJABBERD: Dialect = {
   },
   announceField: "body",
   lists: "bare",
+  allHostsOverXmpp: false,
   oneAccountPerRequest: true,
   passwordClosesSessions: false,
   userStatsKnowsAccounts: false,
@@ -38,6 +39,7 @@ export const EJABBERD: Dialect = {
   shutdownDelays: EJABBERD_SHUTDOWN_DELAYS,
   rolesInstead: "the `acl` and `access_rules` of ejabberd.yml (`ejabberdctl reload_config` after a change)",
   disabledInstead: "`ejabberdctl get_ban_details USER HOST` for one account",
+  onlyOwnForms: true,
   notOverXmpp: {
     "user disable": "`ejabberdctl ban_account USER HOST REASON` (it needs mod_private)",
     "user enable": "`ejabberdctl unban_account USER HOST`",
@@ -61,5 +63,6 @@ export const EJABBERD: Dialect = {
     admin: "It needs a server admin: log in as an account in ejabberd's `admin` ACL (with the `configure` and `announce` access rules).",
     listener: "Check --server and that ejabberd listens there (the `listen` section of ejabberd.yml).",
     resource: "ejabberd binds resources as NAME.RANDOM: see xmgr c2s show or xmgr user info for the exact one.",
+    stop: "Stop it on its machine (ejabberdctl stop, or systemctl stop ejabberd)",
   },
 };

@@ -22,6 +22,7 @@ export const GENERIC: Dialect = {
   },
   announceField: "announcement",
   lists: "form",
+  allHostsOverXmpp: true,
   oneAccountPerRequest: true,
   // passwordClosesSessions unknown: no claim either way.
   userStatsKnowsAccounts: true,
@@ -31,5 +32,6 @@ export const GENERIC: Dialect = {
     admin: "It needs a server admin: log in as an account the server lists as an admin.",
     listener: "Check --server and that the XMPP server listens there.",
     resource: "Servers often add a suffix to the resource a client asks for: see xmgr c2s show or xmgr user info for the exact one.",
+    stop: "Stop it on its machine",
   },
 };

@@ -21,6 +21,7 @@ export const PROSODY: Dialect = {
   },
   announceField: "announcement",
   lists: "form",
+  allHostsOverXmpp: true,
   oneAccountPerRequest: false,
   passwordClosesSessions: true,
   userStatsKnowsAccounts: true,
@@ -32,5 +33,7 @@ export const PROSODY: Dialect = {
     admin: "It needs a server admin: log in as an account in Prosody's admins list (or with the prosody:admin role; some commands need prosody:operator).",
     listener: "Check --server and that Prosody listens there.",
     resource: "Prosody 13 binds resources as NAME~RANDOM: see xmgr c2s show or xmgr user info for the exact one.",
+    stop: "Stop it on its machine (systemctl stop prosody, or prosodyctl stop)",
+    incompleteShutdown: " (Prosody 13.0.1's ad-hoc shutdown is incomplete)",
   },
 };
