@@ -71,6 +71,17 @@ describe("ejabberd: the dialect", () => {
     expect(kept[ej.host]).toMatchObject({ dialect: "ejabberd", software: "ejabberd" });
     expect(kept[ej.host].mark).toMatch(/^[0-9a-f]{32}$/);
   });
+
+  test("a kept dialect from other login features (another server was at this address) is looked up again", async () => {
+    const file = join(user.stateDir, "default", "servers.json");
+    const kept = JSON.parse(await readFile(file, "utf8")) as Record<string, { mark: string; dialect: string }>;
+    await writeFile(file, JSON.stringify({ [ej.host]: { mark: "0".repeat(32), dialect: "prosody", software: "Prosody" } }), { mode: 0o600 });
+    // On the Prosody path an unknown account's empty user-stats would pass; found as ejabberd, it is exit 4.
+    const result = await asAdmin(["user", "info", jid("nobody")]);
+    expectCleanFailure(result, 4);
+    const now = JSON.parse(await readFile(file, "utf8")) as Record<string, { mark: string; dialect: string }>;
+    expect(now[ej.host]).toEqual(kept[ej.host]);
+  });
 });
 
 describe("ejabberd: user info", () => {
