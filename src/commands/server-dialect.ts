@@ -9,10 +9,11 @@ import type { Element } from "@xmpp/xml";
 import { discoInfoRequest, parseDiscoInfo } from "../protocol/disco.js";
 import { parseVersion, versionRequest } from "../protocol/version.js";
 import { notOverXmpp, type Dialect, type DialectName } from "../protocol/dialects/dialect.js";
-import { dialectByName, dialectOfIdentities, dialectOfSoftware } from "../protocol/dialects/detect.js";
+import { ALL_DIALECTS, dialectByName, dialectOfIdentities, dialectOfSoftware } from "../protocol/dialects/detect.js";
 import { GENERIC } from "../protocol/dialects/generic.js";
 import type { KnownServer } from "../config/state.js";
 import type { XmppSession } from "../xmpp/session.js";
+import type { SessionSource } from "./xmpp-session.js";
 
 /** How long a look-up waits for each answer before taking the server for an unknown one. */
 const LOOKUP_MS = 5_000;
@@ -80,4 +81,21 @@ export async function dialectFor(login: { dialect(): Promise<Dialect> }, command
   const refusal = notOverXmpp(dialect, command);
   if (refusal) throw refusal;
   return dialect;
+}
+
+/** Whether some server xmgr knows has no XMPP way for `command` (so its runs ask the dialect first). */
+export function refusedSomewhere(command: string): boolean {
+  return ALL_DIALECTS.some((dialect) => Object.prototype.hasOwnProperty.call(dialect.notOverXmpp, command));
+}
+
+/**
+ * The sessions of a command that some server has no XMPP way for: each session, fresh or not, first
+ * asks the login's dialect (dialectFor), so the command is refused on such a server before it sends
+ * anything of its own. Used by runTruthfully for every such command, so none can forget it.
+ */
+export function refusingSessions(sessions: SessionSource, command: string): SessionSource {
+  return {
+    use: (work) => sessions.use(async (login) => (await dialectFor(login, command), work(login))),
+    fresh: (work) => sessions.fresh(async (login) => (await dialectFor(login, command), work(login))),
+  };
 }

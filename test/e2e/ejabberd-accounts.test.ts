@@ -215,3 +215,38 @@ describe("ejabberd: user list", () => {
     expect(result.stderr).not.toMatch(/prosody/i);
   });
 });
+
+describe("ejabberd: commands it offers no XMPP way for are refused in one line, exit 5, naming what does it instead", () => {
+  const cases: [string, string[], RegExp][] = [
+    ["user disable", ["user", "disable", "alice@example.test"], /ejabberdctl ban_account/],
+    ["user enable", ["user", "enable", "alice@example.test"], /ejabberdctl unban_account/],
+    ["user clients", ["user", "clients", "alice@example.test"], /ejabberd lists no clients/],
+    ["user revoke_client", ["user", "revoke_client", "alice@example.test", "software/Gajim"], /ejabberd revokes no clients/],
+    ["user role", ["user", "role", "alice@example.test"], /acl/],
+    ["roster show", ["roster", "show", "alice@example.test"], /ejabberdctl get_roster USER HOST/],
+    ["module list", ["module", "list"], /ejabberdctl modules_installed/],
+    ["module load", ["module", "load", "time"], /ejabberdctl reload_config/],
+    ["module unload", ["module", "unload", "time"], /ejabberdctl reload_config/],
+    ["module reload", ["module", "reload", "time"], /ejabberdctl restart_module HOST MODULE/],
+    ["config reload", ["config", "reload"], /ejabberdctl reload_config/],
+    ["host activate", ["host", "activate", "example.test"], /ejabberdctl reload_config/],
+    ["host deactivate", ["host", "deactivate", "example.test", "--yes"], /ejabberdctl reload_config/],
+    ["s2s show", ["s2s", "show"], /ejabberdctl incoming_s2s_number/],
+    ["invite create_account", ["invite", "create_account"], /ejabberdctl register USER HOST PASSWORD/],
+    ["invite create_reset", ["invite", "create_reset", "alice@example.test"], /ejabberdctl change_password USER HOST PASSWORD/],
+  ];
+
+  test.each(cases)("%s", async (_name, args, instead) => {
+    const result = await asAdmin(args);
+    expectCleanFailure(result, 5);
+    expect(result.stderr.trim().split("\n")).toHaveLength(1);
+    expect(result.stderr).toMatch(/^! ejabberd does not offer this over XMPP; use /);
+    expect(result.stderr).toMatch(instead);
+    expect(result.stderr).not.toMatch(/prosody/i);
+  });
+
+  test("nothing was changed: alice can still log in, and the host still serves", async () => {
+    expect(await ej.accountExists("alice")).toBe(true);
+    expect(await loginFailure("alice", ALICE_PW)).toBe("");
+  });
+});

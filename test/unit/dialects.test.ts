@@ -10,6 +10,8 @@ import { PROSODY } from "../../src/protocol/dialects/prosody.js";
 import { KNOWN_COMMANDS } from "../../src/protocol/admin-forms.js";
 import { ProfileState } from "../../src/config/state.js";
 import { ExitCode } from "../../src/errors.js";
+import { COMMANDS } from "../../src/commands/index.js";
+import { commandPath } from "../../src/commands/define.js";
 
 describe("which dialect a server speaks", () => {
   test("the host's server identity names it: Prosody, ejabberd (any case)", () => {
@@ -50,6 +52,13 @@ describe("what a dialect says", () => {
     for (const [command, instead] of Object.entries(EJABBERD.notOverXmpp)) {
       expect(instead).not.toMatch(/prosody/i);
       expect(notOverXmpp(EJABBERD, command)?.message.split("\n")).toHaveLength(1);
+    }
+  });
+
+  test("every command a dialect refuses is an xmgr command that speaks XMPP (a typo would refuse nothing)", () => {
+    const xmppCommands = COMMANDS.filter((def) => def.transport === "xmpp").map(commandPath);
+    for (const dialect of [PROSODY, EJABBERD, GENERIC]) {
+      for (const command of Object.keys(dialect.notOverXmpp)) expect(xmppCommands).toContain(command);
     }
   });
 

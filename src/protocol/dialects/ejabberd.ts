@@ -46,7 +46,6 @@ export const EJABBERD: Dialect = {
     "user clients": "nothing: ejabberd lists no clients or FAST tokens (OAuth tokens: `ejabberdctl oauth_list_tokens`)",
     "user revoke_client": "nothing: ejabberd revokes no clients or FAST tokens (OAuth tokens: `ejabberdctl oauth_revoke_token TOKEN`)",
     "user role": "the `acl` and `access_rules` of ejabberd.yml, then `ejabberdctl reload_config`",
-    "user roles": "the `acl` and `access_rules` of ejabberd.yml",
     "roster show": "`ejabberdctl get_roster USER HOST`",
     "module list": "`ejabberdctl modules_installed` (contributed modules only) or the `modules` of ejabberd.yml",
     "module load": "the `modules` of ejabberd.yml, then `ejabberdctl reload_config`",
