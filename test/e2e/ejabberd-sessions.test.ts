@@ -152,6 +152,15 @@ describe("ejabberd: adhoc run of the nodes xmgr knows", () => {
   });
 });
 
+describe("ejabberd: adhoc run, a submitted form ejabberd rejects", () => {
+  test("its item-not-found ('No hook has processed this command') reads as rejected values (exit 1), not as a missing command", async () => {
+    const result = await asAdmin(["adhoc", "run", "http://jabber.org/protocol/admin#delete-user", `accountjids=${jid("nobody")}`, "--yes"]);
+    expectCleanFailure(result, 1);
+    expect(result.stderr).toContain(`! ${ej.host} rejected the values given to http://jabber.org/protocol/admin#delete-user: No hook has processed this command.`);
+    expect(result.stderr).not.toContain("Not found: the command");
+  });
+});
+
 describe("ejabberd: server shutdown (last: it stops the instance)", () => {
   test("a delay ejabberd's form does not offer is refused (exit 2), naming the ones it does; the server stays up", async () => {
     const result = await asAdmin(["server", "shutdown", "--delay", "5", "--yes"]);

@@ -11,7 +11,8 @@ import { parseAddress } from "../../jid.js";
 import { execute, checkCommandAnswer, complete, parseCommandAnswer, type CommandAnswer } from "../../protocol/adhoc.js";
 import { submitForm, type DataForm, type FormField } from "../../protocol/data-form.js";
 import { knownCommand } from "../../protocol/admin-forms.js";
-import { knownIn } from "../../protocol/dialects/dialect.js";
+import { knownIn, rejectedInput } from "../../protocol/dialects/dialect.js";
+import type { StanzaErrorInfo } from "../../protocol/stanza-error.js";
 import { ALL_DIALECTS } from "../../protocol/dialects/detect.js";
 import { readPrivateFile } from "../../config/private-file.js";
 import { registerSecret } from "../../output/secrets.js";
@@ -115,7 +116,10 @@ function filledFormText(form: DataForm, filled: Values): string {
 type ConfirmSubmit = (form: DataForm, filled: Values) => Promise<void>;
 
 /** The form fetched first: checked, completed from the values and the person at the terminal. */
-async function runWithForm(session: XmppSession, to: string, node: string, fromArgv: Values, values: Values, prompts: Prompts, inShell: boolean, confirmSubmit: ConfirmSubmit): Promise<CommandAnswer> {
+/** What an IQ error to the submitted form means on this server, when it means something of its own (rejectedInput). */
+type SubmitError = (error: StanzaErrorInfo) => Promise<XmgrError | undefined>;
+
+async function runWithForm(session: XmppSession, to: string, node: string, fromArgv: Values, values: Values, prompts: Prompts, inShell: boolean, confirmSubmit: ConfirmSubmit, submitError: SubmitError): Promise<CommandAnswer> {
   const context = { to, node };
   const first = checkCommandAnswer(parseCommandAnswer(await session.request(execute(to, node))), context);
   if (first.status !== "executing") return first;
@@ -137,7 +141,10 @@ async function runWithForm(session: XmppSession, to: string, node: string, fromA
     for (const field of missing) values[field.var!] = await askFor(field, prompts);
     const submitted = submitForm(form, values);
     await confirmSubmit(form, filledValues(form, values));
-    return checkCommandAnswer(parseCommandAnswer(await session.request(complete(to, node, sessionid ?? "", submitted))), context);
+    const answer = parseCommandAnswer(await session.request(complete(to, node, sessionid ?? "", submitted)));
+    const rejected = answer.stanzaError && (await submitError(answer.stanzaError));
+    if (rejected) throw rejected;
+    return checkCommandAnswer(answer, context);
   } catch (error) {
     await cancelQuietly(session, to, node, sessionid);
     throw error;
@@ -222,7 +229,8 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
       const { session, login } = loggedIn;
       const to = target ?? login.domain;
       // The form as this server declares it (ejabberd's list nodes take none): asked only for a node some server's form is known for.
-      const knownHere = ALL_DIALECTS.some((dialect) => knownIn(dialect, node)) ? knownIn(await loggedIn.dialect(), node) : undefined;
+      const dialectHere = ALL_DIALECTS.some((dialect) => knownIn(dialect, node)) ? await loggedIn.dialect() : undefined;
+      const knownHere = dialectHere && knownIn(dialectHere, node);
       const singleStageHere = knownHere !== undefined && !knownHere.twoStage && knownHere.fields.every((field) => !field.required || (values[field.var] ?? []).some((value) => value !== ""));
       const confirmSubmit: ConfirmSubmit = async (form, filled) => {
         if (destructive) {
@@ -232,7 +240,10 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
         }
       };
       if (singleStageHere && destructive && !confirmedBeforeLogin) await confirm(destructive(values, to));
-      const answer = singleStageHere ? await runAdhoc(session, { to, ...knownHere, values }) : await runWithForm(session, to, node, fromArgv, values, prompts, inShell, confirmSubmit);
+      const submitError: SubmitError = async (error) => rejectedInput(await loggedIn.dialect(), error, to, node);
+      const answer = singleStageHere
+        ? await runAdhoc(session, { to, ...knownHere, values, stanzaError: (error) => rejectedInput(dialectHere!, error, to, node) })
+        : await runWithForm(session, to, node, fromArgv, values, prompts, inShell, confirmSubmit, submitError);
       return [to, answer] as const;
     });
     if (answer.status === "canceled") throw new XmgrError("failure", `${to} canceled ${node} without saying why.`);

@@ -3,6 +3,7 @@
 // One file per dialect (prosody.ts, ejabberd.ts, generic.ts); commands ask the dialect, never the
 // server's name. Which one a server speaks is found at login (src/commands/server-dialect.ts). Pure data.
 import { XmgrError } from "../../errors.js";
+import type { StanzaErrorInfo } from "../stanza-error.js";
 import { knownCommand, type KnownCommand } from "../admin-forms.js";
 
 export type DialectName = "prosody" | "ejabberd" | "generic";
@@ -84,6 +85,12 @@ export interface Dialect {
    * form of admin-forms.ts (Prosody, and an unknown server, whose forms xmgr cannot know better).
    */
   readonly onlyOwnForms?: boolean;
+  /**
+   * The IQ error this server answers a submitted form with when it rejects the values (ejabberd:
+   * item-not-found, "No hook has processed this command": an unknown account, a wrong field name,
+   * passwords that differ), which elsewhere says the command does not exist.
+   */
+  readonly inputRejectedAs?: string;
   /** Server-specific hints, said only where the server is this one. */
   readonly hints: DialectHints;
 }
@@ -116,4 +123,10 @@ export function knownIn(dialect: Dialect, node: string): KnownCommand | undefine
   const own = Object.values(dialect.commands).find((command: KnownCommand | undefined) => command?.node === node);
   if (own) return own;
   return dialect.onlyOwnForms ? undefined : knownCommand(node);
+}
+
+/** An IQ error to a submitted form as the values rejected, where that is what this server means by it (inputRejectedAs). */
+export function rejectedInput(dialect: Dialect, error: StanzaErrorInfo, to: string, node: string): XmgrError | undefined {
+  if (dialect.inputRejectedAs === undefined || error.condition !== dialect.inputRejectedAs) return undefined;
+  return new XmgrError("failure", `${to} rejected the values given to ${node}${error.text ? `: ${error.text}` : ""}.`, "Check the field names and values (and that the account or item they name exists).");
 }

@@ -40,6 +40,7 @@ export const EJABBERD: Dialect = {
   rolesInstead: "the `acl` and `access_rules` of ejabberd.yml (`ejabberdctl reload_config` after a change)",
   disabledInstead: "`ejabberdctl get_ban_details USER HOST` for one account",
   onlyOwnForms: true,
+  inputRejectedAs: "item-not-found",
   notOverXmpp: {
     "user disable": "`ejabberdctl ban_account USER HOST REASON` (it needs mod_private)",
     "user enable": "`ejabberdctl unban_account USER HOST`",
