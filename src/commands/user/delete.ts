@@ -31,8 +31,13 @@ export default defineCommand<{ jids: string[] }>({
       sessions,
       output,
       jids,
-      // ejabberd's success is a bare `completed`: checked in its list of accounts.
-      { path: "user delete", command: (dialect) => dialect.commands.deleteUser, happened: async (session, dialect, jid) => !(await accountRegistered(session, dialect, jid)) },
+      // ejabberd's success is a bare `completed`: checked in its list of accounts (a bare execute
+      // there). An unknown server's `completed` is taken as XEP-0050 means it: done.
+      {
+        path: "user delete",
+        command: (dialect) => dialect.commands.deleteUser,
+        happened: async (session, dialect, jid) => dialect.userStatsKnowsAccounts || !(await accountRegistered(session, dialect, jid)),
+      },
       { done: "Deleted", notDone: "deleted" },
     ),
 });
