@@ -18,6 +18,8 @@ export interface AdhocRequest extends Omit<AnswerContext, "to" | "node"> {
   values?: Readonly<Record<string, readonly string[]>>;
   /** Fetch the form first: for commands that ignore a form sent with the execute (admin#announce). */
   twoStage?: boolean;
+  /** Execute with no form: for commands that refuse any form sent with the execute (ejabberd's lists). */
+  bare?: boolean;
 }
 
 export const ADMIN_FORM_TYPE = "http://jabber.org/protocol/admin";
@@ -25,8 +27,8 @@ export const ADMIN_FORM_TYPE = "http://jabber.org/protocol/admin";
 export async function runAdhoc(session: XmppSession, request: AdhocRequest): Promise<CommandAnswer> {
   const { to, node } = request;
   const values = request.values ?? {};
-  const context: AnswerContext = { to, node, forbidden: request.forbidden, errorNote: request.errorNote };
-  const first = request.fields && !request.twoStage ? { form: submitForm(declaredForm(request.fields, request.formType), values) } : {};
+  const context: AnswerContext = { to, node, forbidden: request.forbidden, errorNote: request.errorNote, stanzaError: request.stanzaError };
+  const first = request.fields && !request.twoStage && !request.bare ? { form: submitForm(declaredForm(request.fields, request.formType), values) } : {};
   let answer = checkCommandAnswer(parseCommandAnswer(await session.request(execute(to, node, first))), context);
   if (answer.status !== "executing") return answer;
   // The server wants a form filled in (a command without fields, or one that ignored ours).

@@ -1,8 +1,9 @@
 // xmgr announce [--subject TEXT] MESSAGE: a headline message to every online user of a host
-// (admin#announce, mod_announce). mod_announce ignores a form sent with the first request, so
-// this one always takes two round trips: the form, then the filled form.
+// (admin#announce, mod_announce). Prosody's mod_announce ignores a form sent with the first request,
+// so there it takes two round trips: the form, then the filled form. ejabberd takes the filled form
+// (field body, not announcement) at once and says no count.
 import { XmgrError, usageError } from "../errors.js";
-import { KNOWN_COMMANDS } from "../protocol/admin-forms.js";
+import { dialectFor } from "./server-dialect.js";
 import { announcedTo } from "../protocol/announce.js";
 import { NOT_IN_XML } from "../protocol/xml-chars.js";
 import { infoText, runAdhoc } from "./adhoc-call.js";
@@ -36,7 +37,7 @@ export default defineCommand<{ message: string[] }, AnnounceOptions>({
   name: "announce",
   summary: "send a message to every online user of a host",
   details:
-    "The words of MESSAGE are joined with spaces; quote it to keep line breaks. Users who are online with presence get it as a headline from the host. Needs a server admin and mod_announce.",
+    "The words of MESSAGE are joined with spaces; quote it to keep line breaks. Users who are online with presence get it as a headline from the host. Prosody says how many users it went to; ejabberd does not. Needs a server admin and mod_announce.",
   args: [{ name: "message", kind: "text", variadic: true, help: "the message" }],
   options: [
     { long: "--subject", value: "TEXT", help: "the message's subject" },
@@ -50,19 +51,28 @@ export default defineCommand<{ message: string[] }, AnnounceOptions>({
     if (text.trim() === "") throw usageError("The message is empty.", 'Example: xmgr announce "The server restarts at 22:00 UTC."');
     const subject = options.subject === undefined ? undefined : checkedText(options.subject, "subject", 1000);
     const hostFor = hostOrLogin(options.host, "--host");
-    const [host, said, onlyXmgr] = await sessions.use(async ({ session, login, account }) => {
+    const [host, said, onlyXmgr] = await sessions.use(async (loggedIn) => {
+      const { session, login, account } = loggedIn;
+      const dialect = await dialectFor(loggedIn, "announce");
       const to = hostFor(login);
       // The server counts the login account too; when xmgr's is its only session, nobody got it there.
       const onlyXmgr = to === login.domain && (await ownSessionCount(session, login)) === 1;
       const answer = await runAdhoc(session, {
         to,
-        ...KNOWN_COMMANDS.announce,
-        values: { announcement: [text], ...(subject && { subject: [subject] }) },
+        ...dialect.commands.announce,
+        // Prosody's field is announcement, ejabberd's body.
+        values: { [dialect.announceField]: [text], ...(subject && { subject: [subject] }) },
         forbidden: needsAdmin(account, "make announcements"),
       });
       return [to, infoText(answer), onlyXmgr] as const;
     });
     const serverCount = announcedTo(said);
+    if (serverCount === undefined && said === "") {
+      // ejabberd: a bare `completed`, with no count to report.
+      if (output.json) output.jsonData({ host, sentTo: null, serverCount: null, ...(subject && { subject }) });
+      else output.ok(`Announcement sent to the online users of ${host} (the server does not say how many)`);
+      return;
+    }
     if (serverCount === undefined) throw new XmgrError("failure", `${host} did not say whom it sent the announcement to${said ? `: ${said}` : ""}.`);
     const sentTo = onlyXmgr ? Math.max(0, serverCount - 1) : serverCount;
     if (output.json) {

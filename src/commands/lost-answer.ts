@@ -6,6 +6,7 @@
 //   log in with the new password) do so after reconnecting and report what they found.
 import { AnswerLost } from "../xmpp/failures.js";
 import { commandPath, type CommandContext, type CommandDef, type Values } from "./define.js";
+import { refusedSomewhere, refusingSessions } from "./server-dialect.js";
 
 export { AnswerLost };
 
@@ -32,7 +33,10 @@ export function mayHaveHappened(lost: AnswerLost, what: string, check?: string):
  * Runs a command's work; a lost answer to a write (not a read) becomes the truth: what the
  * command's verify found after reconnecting, else "may have happened" and how to check.
  */
-export async function runTruthfully(def: CommandDef, context: CommandContext, args: Values, options: Values): Promise<number | void> {
+export async function runTruthfully(def: CommandDef, given: CommandContext, args: Values, options: Values): Promise<number | void> {
+  // A command some server has no XMPP way for is refused there (exit 5) before it sends anything.
+  const path = commandPath(def);
+  const context = def.transport === "xmpp" && refusedSomewhere(path) ? { ...given, sessions: refusingSessions(given.sessions, path) } : given;
   try {
     return await def.run(context, args, options);
   } catch (error) {

@@ -4,7 +4,9 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import { XmgrError } from "../errors.js";
 import { bare, type Jid } from "../jid.js";
-import { ProfileState } from "../config/state.js";
+import { ProfileState, type KnownServer } from "../config/state.js";
+import type { Dialect } from "../protocol/dialects/dialect.js";
+import { findDialect } from "./server-dialect.js";
 import type { Settings, XmppSettings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
 import { VERSION } from "../version.js";
@@ -22,6 +24,12 @@ export interface LoggedIn {
   clientId: string;
   /** The settings it logged in with (to log in again, e.g. to invalidate its own FAST token). */
   xmpp: XmppSettings;
+  /**
+   * The dialect of the login's server (src/protocol/dialects/): kept per profile, found out over
+   * this session the first time a command asks (src/commands/server-dialect.ts), then the same
+   * for the session's life.
+   */
+  dialect(): Promise<Dialect>;
 }
 
 export interface LoginOptions {
@@ -76,7 +84,12 @@ export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: 
   if (!pin || Object.keys(stronger).some((key) => stronger[key as keyof LoginOffer] !== pin[key as keyof LoginOffer])) {
     keep("could not keep the login pin: a later downgrade of this login would go unnoticed", () => state.savePin(account, stronger), () => undefined, true);
   }
-  return { session, login: xmpp.jid, account, clientId, xmpp };
+  let dialect: Promise<Dialect> | undefined;
+  const store = {
+    read: (host: string) => keep("could not read what it knew of the server", () => state.readServer(host), () => undefined),
+    save: (host: string, server: KnownServer) => keep("could not keep what it found out about the server", () => state.saveServer(host, server), () => undefined, true),
+  };
+  return { session, login: xmpp.jid, account, clientId, xmpp, dialect: () => (dialect ??= findDialect(session, xmpp.jid.domain, store)) };
 }
 
 /**

@@ -1,7 +1,8 @@
 // What xmgr keeps between runs, per profile, under $XDG_STATE_HOME/xmgr/<profile>/ (default
 // ~/.local/state/xmgr): the stable client id it logs in with, and per account its FAST token and
 // downgrade pin. Per-account files are named from the account as the server keys it
-// (jid.ts accountKey): every spelling of one account finds the same pin and token.
+// (jid.ts accountKey): every spelling of one account finds the same pin and token. Per server host,
+// which software it runs (servers.json), as the login found it (src/commands/server-dialect.ts).
 import { createHash, randomUUID } from "node:crypto";
 import { lstatSync, readdirSync, renameSync, unlinkSync } from "node:fs";
 import { homedir } from "node:os";
@@ -15,6 +16,16 @@ export interface FastToken {
   mechanism: string;
   token: string;
   expiry: string;
+}
+
+/** What xmgr found out about the server of a host at a login (src/commands/server-dialect.ts). */
+export interface KnownServer {
+  /** A digest of the login features the server offered then: another one means look again. */
+  mark: string;
+  /** The dialect name (src/protocol/dialects/). */
+  dialect: string;
+  /** Its software name, as it gave it ("Prosody", "ejabberd"), if it did. */
+  software?: string;
 }
 
 type AccountFile = "fast-token-" | "login-pin-";
@@ -177,6 +188,35 @@ export class ProfileState {
 
   savePin(account: string, pin: LoginOffer): void {
     this.write(this.pinPath(account), `${JSON.stringify(pin)}\n`);
+  }
+
+  private serversPath(): string {
+    return join(this.dir, "servers.json");
+  }
+
+  private readServers(): Record<string, KnownServer> {
+    this.checkFolders();
+    const text = readStateFile(this.serversPath(), "servers file");
+    if (text === undefined) return {};
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      return parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) ? (parsed as Record<string, KnownServer>) : {};
+    } catch {
+      return {}; // unreadable: found out again at the next login
+    }
+  }
+
+  /** What a login found out about the server of `host`, if anything was kept. */
+  readServer(host: string): KnownServer | undefined {
+    const entry = this.readServers()[host.toLowerCase()];
+    if (!entry || typeof entry.mark !== "string" || typeof entry.dialect !== "string") return undefined;
+    return { mark: entry.mark, dialect: entry.dialect, ...(typeof entry.software === "string" && { software: entry.software }) };
+  }
+
+  saveServer(host: string, server: KnownServer): void {
+    const servers = this.readServers();
+    servers[host.toLowerCase()] = server;
+    this.write(this.serversPath(), `${JSON.stringify(servers)}\n`);
   }
 
   /** Whether there was one. */

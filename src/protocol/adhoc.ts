@@ -125,11 +125,13 @@ export interface AnswerContext {
   forbidden?: string;
   /** Maps the text of the error notes (possibly empty) to an error; by default a failure (exit 1) with the text. */
   errorNote?: (text: string) => XmgrError | undefined;
+  /** Maps an IQ error to the error the command means by it (ejabberd's conflict: the account exists); by default see stanzaFailure. */
+  stanzaError?: (error: StanzaErrorInfo) => XmgrError | undefined;
 }
 
 /** Returns the answer when the command went through (or waits for a form); throws the XmgrError that explains anything else. */
 export function checkCommandAnswer(answer: CommandAnswer, context: AnswerContext): CommandAnswer {
-  if (answer.stanzaError) throw stanzaFailure(answer.stanzaError, context.to, context.node, context.forbidden);
+  if (answer.stanzaError) throw context.stanzaError?.(answer.stanzaError) ?? stanzaFailure(answer.stanzaError, context.to, context.node, context.forbidden);
   const errors = answer.notes.filter((note) => note.type === "error");
   if (errors.length === 0) return answer;
   const text = errors.map((note) => note.text.trim()).filter((line) => line !== "").join("\n");

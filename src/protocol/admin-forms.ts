@@ -10,6 +10,8 @@ export interface KnownCommand {
   fields: FieldSpec[];
   /** It ignores a form sent with the execute (mod_announce): fetch the form first. */
   twoStage?: boolean;
+  /** It refuses any form sent with the execute (ejabberd's list nodes): execute with none. */
+  bare?: boolean;
 }
 
 const ADMIN = "http://jabber.org/protocol/admin";

@@ -1,7 +1,7 @@
 // One XMPP session as the admin account: connect, TLS, log in (SASL2 with a stable user agent, or
 // legacy SASL), send IQs, close. Built from @xmpp/* parts without automatic reconnection, so a
 // command runs exactly once.
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { TLSSocket } from "node:tls";
@@ -100,6 +100,11 @@ export class XmppSession {
     private readonly explain: (error: unknown) => XmgrError = () => new SessionClosedError(),
     /** What the server offered for this login (for the downgrade pin). */
     readonly offered: LoginOffer = { sasl2: false, scramPlus: false, fastBound: false },
+    /**
+     * A digest of the login features the server offered (its mechanisms, SASL2, FAST …): the same
+     * server software and setup gives the same one, so a change says "look at the server again".
+     */
+    readonly featuresMark: string = "",
   ) {
     entity.on("error", (error: unknown) => (this.fault ??= error));
     entity.on("disconnect", () => (this.closed = true));
@@ -298,6 +303,13 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   sasl({ streamFeatures: features, saslFactory }, (done, mechanisms) => onAuthenticate(done, mechanisms, null, false));
   resourceBinding({ streamFeatures: features, iqCaller: iqCaller({ middleware: mw, entity }) }, resourceName);
 
+  let featuresMark = "";
+  entity.on("element", (element: Element) => {
+    if (featuresMark !== "" || !element.is("features", "http://etherx.jabber.org/streams")) return;
+    if (!element.getChild("mechanisms", "urn:ietf:params:xml:ns:xmpp-sasl") && !element.getChild("authentication", "urn:xmpp:sasl:2")) return;
+    featuresMark = createHash("sha256").update(element.toString()).digest("hex").slice(0, 32);
+  });
+
   if (options.trace) {
     const trace = options.trace;
     entity.on("send", (element: Element) => trace(`SEND ${redactedXml(element)}`));
@@ -322,7 +334,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   } finally {
     clearTimeout(timer);
   }
-  return new XmppSession(entity, timeoutMs, (error) => classify(error, service, bare(jid)), offered);
+  return new XmppSession(entity, timeoutMs, (error) => classify(error, service, bare(jid)), offered, featuresMark);
 }
 
 type FastFeature = ReturnType<typeof fastFeature>;

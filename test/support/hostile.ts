@@ -10,6 +10,7 @@
  *   server.received()   // everything xmgr sent, decrypted
  *   await server.close();
  *
+ * A disco#info of the domain (xmgr asking which server it is) is answered "Prosody" unless `identity` says otherwise.
  * `onConnect` replaces the whole conversation (for servers that misbehave before any login),
  * `onAuth` may answer the SASL <auth/> itself; without `onIq`, IQs after login are never answered. The login is SASL1 PLAIN over TLS with
  * any password; the bound JID is admin@example.test/xmgr.
@@ -60,6 +61,12 @@ export interface XmppScript {
   onAuth?: (auth: Element, socket: tls.TLSSocket) => boolean;
   /** Each IQ xmgr sends after login (the bind IQ excluded). Default: never answered. */
   onIq?: (iq: Element, socket: tls.TLSSocket) => void;
+  /**
+   * The server software the domain's disco#info names (server/im): xmgr asks once per login which
+   * server it talks to (src/commands/server-dialect.ts). Default "Prosody", whose forms the scripts
+   * speak; that question is answered here and not counted in `iqs`. null: it goes to onIq like any IQ.
+   */
+  identity?: string | null;
 }
 
 export interface ScriptedServer {
@@ -78,6 +85,15 @@ const STREAM_HEADER =
 const SASL_FEATURES =
   "<stream:features><mechanisms xmlns='urn:ietf:params:xml:ns:xmpp-sasl'><mechanism>PLAIN</mechanism></mechanisms></stream:features>";
 const BIND_FEATURES = "<stream:features><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></stream:features>";
+
+const DISCO_INFO = "http://jabber.org/protocol/disco#info";
+const xmlEscape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/'/g, "&apos;").replace(/"/g, "&quot;");
+
+/** xmgr's "which server is this?": a disco#info get of the domain itself, no node. */
+function isServerIdentityQuery(iq: Element): boolean {
+  const query = iq.getChild("query", DISCO_INFO);
+  return iq.attrs.type === "get" && query !== undefined && query.attrs.node === undefined && (iq.attrs.to === SCRIPTED_DOMAIN || iq.attrs.to === undefined);
+}
 
 /** The stream header a server sends, for scripts that talk on their own (onConnect). */
 export const streamHeader = STREAM_HEADER;
@@ -104,6 +120,9 @@ export async function scriptedXmppServer(script: XmppScript): Promise<ScriptedSe
           socket.write("<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>");
         } else if (element.name === "iq" && element.getChild("bind")) {
           socket.write(`<iq type='result' id='${element.attrs.id}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><jid>${SCRIPTED_ADMIN}/xmgr</jid></bind></iq>`);
+        } else if (element.name === "iq" && script.identity !== null && isServerIdentityQuery(element)) {
+          const name = xmlEscape(script.identity ?? "Prosody");
+          socket.write(`<iq type='result' id='${xmlEscape(String(element.attrs.id))}' from='${SCRIPTED_DOMAIN}'><query xmlns='${DISCO_INFO}'><identity category='server' type='im' name='${name}'/></query></iq>`);
         } else if (element.name === "iq") {
           iqs.push(element);
           script.onIq?.(element, socket);

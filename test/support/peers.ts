@@ -1,5 +1,6 @@
 /**
- * Real XMPP peers (@xmpp/client 0.14) against a Testbed (test/support/testbed.ts).
+ * Real XMPP peers (@xmpp/client 0.14) against a Testbed (test/support/testbed.ts) or an
+ * EjabberdTestbed (test/support/ejabberd-testbed.ts): they need only its host, direct TLS port and CA.
  *
  *   const a = await loginSasl2(tb, { username: "alice", password: "pw",
  *     userAgent: { id: "1111-…", software: "Gajim", device: "box" } });   // SASL2 + bind2, <user-agent>
@@ -23,6 +24,9 @@ import { client as xmppClient, xml as xmppXml } from "@xmpp/client";
 import { readFileSync } from "node:fs";
 import { randomUUID, randomBytes } from "node:crypto";
 import type { Testbed } from "./testbed.js";
+
+/** What a peer needs of a test bed (Prosody's or ejabberd's). */
+export type PeerServer = Pick<Testbed, "host" | "directTlsPort" | "caFile">;
 
 /** The part of @xmpp/xml's (ltx) Element these helpers use. */
 export interface XmlElement {
@@ -114,7 +118,7 @@ function shortId(): string {
   return randomBytes(6).toString("base64url");
 }
 
-async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<Peer> {
+async function login(tb: PeerServer, opts: PeerOptions, legacy: boolean): Promise<Peer> {
   const ca = readFileSync(tb.caFile);
   const clientId = legacy ? undefined : (opts.userAgent?.id ?? randomUUID());
   const resource = legacy ? (opts.resource ?? shortId()) : opts.resource;
@@ -256,12 +260,12 @@ async function login(tb: Testbed, opts: PeerOptions, legacy: boolean): Promise<P
 }
 
 /** SASL2 (XEP-0388) login with bind2 and a <user-agent id=…>[<software/>][<device/>]. */
-export function loginSasl2(tb: Testbed, opts: PeerOptions): Promise<Peer> {
+export function loginSasl2(tb: PeerServer, opts: PeerOptions): Promise<Peer> {
   return login(tb, opts, false);
 }
 
 /** Legacy RFC 6120 SASL PLAIN login + resource binding (no SASL2, no user agent). */
-export function loginLegacy(tb: Testbed, opts: PeerOptions): Promise<Peer> {
+export function loginLegacy(tb: PeerServer, opts: PeerOptions): Promise<Peer> {
   return login(tb, opts, true);
 }
 

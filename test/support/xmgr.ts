@@ -74,7 +74,7 @@ export async function xmgrUser(): Promise<XmgrUser> {
 }
 
 /** The options that point xmgr at a test bed as `user`@host, trusting its certificate. */
-export function loginArgs(tb: Testbed, user: string, direct = false): string[] {
+export function loginArgs(tb: Pick<Testbed, "host" | "c2sPort" | "directTlsPort" | "caFile">, user: string, direct = false): string[] {
   const server = direct ? `xmpps://127.0.0.1:${tb.directTlsPort}` : `127.0.0.1:${tb.c2sPort}`;
   return ["--jid", `${user}@${tb.host}`, "--server", server, "--ca", tb.caFile];
 }

@@ -1,6 +1,7 @@
 // xmgr adhoc run [--to JID] NODE [VAR=VALUE …]: runs any ad-hoc command. Values fill the form's
-// fields by name. For a command whose form xmgr knows (src/protocol/admin-forms.ts) and whose
-// required fields are all given, the filled form goes with the execute: one round trip. Otherwise
+// fields by name. For a command whose form xmgr knows on this server (the dialect's, or
+// src/protocol/admin-forms.ts) and whose required fields are all given, the filled form goes with
+// the execute: one round trip (ejabberd's list nodes: an execute with no form, the only one they take). Otherwise
 // the form is fetched first; on a terminal, missing required fields are asked for. A password
 // field (text-private) never comes from the command line: --field-file, or a hidden prompt.
 // Commands known to be destructive (destructive-nodes.ts) are confirmed as the dedicated commands
@@ -10,6 +11,9 @@ import { parseAddress } from "../../jid.js";
 import { execute, checkCommandAnswer, complete, parseCommandAnswer, type CommandAnswer } from "../../protocol/adhoc.js";
 import { submitForm, type DataForm, type FormField } from "../../protocol/data-form.js";
 import { knownCommand } from "../../protocol/admin-forms.js";
+import { knownIn, rejectedInput } from "../../protocol/dialects/dialect.js";
+import type { StanzaErrorInfo } from "../../protocol/stanza-error.js";
+import { ALL_DIALECTS } from "../../protocol/dialects/detect.js";
 import { readPrivateFile } from "../../config/private-file.js";
 import { registerSecret } from "../../output/secrets.js";
 import type { Output } from "../../output/output.js";
@@ -112,7 +116,10 @@ function filledFormText(form: DataForm, filled: Values): string {
 type ConfirmSubmit = (form: DataForm, filled: Values) => Promise<void>;
 
 /** The form fetched first: checked, completed from the values and the person at the terminal. */
-async function runWithForm(session: XmppSession, to: string, node: string, fromArgv: Values, values: Values, prompts: Prompts, inShell: boolean, confirmSubmit: ConfirmSubmit): Promise<CommandAnswer> {
+/** What an IQ error to the submitted form means on this server, when it means something of its own (rejectedInput). */
+type SubmitError = (error: StanzaErrorInfo) => Promise<XmgrError | undefined>;
+
+async function runWithForm(session: XmppSession, to: string, node: string, fromArgv: Values, values: Values, prompts: Prompts, inShell: boolean, confirmSubmit: ConfirmSubmit, submitError: SubmitError): Promise<CommandAnswer> {
   const context = { to, node };
   const first = checkCommandAnswer(parseCommandAnswer(await session.request(execute(to, node))), context);
   if (first.status !== "executing") return first;
@@ -134,7 +141,10 @@ async function runWithForm(session: XmppSession, to: string, node: string, fromA
     for (const field of missing) values[field.var!] = await askFor(field, prompts);
     const submitted = submitForm(form, values);
     await confirmSubmit(form, filledValues(form, values));
-    return checkCommandAnswer(parseCommandAnswer(await session.request(complete(to, node, sessionid ?? "", submitted))), context);
+    const answer = parseCommandAnswer(await session.request(complete(to, node, sessionid ?? "", submitted)));
+    const rejected = answer.stanzaError && (await submitError(answer.stanzaError));
+    if (rejected) throw rejected;
+    return checkCommandAnswer(answer, context);
   } catch (error) {
     await cancelQuietly(session, to, node, sessionid);
     throw error;
@@ -215,8 +225,13 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
     // every value given, it is asked about here too, before the login, as the dedicated commands do.
     const confirmedBeforeLogin = destructive !== undefined && (yes || singleStage || !prompts.canAsk);
     if (destructive && confirmedBeforeLogin) await confirm(destructive(values, target));
-    const [to, answer] = await sessions.use(async ({ session, login }) => {
+    const [to, answer] = await sessions.use(async (loggedIn) => {
+      const { session, login } = loggedIn;
       const to = target ?? login.domain;
+      // The form as this server declares it (ejabberd's list nodes take none): asked only for a node some server's form is known for.
+      const dialectHere = ALL_DIALECTS.some((dialect) => knownIn(dialect, node)) ? await loggedIn.dialect() : undefined;
+      const knownHere = dialectHere && knownIn(dialectHere, node);
+      const singleStageHere = knownHere !== undefined && !knownHere.twoStage && knownHere.fields.every((field) => !field.required || (values[field.var] ?? []).some((value) => value !== ""));
       const confirmSubmit: ConfirmSubmit = async (form, filled) => {
         if (destructive) {
           if (!confirmedBeforeLogin) await confirm(destructive(filled, to));
@@ -224,7 +239,11 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
           await confirm({ action: `${filledFormText(form, filled)}\nSubmit this form to ${sanitize(node)} at ${to} (a command xmgr does not know)` });
         }
       };
-      const answer = singleStage ? await runAdhoc(session, { to, ...known, values }) : await runWithForm(session, to, node, fromArgv, values, prompts, inShell, confirmSubmit);
+      if (singleStageHere && destructive && !confirmedBeforeLogin) await confirm(destructive(values, to));
+      const submitError: SubmitError = async (error) => rejectedInput(await loggedIn.dialect(), error, to, node);
+      const answer = singleStageHere
+        ? await runAdhoc(session, { to, ...knownHere, values, stanzaError: (error) => rejectedInput(dialectHere!, error, to, node) })
+        : await runWithForm(session, to, node, fromArgv, values, prompts, inShell, confirmSubmit, submitError);
       return [to, answer] as const;
     });
     if (answer.status === "canceled") throw new XmgrError("failure", `${to} canceled ${node} without saying why.`);

@@ -4,9 +4,9 @@
 // first (admin#user-stats) and says "not connected" instead of a false success.
 import { XmgrError } from "../../errors.js";
 import { bare, parseJid, sameBare } from "../../jid.js";
-import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { infoText, runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
+import { dialectFor } from "../server-dialect.js";
 import { closesOwnSession, succeededAccounts, userStats } from "../user/admin-accounts.js";
 
 export default defineCommand<{ jid: string }>({
@@ -14,7 +14,7 @@ export default defineCommand<{ jid: string }>({
   name: "close",
   summary: "close an account's client sessions (bare JID) or one of them (full JID)",
   details:
-    "A full JID needs the resource as the server bound it, with its ~suffix (see 'c2s show'). An account or resource that is not connected is exit 4. The client may log in again at once; to keep it out, use 'user disable'. Needs a server admin (mod_admin_adhoc).",
+    "A full JID needs the resource as the server bound it, with its suffix (Prosody: ~RANDOM, ejabberd: .RANDOM; see 'c2s show'). An account or resource that is not connected is exit 4. The client may log in again at once; to keep it out, use 'user disable'. Needs a server admin (Prosody: mod_admin_adhoc; ejabberd: mod_configure).",
   args: [{ name: "jid", kind: "fulljid", help: "alice@example.com (all her sessions) or alice@example.com/phone~Xy12 (one)" }],
   examples: ["xmgr c2s close alice@example.com", "xmgr c2s close 'alice@example.com/phone~10++ciEq8hiw'"],
   transport: "xmpp",
@@ -24,7 +24,9 @@ export default defineCommand<{ jid: string }>({
     const target = parseJid(jid, "JID");
     const account = bare(target);
     const full = target.resource === undefined ? undefined : `${account}/${target.resource}`;
-    const closed = await sessions.use(async ({ session, login }) => {
+    const closed = await sessions.use(async (loggedIn) => {
+      const { session, login } = loggedIn;
+      const dialect = await dialectFor(loggedIn, "c2s close");
       const stats = await userStats(session, target);
       const resources = stats.sessions.map((entry) => entry.resource);
       const closing = target.resource === undefined ? resources : resources.filter((resource) => resource === target.resource);
@@ -35,9 +37,15 @@ export default defineCommand<{ jid: string }>({
           full && resources.length > 0 ? `${account} is connected as: ${resources.join(", ")} (see xmgr c2s show ${account})` : undefined,
         );
       }
+      const command = dialect.commands.endUserSession;
+      // Prosody's field is accountjids (jid-multi), ejabberd's accountjid (jid-single): one JID either way.
+      const field = command.fields[0]?.var ?? "accountjids";
       const close = async () => {
-        const answer = await runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.endUserSession, values: { accountjids: [full ?? account] } });
-        if (!succeededAccounts(infoText(answer)).has((full ?? account).toLowerCase())) {
+        const answer = await runAdhoc(session, { to: target.domain, ...command, values: { [field]: [full ?? account] } });
+        const said = infoText(answer);
+        // ejabberd's success is a bare `completed` (the pre-check above found the sessions).
+        const toldByNote = /^The following accounts (were successfully|could not be) \S+:$/m.test(said);
+        if (toldByNote && !succeededAccounts(said).has((full ?? account).toLowerCase())) {
           throw new XmgrError("failure", `The server could not close ${full ?? account}: ${infoText(answer) || "it did not say why"}`);
         }
         return closing;

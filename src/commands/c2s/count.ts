@@ -3,6 +3,7 @@
 // it, on your host).
 import { ExitCode, XmgrError } from "../../errors.js";
 import { defineCommand } from "../define.js";
+import { dialectFor } from "../server-dialect.js";
 import { hostOrLogin } from "../host-or-login.js";
 import { serverHosts } from "../hosts-module.js";
 import { INCLUDE_SELF_OPTION, onlineSessions, othersThan } from "./online.js";
@@ -12,8 +13,8 @@ export default defineCommand<{ host?: string }, { includeSelf?: boolean }>({
   name: "count",
   summary: "count the online accounts and client sessions (default: every host)",
   details:
-    "Without HOST, every VirtualHost, as prosodyctl shell c2s:count(): the hosts come from xmgr's module mod_admin_hosts (operator role); without it, your host only (the output names the hosts counted). " +
-    "xmgr's own session is not counted (--include-self counts it). Needs a server admin (mod_admin_adhoc on each host).",
+    "Without HOST, every VirtualHost, as prosodyctl shell c2s:count(): the hosts come from xmgr's module mod_admin_hosts (operator role); without it, and on ejabberd, your host only (the output names the hosts counted). " +
+    "xmgr's own session is not counted (--include-self counts it). Needs a server admin (Prosody: mod_admin_adhoc on each host; ejabberd: mod_configure).",
   args: [{ name: "host", kind: "host", optional: true, help: "the host, e.g. example.com; default: every host" }],
   options: [INCLUDE_SELF_OPTION],
   examples: ["xmgr c2s count", "xmgr c2s count example.com --include-self", "xmgr --json c2s count | jq .sessions"],
@@ -21,9 +22,13 @@ export default defineCommand<{ host?: string }, { includeSelf?: boolean }>({
   batch: "read",
   async run({ sessions, output }, { host }, options) {
     const hostFor = host === undefined ? undefined : hostOrLogin(host);
-    const [hosts, online] = await sessions.use(async ({ session, login, account }) => {
+    const [hosts, online] = await sessions.use(async (loggedIn) => {
+      const { session, login, account } = loggedIn;
+      const dialect = await dialectFor(loggedIn, "c2s count");
       const hosts = hostFor
         ? [hostFor(login)]
+        : !dialect.allHostsOverXmpp
+          ? [login.domain]
         : await serverHosts({ session, at: login.domain, account, what: "list the server's hosts" }).then(
             (all) => all.filter((entry) => entry.type === "local").map((entry) => entry.jid),
             (error: unknown) => {
@@ -31,7 +36,7 @@ export default defineCommand<{ host?: string }, { includeSelf?: boolean }>({
               throw error;
             },
           );
-      const online = (await Promise.all(hosts.map((to) => onlineSessions(session, to)))).flat();
+      const online = (await Promise.all(hosts.map((to) => onlineSessions(session, to, dialect)))).flat();
       return [hosts, options.includeSelf ? online : othersThan(online, session.boundJid)] as const;
     });
     const accounts = new Set(online.map((entry) => entry.account)).size;

@@ -2,8 +2,11 @@
 // a line of its own, followed by " - <resource~sfx>: <show>(<priority|->), IP: [<ip>]" per session.
 // The show is given in prosodyctl shell's words: "online" for an available presence without <show/>
 // (the server says "available"), nothing for a session that sent no presence ("unavailable").
+// ejabberd lists only the accounts (onlineSessions reads their sessions from user-stats).
 import type { XmppSession } from "../../xmpp/session.js";
-import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
+import type { Dialect } from "../../protocol/dialects/dialect.js";
+import { parseBareJid } from "../../jid.js";
+import { userStats } from "../user/admin-accounts.js";
 import { fieldValues } from "../../protocol/data-form.js";
 import { runAdhoc } from "../adhoc-call.js";
 
@@ -35,9 +38,26 @@ export function parseOnlineList(lines: readonly string[]): OnlineSession[] {
   return sessions;
 }
 
-export async function onlineSessions(session: XmppSession, host: string): Promise<OnlineSession[]> {
-  const answer = await runAdhoc(session, { to: host, ...KNOWN_COMMANDS.getOnlineUsersList, values: { max_items: ["all"], details: ["1"] } });
-  return parseOnlineList(answer.form ? (fieldValues(answer.form, "onlineuserjids") ?? []) : []);
+/**
+ * The online sessions of `host`. Prosody: one request with details. A server whose list node takes
+ * no form (ejabberd) lists only the online accounts; each one's resources and IP addresses then come
+ * from user-stats (asked side by side). Show and priority are not given there: left out.
+ */
+export async function onlineSessions(session: XmppSession, host: string, dialect: Dialect): Promise<OnlineSession[]> {
+  const command = dialect.commands.getOnlineUsersList;
+  if (dialect.lists === "form") {
+    const answer = await runAdhoc(session, { to: host, ...command, values: { max_items: ["all"], details: ["1"] } });
+    return parseOnlineList(answer.form ? (fieldValues(answer.form, "onlineuserjids") ?? []) : []);
+  }
+  const answer = await runAdhoc(session, { to: host, ...command, values: {} });
+  const accounts = [...new Set((answer.form ? (fieldValues(answer.form, "onlineuserjids") ?? []) : []).map((jid) => jid.trim()).filter((jid) => jid !== ""))];
+  const perAccount = await Promise.all(
+    accounts.map(async (account) => {
+      const stats = await userStats(session, parseBareJid(account, "account JID"));
+      return stats.sessions.map((entry) => ({ account, resource: entry.resource, ip: entry.ip }));
+    }),
+  );
+  return perAccount.flat();
 }
 
 /** The sessions other than the one xmgr itself is logged in with (its bound full JID). */

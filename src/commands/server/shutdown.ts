@@ -1,12 +1,18 @@
-// xmgr server shutdown [REASON] [--delay SECONDS]: shuts the server down over admin#shutdown,
-// then checks what really happened. Prosody 13.0.1 closes its listeners after the delay but its
+// xmgr server shutdown [REASON] [--delay SECONDS]: shuts the server down over admin#shutdown
+// (ejabberd: its `running nodes/NODE/shutdown`, whose form gives the delays), then checks what
+// really happened. Prosody 13.0.1 closes its listeners after the delay but its
 // ad-hoc shutdown then fails ("Not running in an async context"): the process keeps running and
 // open sessions stay connected (shared/protocol/admin/README.md). xmgr says so instead of "OK".
 import { XmgrError, usageError } from "../../errors.js";
 import { KNOWN_COMMANDS, SHUTDOWN_DELAYS } from "../../protocol/admin-forms.js";
+import { checkCommandAnswer, commandsDiscoRequest, complete as completeCommand, execute, parseCommandAnswer, parseCommandList, type CommandAnswer } from "../../protocol/adhoc.js";
+import { submitForm } from "../../protocol/data-form.js";
+import type { Dialect } from "../../protocol/dialects/dialect.js";
+import { EJABBERD_SHUTDOWN_DELAYS } from "../../protocol/dialects/ejabberd.js";
+import { dialectFor } from "../server-dialect.js";
 import { pingRequest } from "../../protocol/ping.js";
 import { NOT_IN_XML } from "../../protocol/xml-chars.js";
-import { infoText, runAdhoc } from "../adhoc-call.js";
+import { cancelQuietly, infoText, runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
 import { needsOperator } from "../refusal-texts.js";
 import { sleep, waitUntilRefused } from "./listener-check.js";
@@ -19,13 +25,25 @@ interface ShutdownOptions {
 /** How long after the delay the listeners may take to close before xmgr calls it a failure. */
 const GRACE_MS = 10_000;
 
-function checkedDelay(delay: string | undefined): string {
-  const value = delay ?? "5";
-  if (!SHUTDOWN_DELAYS.includes(value)) {
-    // Prosody 13.0.1 answers any other value with a traceback and no reply at all.
-    throw usageError(`Invalid --delay ${JSON.stringify(value)}: the server offers only ${SHUTDOWN_DELAYS.join(", ")} seconds.`);
+/** --delay as given: a whole number of seconds (which ones the server offers is checked once logged in). */
+function givenDelay(delay: string | undefined): string | undefined {
+  if (delay !== undefined && !/^\d{1,6}$/.test(delay)) throw usageError(`Invalid --delay ${JSON.stringify(delay)}: give a whole number of seconds.`);
+  return delay;
+}
+
+/**
+ * The delay to send: the one given, which must be one the server offers (Prosody 13.0.1 answers
+ * any other value with a traceback and no reply at all), or 5 s, or else the shortest offered above it.
+ */
+function checkedDelay(delay: string | undefined, offered: readonly string[], software: string | undefined): string {
+  if (delay === undefined) {
+    if (offered.length === 0 || offered.includes("5")) return "5";
+    return offered.find((value) => Number(value) >= 5) ?? offered[0];
   }
-  return value;
+  if (offered.length > 0 && !offered.includes(delay)) {
+    throw usageError(`Invalid --delay ${JSON.stringify(delay)}: ${software ?? "the server"} offers only ${offered.join(", ")} seconds.`);
+  }
+  return delay;
 }
 
 function checkedReason(reason: string | undefined): string | undefined {
@@ -44,30 +62,51 @@ export default defineCommand<{ reason?: string }, ShutdownOptions>({
   name: "shutdown",
   summary: "shut the server down, then check that it did",
   details:
-    "REASON goes to the online users with the server's 'Server is shutting down' message. After the delay xmgr checks that the server refuses new connections and closed this session; Prosody 13.0.1 leaves its process and open sessions running (exit 1, with what to do). Needs the operator role.",
+    "REASON goes to the online users with the server's 'Server is shutting down' message. After the delay xmgr checks that the server refuses new connections and closed this session; Prosody 13.0.1 leaves its process and open sessions running (exit 1, with what to do). Needs the operator role (ejabberd: an admin with the `configure` access rule).",
   args: [{ name: "reason", kind: "text", optional: true, help: "the message online users get (quote it)" }],
   options: [
-    { long: "--delay", value: "SECONDS", help: `seconds before the server goes down: ${SHUTDOWN_DELAYS.join(", ")} (default 5)` },
+    { long: "--delay", value: "SECONDS", help: `seconds before the server goes down: Prosody ${SHUTDOWN_DELAYS.join(", ")}; ejabberd ${EJABBERD_SHUTDOWN_DELAYS.join(", ")} (default 5, or the shortest above it)` },
     { long: "--skip-check", help: "do not wait for the delay to check what happened" },
   ],
   examples: ['xmgr server shutdown "Back in 10 minutes" --delay 60', "xmgr server shutdown --yes"],
   transport: "xmpp",
   batch: "alone",
   destructive: (_args, options) => ({
-    action: `Shut down the XMPP server you are logged in to in ${checkedDelay(options.delay)} s, disconnecting every user`,
+    action: `Shut down the XMPP server you are logged in to${givenDelay(options.delay) === undefined ? "" : ` in ${options.delay} s`}, disconnecting every user`,
   }),
   async run({ sessions, output }, { reason }, options) {
-    const delay = checkedDelay(options.delay);
+    const wanted = givenDelay(options.delay);
     const announcement = checkedReason(reason);
-    const report = await sessions.use(async ({ session, login, account }) => {
+    let hints: Dialect["hints"] | undefined;
+    const report = await sessions.use(async (loggedIn) => {
+      const { session, login, account } = loggedIn;
       const to = login.domain;
       const address = session.peerAddress;
-      const answer = await runAdhoc(session, {
-        to,
-        ...KNOWN_COMMANDS.shutdown,
-        values: { delay: [delay], ...(announcement && { announcement: [announcement] }) },
-        forbidden: needsOperator(account, "shut down the server"),
-      });
+      const dialect = await dialectFor(loggedIn, "server shutdown");
+      hints = dialect.hints;
+      const forbidden = needsOperator(account, "shut down the server");
+      let delay: string;
+      let answer: CommandAnswer;
+      if (dialect.shutdownNode) {
+        // ejabberd: the Erlang node's own command, found in the command list; its form says which delays it takes.
+        const node = dialect.shutdownNode(parseCommandList(await session.request(commandsDiscoRequest(to))).map((item) => item.node));
+        if (!node) throw new XmgrError("refused", `${to} offers ${account} no shutdown command.`, dialect.hints.admin);
+        const context = { to, node, forbidden };
+        const first = checkCommandAnswer(parseCommandAnswer(await session.request(execute(to, node))), context);
+        if (first.status !== "executing" || !first.form) throw new XmgrError("failure", `${to} did not send the form of ${node}.`);
+        try {
+          delay = checkedDelay(wanted, first.form.fields.find((field) => field.var === "delay")?.options.map((option) => option.value) ?? [], dialect.software);
+          const form = submitForm(first.form, { delay: [delay], ...(announcement && { announcement: [announcement] }) });
+          answer = checkCommandAnswer(parseCommandAnswer(await session.request(completeCommand(to, node, first.sessionid ?? "", form))), context);
+        } catch (error) {
+          await cancelQuietly(session, to, node, first.sessionid);
+          throw error;
+        }
+      } else {
+        const command = dialect.commands.shutdown ?? KNOWN_COMMANDS.shutdown;
+        delay = checkedDelay(wanted, dialect.shutdownDelays ?? [], dialect.software);
+        answer = await runAdhoc(session, { to, ...command, values: { delay: [delay], ...(announcement && { announcement: [announcement] }) }, forbidden });
+      }
       const serverSays = infoText(answer);
       output.ok(`${serverSays || "The server accepted the shutdown"} (in ${delay} s)`);
       if (options.skipCheck || !address) return { host: to, delay: Number(delay), serverSays, check: undefined };
@@ -88,8 +127,8 @@ export default defineCommand<{ reason?: string }, ShutdownOptions>({
     if (report.check.sessionOpen) {
       throw new XmgrError(
         "failure",
-        `${report.host} refuses new connections, but its process still runs and kept this session open (Prosody 13.0.1's ad-hoc shutdown is incomplete).`,
-        "Stop it on its machine (systemctl stop prosody, or prosodyctl stop): until then, users already logged in stay connected.",
+        `${report.host} refuses new connections, but its process still runs and kept this session open${hints?.incompleteShutdown ?? ""}.`,
+        `${hints?.stop ?? "Stop it on its machine"}: until then, users already logged in stay connected.`,
       );
     }
     output.ok(`${report.host} has shut down: it refuses new connections and closed this session.`);

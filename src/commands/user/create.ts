@@ -3,7 +3,9 @@
 // xmgr's mod_admin_roles; without that module the account keeps the server's default role.
 import { XmgrError, exitKind } from "../../errors.js";
 import { foldPart, parseBareJid } from "../../jid.js";
-import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
+import type { Dialect } from "../../protocol/dialects/dialect.js";
+import { dialectFor } from "../server-dialect.js";
+import { accountExists } from "./admin-accounts.js";
 import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
 import { NEW_PASSWORD_OPTIONS, newPassword, type NewPasswordOptions } from "./new-password.js";
@@ -19,7 +21,7 @@ export default defineCommand<{ jid: string }, NewPasswordOptions & { role?: stri
   summary: "create an account",
   details:
     "The password is typed twice without echo on a terminal, or read from --new-password-file, or made up with --random-password (printed once on stdout). It is never taken from the command line. If the answer is lost (no answer in time, the connection cut), xmgr logs in as the new account with the new password to see whether it was created, and says what it found; a --random-password that may be set is printed all the same. " +
-    `The account gets --role, or the role prosodyctl shell user:create gives (the host's default_provisioned_role, prosody:member unless set), through xmgr's module mod_admin_roles (${ROLES_MODULE_SECTION}); without that module, a warning says it kept the server's default (prosody:registered), and --role fails (exit 5) after creating the account. Needs a server admin (mod_admin_adhoc).`,
+    `The account gets --role, or the role prosodyctl shell user:create gives (the host's default_provisioned_role, prosody:member unless set), through xmgr's module mod_admin_roles (${ROLES_MODULE_SECTION}); without that module, a warning says it kept the server's default (prosody:registered), and --role fails (exit 5) after creating the account. On ejabberd, which sets no roles over XMPP, --role is refused before anything is created. Needs a server admin (Prosody: mod_admin_adhoc; ejabberd: mod_configure).`,
   args: [{ name: "jid", kind: "account", help: "the new account, e.g. carol@example.com (carol alone: at your account's domain)" }],
   options: [...NEW_PASSWORD_OPTIONS, { long: "--role", value: "ROLE", help: "its primary role (default: prosody:member, as prosodyctl shell user:create)" }],
   examples: [
@@ -39,19 +41,30 @@ export default defineCommand<{ jid: string }, NewPasswordOptions & { role?: stri
     const account = `${foldPart(target.local)}@${target.domain}`;
     const chosen = await newPassword(options, prompts, account, inShell);
     const { password, generated } = chosen;
+    const exists = () => new XmgrError("failure", `The account ${account} already exists; nothing was changed.`, `To set its password instead: xmgr user password ${account}`);
+    let dialect: Dialect | undefined;
     const confirmed = await setPasswordTruthfully({ settings, output }, target, chosen, `creating ${account}`, () =>
-      sessions.use(({ session }) =>
-        runAdhoc(session, {
+      sessions.use(async (login) => {
+        const { session } = login;
+        dialect = await dialectFor(login, "user create");
+        if (options.role !== undefined && dialect.roles === undefined) {
+          throw new XmgrError("refused", `${dialect.software ?? "This server"} sets no roles over XMPP, so --role cannot be given; nothing was created.`, dialect.rolesInstead && `Roles come from ${dialect.rolesInstead}.`);
+        }
+        // ejabberd writes the password of a failed add-user to its log: an existing account is found before.
+        if (dialect.logsFailedPasswords && (await accountExists(session, dialect, target))) throw exists();
+        return runAdhoc(session, {
           to: target.domain,
-          ...KNOWN_COMMANDS.addUser,
+          ...dialect.commands.addUser,
           values: { accountjid: [account], password: [password], "password-verify": [password] },
           // Prosody's note does not say which account: with several creations in a batch, that matters.
-          errorNote: (text) =>
-            text === "Account already exists" ? new XmgrError("failure", `The account ${account} already exists; nothing was changed.`, `To set its password instead: xmgr user password ${account}`) : undefined,
-        }),
-      ),
+          errorNote: (text) => (text === "Account already exists" ? exists() : undefined),
+          // ejabberd: an IQ error conflict.
+          stanzaError: (error) => (error.condition === "conflict" ? exists() : undefined),
+        });
+      }),
     );
     const role = await sessions.use(async ({ session }) => {
+      if (dialect?.roles === undefined) return undefined;
       if (options.role === undefined && hostsWithoutRoles.has(target.domain)) return undefined;
       try {
         return await setRole(session, target.domain, account, options.role);

@@ -14,5 +14,5 @@ export default defineCommand<{ jids: string[] }>({
   transport: "xmpp",
   batch: "write",
   check: () => "xmgr user list --disabled",
-  run: ({ sessions, output }, { jids }) => actOnAccounts(sessions, output, jids, KNOWN_COMMANDS.disableUser, { done: "Disabled", notDone: "disabled" }),
+  run: ({ sessions, output }, { jids }) => actOnAccounts(sessions, output, jids, { path: "user disable", command: () => KNOWN_COMMANDS.disableUser }, { done: "Disabled", notDone: "disabled" }),
 });

@@ -13,5 +13,5 @@ export default defineCommand<{ jids: string[] }>({
   transport: "xmpp",
   batch: "write",
   check: () => "xmgr user list --disabled",
-  run: ({ sessions, output }, { jids }) => actOnAccounts(sessions, output, jids, KNOWN_COMMANDS.reenableUser, { done: "Enabled", notDone: "enabled" }),
+  run: ({ sessions, output }, { jids }) => actOnAccounts(sessions, output, jids, { path: "user enable", command: () => KNOWN_COMMANDS.reenableUser }, { done: "Enabled", notDone: "enabled" }),
 });

@@ -2,8 +2,17 @@
 // XMPP; xmgr's prosody/mod_admin_list_users.lua answers XEP-0133's get-registered-users-list and
 // get-disabled-users-list, page by page (max_items and the module's own "after"). Both lists are
 // read side by side (account-pages.ts) and each page is printed as it comes, so memory stays flat;
-// a list longer than the cap (a server that never stops sending) ends with an error.
-import { usageError } from "../../errors.js";
+// a list longer than the cap (a server that never stops sending) ends with an error. ejabberd
+// answers the whole list to a bare execute (any form is refused), and knows no disabled accounts:
+// PATTERN and --limit apply to that one answer here.
+import { XmgrError, usageError } from "../../errors.js";
+import type { Dialect } from "../../protocol/dialects/dialect.js";
+import { fieldValues } from "../../protocol/data-form.js";
+import type { Output } from "../../output/output.js";
+import type { XmppSession } from "../../xmpp/session.js";
+import { runAdhoc } from "../adhoc-call.js";
+import { noSuchHost } from "../no-such-host.js";
+import { dialectFor } from "../server-dialect.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { groupedCount } from "../../output/count.js";
 import { sanitize } from "../../output/sanitize.js";
@@ -35,7 +44,7 @@ export default defineCommand<{ host?: string; pattern?: string }, { disabled?: b
   details:
     `PATTERN keeps the accounts whose name (the part before @) matches it as a Lua pattern, as in prosodyctl shell's user:list: ^a starts with a, o.$ ends with o and one more character, [bc] holds b or c, %a+y letters then y; %. is a dot. ` +
     `Accounts are printed as they arrive. --limit N prints the first N and stops; without it, xmgr stops with an error (exit 1) after reading ${groupedCount(MAX_ACCOUNTS)} accounts, so a server that never stops sending cannot fill memory or run forever. ` +
-    `Needs xmgr's module mod_admin_list_users on the server (${LIST_MODULE_SECTION}) and a server admin.`,
+    `Needs a server admin, and on Prosody xmgr's module mod_admin_list_users (${LIST_MODULE_SECTION}). ejabberd sends the whole list in one answer and has no disabled accounts list (--disabled is refused there).`,
   args: [
     { name: "host", kind: "host", optional: true, help: "the host, e.g. example.com; default: your host" },
     { name: "pattern", kind: "text", optional: true, help: "a Lua pattern the names must match (^test, o.$, [bc])" },
@@ -62,8 +71,17 @@ export default defineCommand<{ host?: string; pattern?: string }, { disabled?: b
     // With --limit, room for the page that holds its last account.
     const cap = limit === undefined ? MAX_ACCOUNTS : Math.max(MAX_ACCOUNTS, limit + pageSize);
     const capHint = `If the host really has more accounts, give --limit N with N at least their number; to see some, --limit 100.`;
-    await sessions.use(async ({ session, login }) => {
+    await sessions.use(async (loggedIn) => {
+      const { session, login } = loggedIn;
       const to = hostFor(login);
+      const dialect = await dialectFor(loggedIn, "user list");
+      if (dialect.lists === "bare") {
+        if (options.disabled) {
+          throw new XmgrError("refused", `${dialect.software ?? "This server"} has no list of disabled accounts over XMPP, so --disabled cannot be given.`, dialect.disabledInstead && `Instead: ${dialect.disabledInstead}.`);
+        }
+        await printWholeList(session, dialect, to, output, { match, limit, cap, capHint, pattern });
+        return;
+      }
       const registered = new AccountPages(session, to, { command: KNOWN_COMMANDS.getRegisteredUsersList, resultVar: "registereduserjids", pageSize, cap, capHint });
       const disabled = new DisabledLookup(new AccountPages(session, to, { command: KNOWN_COMMANDS.getDisabledUsersList, resultVar: "disableduserjids", pageSize, cap, capHint }));
       // Started once the first page is in: a refusal (no module) prints nothing on stdout.
@@ -107,3 +125,37 @@ export default defineCommand<{ host?: string; pattern?: string }, { disabled?: b
     });
   },
 });
+
+/**
+ * The whole list in one answer (ejabberd: a bare execute of get-registered-users-list), filtered
+ * by the name pattern here, printed as the paged list is.
+ */
+async function printWholeList(
+  session: XmppSession,
+  dialect: Dialect,
+  to: string,
+  output: Output,
+  { match, limit, cap, capHint, pattern }: { match?: (name: string) => boolean; limit?: number; cap: number; capHint: string; pattern?: string },
+): Promise<void> {
+  const answer = await runAdhoc(session, {
+    to,
+    ...dialect.commands.getRegisteredUsersList,
+    values: {},
+    stanzaError: (error) => noSuchHost(to, error),
+  });
+  const all = (answer.form ? (fieldValues(answer.form, "registereduserjids") ?? []) : []).filter((jid) => jid !== "");
+  if (all.length > cap) throw new XmgrError("failure", `${to} sent more than ${groupedCount(cap)} accounts: xmgr stopped reading there.`, capHint);
+  const matching = match ? all.filter((jid) => match(jid.slice(0, jid.lastIndexOf("@")))) : all;
+  const limited = limit !== undefined && matching.length > limit;
+  const shown = limited ? matching.slice(0, limit) : matching;
+  if (output.json) {
+    const json = new JsonArrayStream(output, { host: to }, "accounts");
+    json.add(shown.map((jid) => ({ jid, disabled: false })));
+    json.end(limited ? { more: true } : { total: all.length });
+    return;
+  }
+  if (shown.length > 0) output.data(shown.map((jid) => sanitize(jid)).join("\n"));
+  if (limited) output.ok(`Showing the first ${shown.length} accounts on ${to}: --limit ${limit} reached, there are more`);
+  else output.ok(`Showing ${match ? `${shown.length} of ${all.length}` : `all ${all.length}`} accounts on ${to}`);
+  if (match && shown.length === 0 && all.length > 0) output.warn(`No account name matches ${JSON.stringify(pattern)}. ${PATTERN_HINT}`);
+}

@@ -1,10 +1,12 @@
 // xmgr user password JID: a new password for an account (admin#change-user-password). Prosody
-// then closes every session of the account.
+// then closes every session of the account; ejabberd keeps them (and their FAST tokens), and
+// writes a submitted password to its log when the change fails: there the account is checked first.
 import { bare, parseBareJid, sameBare } from "../../jid.js";
-import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
+import type { Dialect } from "../../protocol/dialects/dialect.js";
+import { dialectFor } from "../server-dialect.js";
 import { runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
-import { closesOwnSession, noSuchAccount, userStats } from "./admin-accounts.js";
+import { accountExists, closesOwnSession, noSuchAccount, userStats } from "./admin-accounts.js";
 import { ExitCode, XmgrError } from "../../errors.js";
 import type { XmppSession } from "../../xmpp/session.js";
 import type { Jid } from "../../jid.js";
@@ -25,9 +27,9 @@ export default defineCommand<{ jid: string }, NewPasswordOptions>({
   section: "user",
   name: "password",
   aliases: ["passwd"],
-  summary: "set an account's password (closes all its sessions)",
+  summary: "set an account's password (Prosody closes all its sessions)",
   details:
-    "The password is typed twice without echo on a terminal, or read from --new-password-file, or made up with --random-password (printed once on stdout). It is never taken from the command line. The server closes every open session of the account. If the answer is lost (no answer in time, the connection cut), xmgr logs in as the account with the new password to see whether it was set, and says what it found; a --random-password that may be set is printed all the same. Needs a server admin (mod_admin_adhoc).",
+    "The password is typed twice without echo on a terminal, or read from --new-password-file, or made up with --random-password (printed once on stdout). It is never taken from the command line. Prosody closes every open session of the account; ejabberd keeps them open (end them with xmgr c2s close), and an unknown account is refused before any password is sent, since ejabberd writes the password of a failed change to its log. If the answer is lost (no answer in time, the connection cut), xmgr logs in as the account with the new password to see whether it was set, and says what it found; a --random-password that may be set is printed all the same. Needs a server admin (Prosody: mod_admin_adhoc; ejabberd: mod_configure).",
   args: [{ name: "jid", kind: "account", help: "the account, e.g. alice@example.com" }],
   options: NEW_PASSWORD_OPTIONS,
   examples: ["xmgr user password alice@example.com", "xmgr user password alice@example.com --random-password", "xmgr user password alice@example.com --new-password-file alice.pw"],
@@ -41,22 +43,39 @@ export default defineCommand<{ jid: string }, NewPasswordOptions>({
     const { password, generated } = chosen;
     // The server's answer does not say how many sessions it closed: counted just before.
     let open: number | undefined;
+    let dialect: Dialect | undefined;
     const confirmed = await setPasswordTruthfully({ settings, output }, target, chosen, `the new password of ${account}`, () =>
-      sessions.use(async ({ session, login }) => {
+      sessions.use(async (loggedIn) => {
+        const { session, login } = loggedIn;
+        dialect = await dialectFor(loggedIn, "user password");
+        // An unknown account fails here (exit 4), before the password goes anywhere.
+        if (dialect.logsFailedPasswords && !(await accountExists(session, dialect, target))) {
+          throw new XmgrError("notFound", `There is no account ${account}; no password was sent.`);
+        }
         open = await openSessions(session, target);
-        const change = () => runAdhoc(session, { to: target.domain, ...KNOWN_COMMANDS.changeUserPassword, values: { accountjid: [account], password: [password] }, errorNote: noSuchAccount(account) });
+        const command = dialect.commands.changeUserPassword;
+        const change = () => runAdhoc(session, { to: target.domain, ...command, values: { accountjid: [account], password: [password] }, errorNote: noSuchAccount(account) });
         // xmgr's own account: the server closes this session too, before it answers.
         return sameBare(target, login) ? closesOwnSession(change, undefined) : change();
       }),
     );
     if (output.json) {
-      output.jsonData({ jid: account, changed: true, sessionsClosed: open ?? null, ...(confirmed.by === "login" && { answerLost: true }), ...(generated && { password }) });
+      const closes = dialect?.passwordClosesSessions;
+      output.jsonData({ jid: account, changed: true, sessionsClosed: closes === true ? (open ?? null) : closes === false ? 0 : null, ...(closes === false && open !== undefined && { sessionsOpen: open }), ...(confirmed.by === "login" && { answerLost: true }), ...(generated && { password }) });
       return;
     }
     if (generated) output.data(password);
     const checked = confirmed.by === "login" ? `; its answer was lost (${confirmed.reason}), and xmgr logged in as ${account} with the new password to check` : "";
-    const closed =
-      open === undefined ? "the server closes any session it had" : open === 0 ? "it had no open session" : `the server closed its ${open === 1 ? "session" : `${open} sessions`}`;
+    const closed = sessionsWord(dialect?.passwordClosesSessions, open, account);
     output.ok(`Password of ${account} changed${generated ? " (the new one is the line above, shown only this once)" : ""}; ${closed}${checked}`);
   },
 });
+
+/** What became of the account's open sessions, as far as xmgr knows: `open` counted just before the change. */
+function sessionsWord(closes: boolean | undefined, open: number | undefined, account: string): string {
+  if (open === 0) return "it had no open session";
+  if (closes === true) return open === undefined ? "the server closes any session it had" : `the server closed its ${open === 1 ? "session" : `${open} sessions`}`;
+  const sessions = open === undefined ? "its open sessions" : open === 1 ? "its open session" : `its ${open} open sessions`;
+  if (closes === false) return open === 1 ? `${sessions} stays connected (xmgr c2s close ${account} ends it)` : `${sessions} stay connected (xmgr c2s close ${account} ends them)`;
+  return `the server may keep ${sessions} (xmgr c2s show ${account} tells)`;
+}
