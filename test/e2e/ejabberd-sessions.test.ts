@@ -84,10 +84,10 @@ describe("ejabberd: c2s show / count", () => {
     const result = await asAdmin(["--json", "c2s", "count"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toEqual({ host: ej.host, accounts: 2, sessions: 3 });
+    expect(JSON.parse(result.stdout)).toEqual({ hosts: [ej.host], accounts: 2, sessions: 3 });
     await ej.xmgrSessionsGone("admin");
     const withSelf = await asAdmin(["--json", "c2s", "count", ej.host, "--include-self"]);
-    expect(JSON.parse(withSelf.stdout)).toEqual({ host: ej.host, accounts: 3, sessions: 4 });
+    expect(JSON.parse(withSelf.stdout)).toEqual({ hosts: [ej.host], accounts: 3, sessions: 4 });
   });
 });
 
