@@ -146,5 +146,8 @@ export function runKept(args: string[], env: NodeJS.ProcessEnv = process.env): P
   const session = usableSession(keepPaths(args, env));
   if (!session) return undefined;
   const tty = { stdin: isTerminal(0), stdout: isTerminal(1), stderr: isTerminal(2) };
-  return talk(session.paths.socket, { key: session.key, args, env: sharedEnv(env), cwd: process.cwd(), tty });
+  // Only a terminal's width is asked for (process.stdout loads node:net, a few ms): runs in pipes
+  // and scripts stay as small as they are.
+  const columns = tty.stdout ? process.stdout.columns : undefined;
+  return talk(session.paths.socket, { key: session.key, args, env: sharedEnv(env), cwd: process.cwd(), tty: { ...tty, columns } });
 }

@@ -132,9 +132,11 @@ class KeptRun {
     if (!this.login.session.isOpen) throw new Declined();
     sendNow(this.socket, { run: true });
     const { tty, env } = this.hello;
+    const columns = Number.isInteger(tty.columns) && tty.columns! > 0 ? tty.columns : undefined;
     const stream = (frame: "out" | "err", isTTY: boolean) =>
       ({
         isTTY,
+        columns: isTTY ? columns : undefined,
         write: (text: string | Uint8Array, callback?: () => void) => {
           send(this.socket, frame === "out" ? { out: String(text) } : { err: String(text) });
           callback?.();

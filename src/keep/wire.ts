@@ -10,7 +10,8 @@ export interface Hello {
   args: string[];
   env: Record<string, string>;
   cwd: string;
-  tty: { stdin: boolean; stdout: boolean; stderr: boolean };
+  /** `columns`: the width of the terminal on stdout, which tables fit (none: not a terminal). */
+  tty: { stdin: boolean; stdout: boolean; stderr: boolean; columns?: number };
   /** Set by `xmgr session stop` / `xmgr logout`: end the kept session. */
   stop?: boolean;
 }

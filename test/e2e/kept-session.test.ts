@@ -143,6 +143,24 @@ describe("xmgr with a kept session", () => {
     expect(info.code).toBe(4);
   });
 
+  test("a table at a 60-column terminal fits it, as in a one-shot run: the kept session is told the caller's width", async () => {
+    await run(["xmpp", "ping", tb.host]);
+    const before = logins();
+    const term = new TmuxTerminal(user.home, { ...user.env, XMGR_PASSWORD: admin.password, XDG_RUNTIME_DIR: runtimeDir, XMGR_KEEP: "60" });
+    try {
+      await term.start([...loginArgs(tb, "admin"), "user", "clients", `admin@${tb.host}`], {}, { columns: 60 });
+      const screen = await term.contains(/\[exit \d+\]/);
+      expect(screen).toContain("[exit 0]");
+      const tableLines = screen.split("\n").filter((line) => /^[┌│├└]/.test(line));
+      expect(tableLines.length).toBeGreaterThan(4);
+      // capture-pane -J joins a line the terminal wrapped: a table line wider than 60 would show here.
+      for (const line of tableLines) expect([...line].length).toBeLessThanOrEqual(60);
+    } finally {
+      await term.kill();
+    }
+    expect(logins()).toBe(before);
+  });
+
   test("it ends after its idle time, and the next command logs in again", async () => {
     const first = await run(["xmpp", "ping", tb.host], { XMGR_KEEP: "1" });
     expect(first.code).toBe(0);
