@@ -99,3 +99,13 @@ export function refusingSessions(sessions: SessionSource, command: string): Sess
     fresh: (work) => sessions.fresh(async (login) => (await dialectFor(login, command), work(login))),
   };
 }
+
+/**
+ * A destructive command that some server has no XMPP way for is refused there before its
+ * confirmation is asked (nobody should confirm what is then refused): with no --yes, the login's
+ * dialect is asked first. Other commands, and runs with --yes, go straight on.
+ */
+export async function refuseBeforeConfirming(command: string, transport: string, yes: boolean, sessions: SessionSource): Promise<void> {
+  if (yes || transport !== "xmpp" || !refusedSomewhere(command)) return;
+  await sessions.use((login) => dialectFor(login, command));
+}

@@ -32,6 +32,17 @@ function jsonError(answer: HttpAnswer): string | undefined {
   }
 }
 
+/** The message of another API's JSON error, {"status":"error","message":"…"} (ejabberd's mod_http_api), which mod_http_muc_kick never sends. */
+function apiError(answer: HttpAnswer): string | undefined {
+  if (!/^application\/json\b/i.test(answer.contentType)) return undefined;
+  try {
+    const parsed = JSON.parse(answer.body) as { status?: unknown; message?: unknown } | null;
+    return parsed?.status === "error" && typeof parsed.message === "string" ? clip(parsed.message, 200) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Returns nothing when the occupant was kicked; throws the XmgrError that explains anything else. */
 export function checkKickAnswer(answer: HttpAnswer, request: KickRequest, url: string): void {
   const serverSays = jsonError(answer);
@@ -57,11 +68,19 @@ export function checkKickAnswer(answer: HttpAnswer, request: KickRequest, url: s
   if (status === 404 && serverSays) {
     throw new XmgrError("notFound", `No such room ${request.muc}: ${serverSays}.`, "Check the room's JID (room@muc.example.com).");
   }
+  const apiSays = apiError(answer);
+  if (status === 404 && apiSays !== undefined) {
+    // Another HTTP API's "no such endpoint" (ejabberd's mod_http_api answers {"status":"error","message":"Endpoint not found.","code":40}).
+    throw new XmgrError(
+      "refused",
+      `${url} is an HTTP API without a MUC kick (HTTP 404: ${apiSays}); kick over XMPP instead: xmgr muc kick --via xmpp ${request.muc} NICK.`,
+    );
+  }
   if (status === 404) {
     throw new XmgrError(
       "notFound",
       `Nothing serves /muc_kick at ${url} for that Host.`,
-      "Load mod_http_muc_kick on the MUC component, and point --url (or --http-server) at Prosody's HTTP port for the room's domain.",
+      "Point --url (or --http-server) at the HTTP port that serves mod_http_muc_kick for the room's domain, or kick over XMPP with --via xmpp.",
     );
   }
   if (status === 400 && serverSays && /item-not-found/.test(serverSays)) {

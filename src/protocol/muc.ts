@@ -130,6 +130,10 @@ export function parseAffiliationList(iq: Element): AffiliationItem[] {
   });
 }
 
+/** An admin's or owner's affiliation change (XEP-0045 §9, §10): to ban, the affiliation outcast. */
+export const affiliationSetRequest = (room: string, jid: string, affiliation: string, reason?: string): Element =>
+  xml("iq", { type: "set", to: room }, xml("query", { xmlns: NS_MUC_ADMIN }, xml("item", { jid, affiliation }, reason ? xml("reason", {}, reason) : undefined)));
+
 /** A kick (XEP-0045 §8.2): role none. Prosody takes it only from a moderator who is in the room. */
 export const kickRequest = (room: string, nick: string, reason?: string): Element =>
   xml("iq", { type: "set", to: room }, xml("query", { xmlns: NS_MUC_ADMIN }, xml("item", { nick, role: "none" }, reason ? xml("reason", {}, reason) : undefined)));

@@ -10,6 +10,7 @@ import { isCallForm, parseCallForm } from "./call-form.js";
 import { BUILTINS, helpText, resolveCommand, type Kind } from "./commands.js";
 import { batchKind, commandPath, type Prompts } from "../commands/define.js";
 import { confirmOrRefuse } from "../commands/confirm.js";
+import { refuseBeforeConfirming } from "../commands/server-dialect.js";
 import { AnswerLost, runTruthfully } from "../commands/lost-answer.js";
 import { completeArgs } from "../commands/complete-args.js";
 import type { Painters } from "../output/paint.js";
@@ -98,6 +99,7 @@ export function prepareWords(words: string[], text: string, line: number, env: S
       return settle(text, line, env, output, async () => {
         const sessions = env.sessions.for(output);
         const completed = await completeArgs(command, args, env.settings, sessions);
+        if (command.destructive) await refuseBeforeConfirming(commandPath(command), command.transport, Boolean(options.yes), sessions);
         if (command.destructive) await confirmOrRefuse(command.destructive(completed, options), Boolean(options.yes), env.prompts, text);
         await runTruthfully(command, { settings: env.settings, output, sessions, prompts: env.prompts, inShell: true, commandLine: text }, completed, options).catch((error: unknown) => {
           throw inCommandWords(error, commandPath(command));

@@ -27,9 +27,9 @@ export default defineCommand<{ room: string; jid: string; affiliation: string },
     const jid = bare(parseBareJid(jidText, "JID")).toLowerCase();
     const affiliation = parseAffiliation(affiliationText);
     const commandLine = `xmgr muc affiliation ${room} ${jid} ${affiliation}`;
-    await sessions.use(async ({ session }) => {
+    await sessions.use(async ({ session, dialect }) => {
       await guardLastOwner({ session, output, prompts, yes, commandLine }, room, jid, affiliation);
-      await setAffiliation(session, room, jid, affiliation);
+      await setAffiliation(session, await dialect(), room, jid, affiliation);
     });
     if (output.json) {
       output.jsonData({ room, jid, affiliation });

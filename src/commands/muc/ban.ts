@@ -29,9 +29,9 @@ export default defineCommand<{ room: string; jid: string; reason?: string }, { y
     const jid = bare(parseBareJid(jidText, "JID to ban")).toLowerCase();
     const reason = checkReason(reasonText);
     const commandLine = `xmgr muc ban ${room} ${jid}${reason ? " REASON" : ""}`;
-    await sessions.use(async ({ session }) => {
+    await sessions.use(async ({ session, dialect }) => {
       await guardLastOwner({ session, output, prompts, yes, commandLine }, room, jid, "outcast");
-      await setAffiliation(session, room, jid, "outcast", reason);
+      await setAffiliation(session, await dialect(), room, jid, "outcast", reason);
     });
     if (output.json) {
       output.jsonData({ room, jid, affiliation: "outcast", ...(reason && { reason }) });

@@ -45,8 +45,8 @@ export default defineCommand<{ room: string }, CreateOptions>({
   summary: "create a room, with you as its owner",
   details:
     "Joins the new room (which creates it and makes the login account its owner), submits the owner's configuration form with the settings given, reads the configuration back and leaves. " +
-    "--persistent is required: Prosody destroys a room that is not persistent as soon as its last occupant leaves, and xmgr leaves at once. " +
-    "Rooms are hidden unless --public (Prosody 13's default).",
+    "--persistent is required: the server destroys a room that is not persistent as soon as its last occupant leaves, and xmgr leaves at once. " +
+    "Rooms are hidden unless --public: xmgr sends that setting either way, as servers differ in their default (Prosody 13 hides new rooms, ejabberd lists them).",
   args: [{ name: "room", kind: "room", help: "the new room's JID, e.g. lobby@chat.example.com" }],
   options: [
     { long: "--name", value: "TEXT", help: "the room's title" },
@@ -63,7 +63,7 @@ export default defineCommand<{ room: string }, CreateOptions>({
     const name = checkName(options.name);
     if (!options.persistent) {
       throw usageError(
-        "Add --persistent: Prosody destroys a room that is not persistent when its last occupant leaves, and xmgr leaves right after creating it.",
+        "Add --persistent: the server destroys a room that is not persistent when its last occupant leaves, and xmgr leaves right after creating it.",
         `Example: xmgr muc create ${room} --persistent`,
       );
     }
@@ -76,7 +76,7 @@ export default defineCommand<{ room: string }, CreateOptions>({
       const joined = await joinRoom(session, room, nick);
       try {
         if (!joined.statuses.includes("201")) throw new XmgrError("failure", `${room} was created by someone else in the meantime; nothing was changed.`);
-        const settings = { persistent: true, ...(name !== undefined && { name }), ...(options.membersOnly && { membersOnly: true }), ...(options.public && { public: true }) };
+        const settings = { persistent: true, ...(name !== undefined && { name }), ...(options.membersOnly && { membersOnly: true }), public: options.public === true };
         const configured = await session.request(configSubmit(room, settings));
         if (configured.attrs.type === "error") {
           throw roomFailure(readStanzaError(configured), room, { message: `${room} refused its configuration` });

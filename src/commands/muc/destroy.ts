@@ -53,12 +53,29 @@ async function destroyAsOwner(session: XmppSession, room: string, options: { rea
   throw roomFailure(error, room, { message: `${room} refused to be destroyed` });
 }
 
+/**
+ * Where the server has no muc#destroy command (ejabberd: a server admin is an owner of every room),
+ * the owner's destroy of each room that exists: ejabberd answers it with a result even for a room
+ * that never existed, so disco#info tells first. Returns the rooms destroyed.
+ */
+async function destroyEachAsOwner(session: XmppSession, rooms: string[], options: { reason?: string; alternate?: string }): Promise<string[]> {
+  const absent = await Promise.all(rooms.map((room) => roomGone(session, room)));
+  const existing = rooms.filter((_, index) => !absent[index]);
+  const outcomes = await Promise.all(existing.map((room) => destroyAsOwner(session, room, options)));
+  const refused = existing.filter((_, index) => outcomes[index] === "refused");
+  if (refused.length > 0) {
+    throw new XmgrError("refused", `${refused.join(", ")} refused to be destroyed by ${session.account} (forbidden): the server takes it only from an owner of the room.`);
+  }
+  return existing.filter((_, index) => outcomes[index] === "destroyed");
+}
+
 export default defineCommand<{ rooms: string[] }, DestroyOptions>({
   section: "muc",
   name: "destroy",
   summary: "destroy rooms: occupants are removed, the rooms and their settings deleted",
   details:
-    "Server admins: uses the MUC service's ad-hoc command muc#destroy, which works in every room without joining. " +
+    "Server admins: on Prosody, uses the MUC service's ad-hoc command muc#destroy, which works in every room without joining; " +
+    "elsewhere (ejabberd, where a server admin owns every room) the owner's destroy (XEP-0045) of each room that exists, with --reason and --alternate. " +
     "Occupants receive an unavailable presence with <destroy/>. --reason and --alternate go with the owner's destroy (XEP-0045), which Prosody accepts from a server admin only where the component sets component_admins_as_room_owners = true; " +
     "elsewhere the rooms are destroyed without them, with a warning. Unknown rooms are reported (exit 4) after the others are destroyed.",
   args: [{ name: "rooms", kind: "room", variadic: true, help: "the rooms' JIDs, e.g. old@chat.example.com" }],
@@ -89,7 +106,11 @@ export default defineCommand<{ rooms: string[] }, DestroyOptions>({
     const reason = checkReason(options.reason);
     const destroyed: string[] = [];
     const withoutReason: string[] = [];
-    await sessions.use(async ({ session }) => {
+    await sessions.use(async ({ session, dialect }) => {
+      if ((await dialect()).mucAdmin === "xep0045") {
+        destroyed.push(...(await destroyEachAsOwner(session, rooms, { reason, alternate })));
+        return;
+      }
       let viaAdhoc = rooms;
       if (reason !== undefined || alternate !== undefined) {
         const outcomes = await Promise.all(rooms.map((room) => destroyAsOwner(session, room, { reason, alternate })));

@@ -167,7 +167,7 @@ export async function kickOverXmpp(sessions: SessionSource, output: Output, room
   const roomJid = parseRoom(roomText);
   const target = checkNickname(nickname);
   const reason = checkReason(reasonText);
-  await sessions.use(async ({ session, login, account }) => {
+  await sessions.use(async ({ session, login, account, dialect }) => {
     const ownNick = checkNickname(nickOption ?? login.local);
     if (ownNick === target) throw usageError(`${target} is the nickname xmgr would join with.`, "Choose another one for xmgr with --nick.");
     // Whoever may read the admin list is an owner or admin there, so a moderator once joined: ask before being seen.
@@ -183,9 +183,13 @@ export async function kickOverXmpp(sessions: SessionSource, output: Output, room
       const answer = await session.request(kickRequest(roomJid, target, reason));
       if (answer.attrs.type === "error") {
         const error = readStanzaError(answer);
-        if (error.condition === "item-not-found") throw new XmgrError("notFound", `Nobody with the nickname ${target} is in ${roomJid}.`, "Nicknames are case-sensitive.");
+        const { mucUnknownNickAs, hints } = await dialect();
+        if (error.condition === "item-not-found" || error.condition === mucUnknownNickAs) {
+          throw new XmgrError("notFound", `Nobody with the nickname ${target} is in ${roomJid}.`, "Nicknames are case-sensitive.");
+        }
         if (error.condition === "not-allowed") {
-          throw new XmgrError("refused", `${roomJid} did not let ${account} kick ${target} (not-allowed): Prosody does not let a moderator kick an owner or admin of the room.`);
+          const why = hints.kickNotAllowed ?? (error.text ? `the server says: ${error.text}.` : "the server gave no reason.");
+          throw new XmgrError("refused", `${roomJid} did not let ${account} kick ${target} (not-allowed): ${why}`);
         }
         throw roomFailure(error, roomJid, { message: `${roomJid} refused the kick` });
       }

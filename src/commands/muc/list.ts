@@ -1,4 +1,4 @@
-// xmgr muc list [SERVICE] [--all]: the rooms of a MUC service. disco#items lists public rooms
+// xmgr muc list [SERVICE] [--all]: the rooms of a MUC service. Prosody's disco#items lists public rooms
 // only (rooms are hidden by default in Prosody 13); --all takes the room list of the service's
 // muc#destroy ad-hoc command form, which names every room, and cancels that command at once.
 import { XmgrError } from "../../errors.js";
@@ -22,7 +22,7 @@ interface ListedRoom {
 /** disco#info requests in flight at once: enough to hide the round trips, few enough for a big service. */
 const INFO_BATCH = 32;
 
-async function publicRooms(session: XmppSession, service: string): Promise<{ jid: string; name?: string }[]> {
+async function listedRooms(session: XmppSession, service: string): Promise<{ jid: string; name?: string }[]> {
   const answer = await session.request(discoItemsRequest(service));
   if (answer.attrs.type === "error") throw serviceFailure(readStanzaError(answer), service);
   return parseDiscoItems(answer).filter((item) => item.jid.includes("@"));
@@ -60,8 +60,9 @@ export default defineCommand<{ service?: string }, { all?: boolean }>({
   name: "list",
   summary: "list the rooms of a MUC service (public ones; --all for every room)",
   details:
-    "Without --all, only public rooms are listed: that is all a MUC service shows in disco#items, and Prosody 13 makes rooms hidden by default. " +
-    "--all (server admins) takes every room, hidden ones too, from the room list of the service's muc#destroy ad-hoc command, which it cancels at once: nothing is destroyed. " +
+    "Without --all, only public rooms are listed (those disco#info calls public; Prosody 13 makes rooms hidden by default). " +
+    "--all (server admins) lists every room, hidden ones too, with a Public column: on Prosody from the room list of the service's muc#destroy ad-hoc command, which it cancels at once (nothing is destroyed); " +
+    "elsewhere from disco#items, which ejabberd fills with hidden rooms too for a server admin. " +
     "Destroyed rooms whose names Prosody keeps reserved (tombstones) are left out. " +
     "Without SERVICE, the one MUC service your server lists in disco#items is used (several: name one).",
   args: [{ name: "service", kind: "host", optional: true, help: "the MUC service, e.g. chat.example.com (default: the one your server lists)" }],
@@ -71,9 +72,10 @@ export default defineCommand<{ service?: string }, { all?: boolean }>({
   batch: "read",
   async run({ sessions, output }, { service: serviceText }, { all = false }) {
     const given = serviceText === undefined ? undefined : parseHost(serviceText, "MUC service");
-    const { service, rooms } = await sessions.use(async ({ session, login }) => {
+    const { service, rooms, mayMissHidden } = await sessions.use(async ({ session, login, dialect }) => {
       const service = given ?? (await mucService(session, login.domain));
-      const found: { jid: string; name?: string }[] = all ? await allRooms(session, service) : await publicRooms(session, service);
+      const { mucAdmin, mucItemsShowHidden } = await dialect();
+      const found: { jid: string; name?: string }[] = all && mucAdmin === "adhoc" ? await allRooms(session, service) : await listedRooms(session, service);
       const infos = await roomInfos(session, found.map((room) => room.jid));
       const rooms: ListedRoom[] = found.flatMap((room, index) => {
         const info = infos[index];
@@ -86,14 +88,19 @@ export default defineCommand<{ service?: string }, { all?: boolean }>({
           ...(info && { public: info.public }),
         }];
       });
-      return { service, rooms };
+      // disco#items may list hidden rooms to an admin (ejabberd): without --all, only the public ones are shown.
+      return { service, rooms: all ? rooms : rooms.filter((room) => room.public !== false), mayMissHidden: all && mucAdmin === "xep0045" && !mucItemsShowHidden };
     });
     if (output.json) {
       output.jsonData({ service, all, rooms });
       return;
     }
     const what = all ? "room" : "public room";
-    const note = all ? "" : " (hidden rooms are not shown; --all lists every room)";
+    const note = all
+      ? mayMissHidden
+        ? " (as its disco#items lists them to you: this server may leave hidden rooms out)"
+        : ""
+      : " (hidden rooms are not shown; --all lists every room)";
     if (rooms.length === 0) {
       output.ok(`No ${what}s on ${service}${note}`);
       return;

@@ -7,6 +7,7 @@ import { KNOWN_COMMANDS, MUC_AFFILIATIONS } from "../../protocol/admin-forms.js"
 import {
   AFFILIATION_LISTS,
   affiliationListRequest,
+  affiliationSetRequest,
   discoInfoRequest,
   discoItemsRequest,
   isMucService,
@@ -18,6 +19,7 @@ import {
   type ListedAffiliation,
 } from "../../protocol/muc.js";
 import { readStanzaError, type StanzaErrorInfo } from "../../protocol/stanza-error.js";
+import type { Dialect } from "../../protocol/dialects/dialect.js";
 import type { Output } from "../../output/output.js";
 import type { XmppSession } from "../../xmpp/session.js";
 import { runAdhoc } from "../adhoc-call.js";
@@ -115,9 +117,19 @@ export async function readAffiliations(session: XmppSession, room: string, lists
   return items;
 }
 
-/** Sets an affiliation with the MUC service's ad-hoc command, which a server admin may run in every room. */
-export async function setAffiliation(session: XmppSession, room: string, jid: string, affiliation: string, reason?: string): Promise<void> {
+/**
+ * Sets an affiliation: with the MUC service's ad-hoc command, which a server admin may run in every
+ * room (Prosody), or with the plain muc#admin set to the room (dialect.mucAdmin "xep0045").
+ */
+export async function setAffiliation(session: XmppSession, dialect: Dialect, room: string, jid: string, affiliation: string, reason?: string): Promise<void> {
   const service = serviceOf(room);
+  if (dialect.mucAdmin === "xep0045") {
+    const answer = await session.request(affiliationSetRequest(room, jid, affiliation, reason));
+    if (answer.attrs.type === "error") {
+      throw roomFailure(readStanzaError(answer), room, { message: `${room} did not let ${session.account} make ${jid} ${affiliation}`, hint: dialect.hints.admin });
+    }
+    return;
+  }
   await runAdhoc(session, {
     to: service,
     ...KNOWN_COMMANDS.mucSetAffiliation,

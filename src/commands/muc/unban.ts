@@ -22,12 +22,12 @@ export default defineCommand<{ room: string; jid: string }>({
   async run({ sessions, output }, { room: roomText, jid: jidText }) {
     const room = parseRoom(roomText);
     const jid = bare(parseBareJid(jidText, "JID to unban")).toLowerCase();
-    await sessions.use(async ({ session, account }) => {
+    await sessions.use(async ({ session, account, dialect }) => {
       const outcasts = await readAffiliations(session, room, ["outcast"]);
       if (outcasts !== "refused" && !outcasts.some((item) => item.jid.toLowerCase() === jid)) {
         throw new XmgrError("notFound", `${jid} is not banned from ${room}; nothing was changed.`, `See the bans with: xmgr muc affiliations ${room} outcast`);
       }
-      await setAffiliation(session, room, jid, "none");
+      await setAffiliation(session, await dialect(), room, jid, "none");
       if (outcasts === "refused") {
         output.warn(`Could not check that ${jid} was banned: the server does not show ${room}'s outcasts to ${account}. Its affiliation is none now, whatever it was.`);
       }

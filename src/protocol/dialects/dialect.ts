@@ -91,6 +91,17 @@ export interface Dialect {
    * passwords that differ), which elsewhere says the command does not exist.
    */
   readonly inputRejectedAs?: string;
+  /**
+   * How a server admin changes affiliations, destroys rooms and lists every room: "adhoc" with the
+   * MUC service's muc#set-affiliation / muc#destroy commands (Prosody), "xep0045" with the plain
+   * muc#admin / muc#owner IQs to the room and disco#items (ejabberd, which makes a server admin an
+   * owner of every room; an unknown server).
+   */
+  readonly mucAdmin: "adhoc" | "xep0045";
+  /** Whether the MUC service lists hidden rooms to a server admin in disco#items (ejabberd, as "Name (private, N)"). */
+  readonly mucItemsShowHidden: boolean;
+  /** The IQ error condition a room answers a kick of an unknown nickname with, besides item-not-found (ejabberd: not-acceptable). */
+  readonly mucUnknownNickAs?: string;
   /** Server-specific hints, said only where the server is this one. */
   readonly hints: DialectHints;
 }
@@ -104,6 +115,8 @@ export interface DialectHints {
   resource: string;
   /** How to stop the server on its machine. */
   stop: string;
+  /** Why a room refused a moderator's kick (not-allowed), where the server's rule is known; elsewhere its own text is shown. */
+  kickNotAllowed?: string;
   /** Said after "its process still runs" when a shutdown over XMPP left it running, if the server is known to. */
   incompleteShutdown?: string;
 }

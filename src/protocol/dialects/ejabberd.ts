@@ -41,6 +41,9 @@ export const EJABBERD: Dialect = {
   disabledInstead: "`ejabberdctl get_ban_details USER HOST` for one account",
   onlyOwnForms: true,
   inputRejectedAs: "item-not-found",
+  mucAdmin: "xep0045",
+  mucItemsShowHidden: true,
+  mucUnknownNickAs: "not-acceptable",
   notOverXmpp: {
     "user disable": "`ejabberdctl ban_account USER HOST REASON` (it needs mod_private)",
     "user enable": "`ejabberdctl unban_account USER HOST`",

@@ -27,6 +27,8 @@ export const GENERIC: Dialect = {
   // passwordClosesSessions unknown: no claim either way.
   userStatsKnowsAccounts: true,
   logsFailedPasswords: false,
+  mucAdmin: "xep0045",
+  mucItemsShowHidden: false,
   notOverXmpp: {},
   hints: {
     admin: "It needs a server admin: log in as an account the server lists as an admin.",

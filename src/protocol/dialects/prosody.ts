@@ -28,12 +28,15 @@ export const PROSODY: Dialect = {
   logsFailedPasswords: false,
   shutdownDelays: SHUTDOWN_DELAYS,
   roles: "xmgr-module",
+  mucAdmin: "adhoc",
+  mucItemsShowHidden: false,
   notOverXmpp: {},
   hints: {
     admin: "It needs a server admin: log in as an account in Prosody's admins list (or with the prosody:admin role; some commands need prosody:operator).",
     listener: "Check --server and that Prosody listens there.",
     resource: "Prosody 13 binds resources as NAME~RANDOM: see xmgr c2s show or xmgr user info for the exact one.",
     stop: "Stop it on its machine (systemctl stop prosody, or prosodyctl stop)",
+    kickNotAllowed: "Prosody does not let a moderator kick an owner or admin of the room.",
     incompleteShutdown: " (Prosody 13.0.1's ad-hoc shutdown is incomplete)",
   },
 };
