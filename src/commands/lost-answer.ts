@@ -6,7 +6,7 @@
 //   log in with the new password) do so after reconnecting and report what they found.
 import { AnswerLost } from "../xmpp/failures.js";
 import { commandPath, type CommandContext, type CommandDef, type Values } from "./define.js";
-import { refusedSomewhere, refusingSessions } from "./server-dialect.js";
+import { refusedSomewhere, refusingSessions, serverWordedSessions } from "./server-dialect.js";
 
 export { AnswerLost };
 
@@ -36,7 +36,8 @@ export function mayHaveHappened(lost: AnswerLost, what: string, check?: string):
 export async function runTruthfully(def: CommandDef, given: CommandContext, args: Values, options: Values): Promise<number | void> {
   // A command some server has no XMPP way for is refused there (exit 5) before it sends anything.
   const path = commandPath(def);
-  const context = def.transport === "xmpp" && refusedSomewhere(path) ? { ...given, sessions: refusingSessions(given.sessions, path) } : given;
+  const worded = def.transport === "xmpp" ? { ...given, sessions: serverWordedSessions(given.sessions) } : given;
+  const context = def.transport === "xmpp" && refusedSomewhere(path) ? { ...worded, sessions: refusingSessions(worded.sessions, path) } : worded;
   try {
     return await def.run(context, args, options);
   } catch (error) {

@@ -13,7 +13,10 @@ import { ALL_DIALECTS, dialectByName, dialectOfIdentities, dialectOfSoftware } f
 import { GENERIC } from "../protocol/dialects/generic.js";
 import type { KnownServer } from "../config/state.js";
 import type { XmppSession } from "../xmpp/session.js";
-import type { SessionSource } from "./xmpp-session.js";
+import type { LoggedIn, SessionSource } from "./xmpp-session.js";
+import { XmgrError } from "../errors.js";
+import { ADMIN_HINT } from "../protocol/adhoc.js";
+import { LISTENER_HINT } from "../xmpp/failures.js";
 
 /** How long a look-up waits for each answer before taking the server for an unknown one. */
 const LOOKUP_MS = 5_000;
@@ -108,4 +111,41 @@ export function refusingSessions(sessions: SessionSource, command: string): Sess
 export async function refuseBeforeConfirming(command: string, transport: string, yes: boolean, sessions: SessionSource): Promise<void> {
   if (yes || transport !== "xmpp" || !refusedSomewhere(command)) return;
   await sessions.use((login) => dialectFor(login, command));
+}
+
+/**
+ * The sessions of any XMPP command, whose refusals (the ad-hoc code's admin hint, which is
+ * Prosody's) get the hint of the login's server instead: asked of the dialect only then.
+ */
+export function serverWordedSessions(sessions: SessionSource): SessionSource {
+  const worded =
+    <T>(work: (login: LoggedIn) => Promise<T>) =>
+    async (login: LoggedIn): Promise<T> => {
+      try {
+        return await work(login);
+      } catch (error) {
+        throw await inServerWords(error, login);
+      }
+    };
+  return { use: (work) => sessions.use(worded(work)), fresh: (work) => sessions.fresh(worded(work)) };
+}
+
+async function inServerWords(error: unknown, login: LoggedIn): Promise<unknown> {
+  if (!(error instanceof XmgrError) || error.hint !== ADMIN_HINT || !login.session.isOpen) return error;
+  const dialect = await login.dialect().catch(() => GENERIC);
+  if (dialect.hints.admin === ADMIN_HINT) return error;
+  // The same error (class, message, exit code, stack), with the server's own hint.
+  return Object.assign(Object.create(Object.getPrototypeOf(error) as object) as XmgrError, error, { hint: dialect.hints.admin });
+}
+
+/**
+ * A connection refused before any login (so before the server could be asked): its hint names the
+ * server software kept for `host` from an earlier login (servers.json), or none.
+ */
+export function inKeptServerWords(error: unknown, read: (host: string) => KnownServer | undefined, host: string): unknown {
+  if (!(error instanceof XmgrError) || error.hint !== LISTENER_HINT) return error;
+  const kept = read(host);
+  const dialect = kept ? dialectByName(kept.dialect) : undefined;
+  if (!dialect || dialect.hints.listener === LISTENER_HINT) return error;
+  return Object.assign(Object.create(Object.getPrototypeOf(error) as object) as XmgrError, error, { hint: dialect.hints.listener });
 }

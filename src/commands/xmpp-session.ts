@@ -6,7 +6,7 @@ import { XmgrError } from "../errors.js";
 import { bare, type Jid } from "../jid.js";
 import { ProfileState, type KnownServer } from "../config/state.js";
 import type { Dialect } from "../protocol/dialects/dialect.js";
-import { findDialect } from "./server-dialect.js";
+import { findDialect, inKeptServerWords } from "./server-dialect.js";
 import type { Settings, XmppSettings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
 import { VERSION } from "../version.js";
@@ -79,6 +79,8 @@ export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: 
     },
     trace: output.verbose ? (line) => output.trace(line) : undefined,
     pin: { offer: pin, file: state.pinPath(account), tokenFile: state.tokenPath(account) },
+  }).catch((error: unknown) => {
+    throw inKeptServerWords(error, (host) => keep("could not read what it knew of the server", () => state.readServer(host), () => undefined), xmpp.jid.domain);
   });
   const stronger = strongest(pin, session.offered);
   if (!pin || Object.keys(stronger).some((key) => stronger[key as keyof LoginOffer] !== pin[key as keyof LoginOffer])) {

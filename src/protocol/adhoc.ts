@@ -141,7 +141,11 @@ export function checkCommandAnswer(answer: CommandAnswer, context: AnswerContext
   );
 }
 
-const ADMIN_HINT = "It needs a server admin: log in as an account in Prosody's admins list (or with the prosody:admin role; some commands need prosody:operator).";
+/**
+ * The hint of an admin command refused: Prosody's words (its dialect's hints.admin). Errors raised in
+ * a command's session get the login's server's own hint instead (serverWordedSessions).
+ */
+export const ADMIN_HINT = "It needs a server admin: log in as an account in Prosody's admins list (or with the prosody:admin role; some commands need prosody:operator).";
 
 /** What an IQ error about an ad-hoc request means for the user, with the exit code to match. */
 function stanzaFailure(error: StanzaErrorInfo, to: string, node: string, forbidden?: string): XmgrError {

@@ -49,7 +49,7 @@ export function checkKickAnswer(answer: HttpAnswer, request: KickRequest, url: s
   const { status } = answer;
   if (status === 200 && answer.body.trim() === "") return;
   if (status === 200) {
-    throw new XmgrError("failure", `The server answered 200 with a body mod_http_muc_kick never sends; the kick may not have happened.`, "Check that --url reaches Prosody itself, not a login page or another service.");
+    throw new XmgrError("failure", `The server answered 200 with a body mod_http_muc_kick never sends; the kick may not have happened.`, "Check that --url reaches mod_http_muc_kick itself, not a login page or another service.");
   }
   if (status >= 300 && status < 400) {
     throw new XmgrError(
@@ -90,7 +90,7 @@ export function checkKickAnswer(answer: HttpAnswer, request: KickRequest, url: s
     throw new XmgrError("failure", `The server rejected the kick (HTTP 400)${serverSays ? `: ${serverSays}` : ""}.`);
   }
   if (status >= 500) {
-    throw new XmgrError("failure", `The server failed (HTTP ${status})${serverSays ? `: ${serverSays}` : ""}.`, "See Prosody's log for the cause.");
+    throw new XmgrError("failure", `The server failed (HTTP ${status})${serverSays ? `: ${serverSays}` : ""}.`, "See the server's log for the cause.");
   }
   throw new XmgrError("failure", `Unexpected answer from the server: HTTP ${status}${serverSays ? `: ${serverSays}` : ""}.`);
 }

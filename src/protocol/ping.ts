@@ -14,5 +14,3 @@ export function parsePingAnswer(iq: Element, to: string): PingAnswer {
   return iq.attrs.type === "result" ? { ok: true, from } : { ok: false, from, error: readStanzaError(iq) };
 }
 
-/** Prosody 13 binds "tag~random" resources: a full JID without the ~ part is not the bound one. */
-export const lacksBoundSuffix = (resource: string): boolean => !resource.includes("~");

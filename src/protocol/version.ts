@@ -16,8 +16,9 @@ export interface SoftwareVersion {
 
 export const versionRequest = (to: string): Element => xml("iq", { type: "get", to }, xml("query", { xmlns: NS_VERSION }));
 
-export function parseVersion(iq: Element, to: string): SoftwareVersion {
-  if (iq.attrs.type === "error") throw queryFailure(readStanzaError(iq), to, "version requests", `Load mod_version on ${to}.`);
+/** `missing`: what to do where `to` does not answer version requests (the dialect's hint). */
+export function parseVersion(iq: Element, to: string, missing?: string): SoftwareVersion {
+  if (iq.attrs.type === "error") throw queryFailure(readStanzaError(iq), to, "version requests", missing);
   const query = iq.getChild("query", NS_VERSION);
   const name = query?.getChildText("name")?.trim();
   const version = query?.getChildText("version")?.trim();

@@ -19,6 +19,9 @@ interface ErrorLike {
 }
 
 /** The server refused the login (SASL failure); `condition` says why (not-authorized: wrong password or no such account). */
+/** A refused connection's hint before the server is known; the login words it for the server it kept for that host (openLoggedIn). */
+export const LISTENER_HINT = "Check --server and that the XMPP server listens there.";
+
 export class LoginRefused extends XmgrError {
   constructor(
     readonly condition: string | undefined,
@@ -59,7 +62,7 @@ export function connectionFailure(error: unknown, service: string): XmgrError {
     return new XmgrError("tls", `TLS with ${service} failed (${code ?? "handshake error"}).`);
   }
   if (code === "ECONNREFUSED") {
-    return new XmgrError("connection", `Cannot connect to ${service}: connection refused.`, "Check --server and that Prosody listens there.");
+    return new XmgrError("connection", `Cannot connect to ${service}: connection refused.`, LISTENER_HINT);
   }
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
     return new XmgrError("connection", `Cannot connect to ${service}: the host name does not resolve.`, "Check --server or the JID's domain.");

@@ -89,6 +89,19 @@ describe("checkKickAnswer on answers Prosody never gives", () => {
     expect(failureOf({ status: 200, contentType: "text/html", body: "<html>Sign in</html>" }).exitCode).toBe(ExitCode.failure);
   });
 
+  test("ejabberd's mod_http_api 404 (Endpoint not found, code 40) is one server-neutral line: exit 5, kick over XMPP instead", () => {
+    const error = failureOf({ status: 404, contentType: "application/json", body: '{"status":"error","message":"Endpoint not found.","code":40}' });
+    expect(error.exitCode).toBe(ExitCode.refused);
+    expect(error.message).toBe(`${url} is an HTTP API without a MUC kick (HTTP 404: Endpoint not found.); kick over XMPP instead: xmgr muc kick --via xmpp ${request.muc} NICK.`);
+    expect(error.hint).toBeUndefined();
+    expect(`${error.message} ${error.hint ?? ""}`).not.toMatch(/Prosody|ejabberd/);
+  });
+
+  test("a 404 without JSON names no server software", () => {
+    const error = failureOf({ status: 404, contentType: "text/html", body: "<html>Not found</html>" });
+    expect(`${error.message} ${error.hint ?? ""}`).not.toMatch(/Prosody/);
+  });
+
   test("invalid JSON on a 404 is treated as no JSON", () => {
     expect(failureOf({ status: 404, contentType: "application/json", body: "{not json" }).message).toContain("Nothing serves");
   });

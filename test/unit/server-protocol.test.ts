@@ -12,7 +12,9 @@ import { parseCommandAnswer } from "../../src/protocol/adhoc.js";
 import { discoInfoRequest, discoItemsRequest, parseDiscoInfo, parseDiscoItems } from "../../src/protocol/disco.js";
 import { lastActivityRequest, parseUptimeSeconds } from "../../src/protocol/last-activity.js";
 import { globalModuleOutcome, hostModulesOutcome, loadOutcome } from "../../src/protocol/module-outcome.js";
-import { lacksBoundSuffix, parsePingAnswer, pingRequest } from "../../src/protocol/ping.js";
+import { parsePingAnswer, pingRequest } from "../../src/protocol/ping.js";
+import { PROSODY } from "../../src/protocol/dialects/prosody.js";
+import { EJABBERD } from "../../src/protocol/dialects/ejabberd.js";
 import { parseS2sList } from "../../src/protocol/s2s-list.js";
 import { announcedTo } from "../../src/protocol/announce.js";
 import { parseVersion, versionRequest } from "../../src/protocol/version.js";
@@ -105,9 +107,10 @@ describe("XEP-0199 ping", () => {
       error: { condition: "service-unavailable" },
     });
   });
-  test("Prosody's bound resources carry a ~", () => {
-    expect(lacksBoundSuffix("pingme")).toBe(true);
-    expect(lacksBoundSuffix("pingme~muqy5NJzwNvP")).toBe(false);
+  test("Prosody's bound resources carry a ~, ejabberd's a .", () => {
+    expect(PROSODY.hints.boundResource?.("pingme")).toBe(false);
+    expect(PROSODY.hints.boundResource?.("pingme~muqy5NJzwNvP")).toBe(true);
+    expect(EJABBERD.hints.boundResource?.("pingme.1837262917362")).toBe(true);
   });
 });
 

@@ -2,6 +2,7 @@
 // XMPP: join the room as the admin, kick as a moderator, leave. Prosody takes a kick only from a
 // moderator who is in the room, and makes a server admin one only with
 // component_admins_as_room_owners; xmgr checks that before joining, so a refusal is not seen in the room.
+import type { Dialect } from "../../protocol/dialects/dialect.js";
 import { ExitCode, XmgrError, usageError, quoted } from "../../errors.js";
 import { bare, parseBareJid } from "../../jid.js";
 import { checkKickAnswer, kickBody, type KickRequest } from "../../protocol/muc-kick.js";
@@ -154,7 +155,15 @@ export function kickVia(settings: Settings, options: KickOptions): "xmpp" | "htt
 }
 
 /** Not a moderator there: what the server needs, and what works instead. */
-function notModerator(room: string, account: string, joined: boolean): XmgrError {
+function notModerator(room: string, account: string, joined: boolean, dialect: Dialect): XmgrError {
+  if (dialect.mucAdmin !== "adhoc") {
+    // Not Prosody: no component_admins_as_room_owners to point at, and a ban goes as the plain muc#admin set.
+    return new XmgrError(
+      "refused",
+      `${account} is not a moderator in ${room}, and a room takes a kick only from a moderator${joined ? "" : " (xmgr did not join)"}.`,
+      `Ask an owner of the room to kick, or ban instead: xmgr muc ban ${room} JID.`,
+    );
+  }
   return new XmgrError(
     "refused",
     `${account} is not a moderator in ${room}, and Prosody takes a kick only from a moderator in the room${joined ? "" : " (xmgr did not join)"}. ` +
@@ -174,12 +183,12 @@ export async function kickOverXmpp(sessions: SessionSource, output: Output, room
     const probe = await session.request(affiliationListRequest(roomJid, "admin"));
     if (probe.attrs.type === "error") {
       const error = readStanzaError(probe);
-      if (error.condition === "forbidden") throw notModerator(roomJid, account, false);
+      if (error.condition === "forbidden") throw notModerator(roomJid, account, false, await dialect());
       throw roomFailure(error, roomJid, { message: `${roomJid} refused to show its admins` });
     }
     const joined = await joinRoom(session, roomJid, ownNick);
     try {
-      if (joined.role !== "moderator") throw notModerator(roomJid, account, true);
+      if (joined.role !== "moderator") throw notModerator(roomJid, account, true, await dialect());
       const answer = await session.request(kickRequest(roomJid, target, reason));
       if (answer.attrs.type === "error") {
         const error = readStanzaError(answer);

@@ -14,7 +14,7 @@ import { pingRequest } from "../../protocol/ping.js";
 import { NOT_IN_XML } from "../../protocol/xml-chars.js";
 import { cancelQuietly, infoText, runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
-import { needsOperator } from "../refusal-texts.js";
+import { needsOperatorOn } from "../refusal-texts.js";
 import { sleep, waitUntilRefused } from "./listener-check.js";
 
 interface ShutdownOptions {
@@ -84,7 +84,7 @@ export default defineCommand<{ reason?: string }, ShutdownOptions>({
       const address = session.peerAddress;
       const dialect = await dialectFor(loggedIn, "server shutdown");
       hints = dialect.hints;
-      const forbidden = needsOperator(account, "shut down the server");
+      const forbidden = needsOperatorOn(dialect, account, "shut down the server");
       let delay: string;
       let answer: CommandAnswer;
       if (dialect.shutdownNode) {

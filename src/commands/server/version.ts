@@ -15,9 +15,12 @@ export default defineCommand<{ host?: string }>({
   batch: "read",
   async run({ sessions, output }, { host }) {
     const hostFor = hostOrLogin(host);
-    const [to, version] = await sessions.use(async ({ session, login }) => {
+    const [to, version] = await sessions.use(async ({ session, login, dialect }) => {
       const to = hostFor(login);
-      return [to, parseVersion(await session.request(versionRequest(to)), to)] as const;
+      const answer = await session.request(versionRequest(to));
+      // The dialect is asked only when its hint is needed.
+      const missing = answer.attrs.type === "error" ? (await dialect()).hints.missingQuery?.("version", to) : undefined;
+      return [to, parseVersion(answer, to, missing)] as const;
     });
     if (output.json) {
       output.jsonData({ host: to, ...version });

@@ -3,7 +3,9 @@
 // user being online); a full JID must be the bound one (Prosody 13 adds "~random" to resources).
 import { XmgrError, usageError } from "../../errors.js";
 import { parseAddress } from "../../jid.js";
-import { lacksBoundSuffix, parsePingAnswer, pingRequest } from "../../protocol/ping.js";
+import type { DialectHints } from "../../protocol/dialects/dialect.js";
+import { GENERIC } from "../../protocol/dialects/generic.js";
+import { parsePingAnswer, pingRequest } from "../../protocol/ping.js";
 import type { StanzaErrorInfo } from "../../protocol/stanza-error.js";
 import { sanitize } from "../../output/sanitize.js";
 import { defineCommand } from "../define.js";
@@ -35,14 +37,13 @@ function positive(text: string | undefined, fallback: number, what: string, min:
 
 const ms = (value: number) => value.toFixed(value < 10 ? 2 : 1);
 
-/** What to do when the target is not there. */
-function notThereHint(target: string): string | undefined {
+/** What to do when the target is not there; `hints`: the server's (how it binds resources). */
+function notThereHint(target: string, hints: DialectHints): string | undefined {
   const slash = target.indexOf("/");
   if (slash !== -1 && target.includes("@")) {
     const resource = target.slice(slash + 1);
-    return lacksBoundSuffix(resource)
-      ? `Prosody 13 binds resources as NAME~RANDOM: ping the bound full JID (see the online resources with: xmgr adhoc run http://jabber.org/protocol/admin#user-stats accountjid=${target.slice(0, slash)}).`
-      : "That session is not online (or never was): the server answered for it.";
+    if (hints.boundResource?.(resource)) return "That session is not online (or never was): the server answered for it.";
+    return hints.resource(target.slice(0, slash));
   }
   return target.includes("@") ? undefined : "Check the name; with s2s off, a domain the server does not serve is not reachable (xmgr host list).";
 }
@@ -73,7 +74,8 @@ export default defineCommand<{ jid: string }, PingOptions>({
     const bareAccount = target.includes("@") && !target.includes("/");
     const hostTarget = !target.includes("@");
     if (!output.json) say(`PING ${target}`);
-    await sessions.use(async ({ session }) => {
+    let hints: DialectHints = GENERIC.hints;
+    await sessions.use(async ({ session, dialect }) => {
       for (let seq = 1; seq <= count; seq++) {
         if (seq > 1) await sleep(intervalMs);
         // Node's global performance, not an import of node:perf_hooks, which would load at every start.
@@ -100,6 +102,8 @@ export default defineCommand<{ jid: string }, PingOptions>({
         else if (reply.error === "timeout") say(`no answer from ${target}: seq=${seq}`);
         else say(`error from ${target}: seq=${seq} ${reply.error}${reply.text ? ` (${reply.text})` : ""}`);
       }
+      // A full JID that was not there: how this server binds resources (the dialect asked only then).
+      if (target.includes("/") && !replies.some((reply) => reply.ok)) hints = (await dialect()).hints;
     });
     const times = replies.flatMap((reply) => (reply.timeMs === undefined ? [] : [reply.timeMs]));
     const received = times.length;
@@ -120,6 +124,6 @@ export default defineCommand<{ jid: string }, PingOptions>({
     }
     if (replies.every((reply) => reply.error === "timeout")) throw new XmgrError("timeout", `No answer from ${target}.`, "Some servers and clients answer nothing to a ping they cannot deliver; try a larger --timeout.");
     const condition = lastError?.condition ?? "an error";
-    throw new XmgrError(NOT_THERE.has(condition) ? "notFound" : "failure", `${target} is not reachable: ${condition}${lastError?.text ? ` (${lastError.text})` : ""}.`, notThereHint(target));
+    throw new XmgrError(NOT_THERE.has(condition) ? "notFound" : "failure", `${target} is not reachable: ${condition}${lastError?.text ? ` (${lastError.text})` : ""}.`, notThereHint(target, hints));
   },
 });

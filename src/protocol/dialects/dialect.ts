@@ -111,12 +111,16 @@ export interface DialectHints {
   admin: string;
   /** Cannot connect: what to check. */
   listener: string;
-  /** A full JID's resource not found: how this server forms resources. */
-  resource: string;
+  /** A full JID of `account` not found: how this server forms resources, and where to see the bound ones. */
+  resource(account: string): string;
+  /** Whether a resource has the suffix this server adds when it binds one (Prosody "~", ejabberd "."); unknown server: undefined. */
+  boundResource?(resource: string): boolean;
   /** How to stop the server on its machine. */
   stop: string;
   /** Why a room refused a moderator's kick (not-allowed), where the server's rule is known; elsewhere its own text is shown. */
   kickNotAllowed?: string;
+  /** What to do where `to` does not answer uptime (XEP-0012) or version (XEP-0092) requests, if this server's way is known. */
+  missingQuery?(what: "uptime" | "version", to: string): string;
   /** Said after "its process still runs" when a shutdown over XMPP left it running, if the server is known to. */
   incompleteShutdown?: string;
 }

@@ -65,7 +65,9 @@ export const EJABBERD: Dialect = {
   hints: {
     admin: "It needs a server admin: log in as an account in ejabberd's `admin` ACL (with the `configure` and `announce` access rules).",
     listener: "Check --server and that ejabberd listens there (the `listen` section of ejabberd.yml).",
-    resource: "ejabberd binds resources as NAME.RANDOM: see xmgr c2s show or xmgr user info for the exact one.",
+    resource: (account) => `ejabberd binds resources as NAME.RANDOM: ping the bound full JID (see them with: xmgr user info ${account}).`,
     stop: "Stop it on its machine (ejabberdctl stop, or systemctl stop ejabberd)",
+    boundResource: (resource) => resource.includes("."),
+    missingQuery: (what) => `ejabberd answers ${what} requests with ${what === "uptime" ? "mod_last" : "mod_version"} in the \`modules\` of ejabberd.yml, for its hosts only (not for components such as the MUC service).`,
   },
 };

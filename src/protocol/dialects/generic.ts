@@ -33,7 +33,7 @@ export const GENERIC: Dialect = {
   hints: {
     admin: "It needs a server admin: log in as an account the server lists as an admin.",
     listener: "Check --server and that the XMPP server listens there.",
-    resource: "Servers often add a suffix to the resource a client asks for: see xmgr c2s show or xmgr user info for the exact one.",
+    resource: (account) => `Servers often add a suffix to the resource a client asks for: see the bound ones with xmgr user info ${account}.`,
     stop: "Stop it on its machine",
   },
 };

@@ -34,8 +34,11 @@ export const PROSODY: Dialect = {
   hints: {
     admin: "It needs a server admin: log in as an account in Prosody's admins list (or with the prosody:admin role; some commands need prosody:operator).",
     listener: "Check --server and that Prosody listens there.",
-    resource: "Prosody 13 binds resources as NAME~RANDOM: see xmgr c2s show or xmgr user info for the exact one.",
+    resource: (account) =>
+      `Prosody 13 binds resources as NAME~RANDOM: ping the bound full JID (see the online resources with: xmgr adhoc run http://jabber.org/protocol/admin#user-stats accountjid=${account}).`,
     stop: "Stop it on its machine (systemctl stop prosody, or prosodyctl stop)",
+    missingQuery: (what, to) => `Load mod_${what} on ${to}.`,
+    boundResource: (resource) => resource.includes("~"),
     kickNotAllowed: "Prosody does not let a moderator kick an owner or admin of the room.",
     incompleteShutdown: " (Prosody 13.0.1's ad-hoc shutdown is incomplete)",
   },
