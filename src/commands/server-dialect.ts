@@ -134,8 +134,7 @@ async function inServerWords(error: unknown, login: LoggedIn): Promise<unknown> 
   if (!(error instanceof XmgrError) || error.hint !== ADMIN_HINT || !login.session.isOpen) return error;
   const dialect = await login.dialect().catch(() => GENERIC);
   if (dialect.hints.admin === ADMIN_HINT) return error;
-  // The same error (class, message, exit code, stack), with the server's own hint.
-  return Object.assign(Object.create(Object.getPrototypeOf(error) as object) as XmgrError, error, { hint: dialect.hints.admin });
+  return withHint(error, dialect.hints.admin);
 }
 
 /**
@@ -147,5 +146,11 @@ export function inKeptServerWords(error: unknown, read: (host: string) => KnownS
   const kept = read(host);
   const dialect = kept ? dialectByName(kept.dialect) : undefined;
   if (!dialect || dialect.hints.listener === LISTENER_HINT) return error;
-  return Object.assign(Object.create(Object.getPrototypeOf(error) as object) as XmgrError, error, { hint: dialect.hints.listener });
+  return withHint(error, dialect.hints.listener);
+}
+
+/** The same error (class, message, exit code, stack), with another hint. */
+function withHint(error: XmgrError, hint: string): XmgrError {
+  const copy = Object.create(Object.getPrototypeOf(error) as object) as XmgrError;
+  return Object.defineProperties(copy, { ...Object.getOwnPropertyDescriptors(error), hint: { value: hint, enumerable: true } });
 }

@@ -194,3 +194,41 @@ describe("ejabberd: a destructive command it has no XMPP way for", () => {
     expect(result.stderr).not.toMatch(/Not confirmed|--yes/);
   });
 });
+
+describe("ejabberd: no message names Prosody", () => {
+  const noProsody = (text: string) => expect(text).not.toMatch(/prosody|mod_uptime|NAME~RANDOM/i);
+
+  test("server uptime / version of the MUC service: ejabberd's modules for its hosts, not 'Load mod_uptime'", async () => {
+    const uptime = await asAdmin(["server", "uptime", ej.mucHost]);
+    expectCleanFailure(uptime, 5);
+    expect(uptime.stderr).toContain("mod_last");
+    noProsody(uptime.stderr);
+    const version = await asAdmin(["server", "version", ej.mucHost]);
+    expectCleanFailure(version, 5);
+    expect(version.stderr).toContain("ejabberd answers version requests with mod_version");
+    noProsody(version.stderr);
+  });
+
+  test("ping of a full JID that is not bound: exit 4, ejabberd's NAME.RANDOM", async () => {
+    const result = await asAdmin(["xmpp", "ping", `${jid("alice")}/nosuch`, "--count", "1"]);
+    expect(result.code).toBe(4);
+    expect(result.stderr).toContain("ejabberd binds resources as NAME.RANDOM");
+    noProsody(result.stderr);
+  });
+
+  test("an admin command refused to a non-admin: ejabberd's admin ACL, not Prosody's admins list", async () => {
+    const result = await user.run([...loginArgs(ej, "bob"), "c2s", "count"], { XMGR_PASSWORD: "bob-pw" });
+    expectCleanFailure(result, 5);
+    expect(result.stderr).toContain("ejabberd's `admin` ACL");
+    noProsody(result.stderr);
+  });
+
+  test("a refused connection names ejabberd, kept for the host from the earlier logins", async () => {
+    const args = loginArgs(ej, "admin");
+    args[args.indexOf("--server") + 1] = `127.0.0.1:${ej.directTlsPort + 1000}`;
+    const result = await user.run([...args, "server", "uptime"], { XMGR_PASSWORD: ADMIN_PW });
+    expectCleanFailure(result, 6);
+    expect(result.stderr).toContain("connection refused");
+    expect(result.stderr).toContain("Check --server and that ejabberd listens there");
+  });
+});
