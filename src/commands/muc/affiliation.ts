@@ -10,7 +10,7 @@ export default defineCommand<{ room: string; jid: string; affiliation: string },
   name: "affiliation",
   summary: "make an account owner, admin, member, none or outcast of a room",
   details:
-    "Uses the MUC service's ad-hoc command muc#set-affiliation (server admins; no need to join). " +
+    "Uses the MUC service's ad-hoc command muc#set-affiliation (server admins; no need to join); on ejabberd, the plain XEP-0045 muc#admin set. " +
     "Prosody lets it take a room's only owner away, after which nobody can configure the room: where xmgr can read the owner list (component_admins_as_room_owners) it asks first, and refuses without a terminal unless --yes is given; elsewhere it warns that it could not check.",
   args: [
     { name: "room", kind: "room", help: "the room's JID, e.g. lobby@chat.example.com" },

@@ -1,5 +1,5 @@
 // xmgr muc ban ROOM JID [REASON]: make an account an outcast of a room (the MUC service's
-// muc#set-affiliation ad-hoc command: a server admin may run it in any room without joining).
+// muc#set-affiliation ad-hoc command on Prosody, the muc#admin set elsewhere: no join needed).
 // An occupant with that JID is removed at once with status 301 and cannot join again.
 import { bare, parseBareJid } from "../../jid.js";
 import { defineCommand } from "../define.js";
@@ -11,7 +11,8 @@ export default defineCommand<{ room: string; jid: string; reason?: string }, { y
   name: "ban",
   summary: "ban an account from a room (it is removed at once if present)",
   details:
-    "Uses the MUC service's ad-hoc command muc#set-affiliation (server admins; no need to join, works without component_admins_as_room_owners). " +
+    "On Prosody, uses the MUC service's ad-hoc command muc#set-affiliation (server admins; no need to join, works without component_admins_as_room_owners); " +
+    "on ejabberd, which makes a server admin an owner of every room, the plain XEP-0045 muc#admin set. " +
     "An occupant with that JID receives an unavailable presence with status 301 and the reason, and cannot rejoin until unbanned. " +
     "Banning the room's only owner needs confirmation (or --yes) where xmgr can read the owner list.",
   args: [

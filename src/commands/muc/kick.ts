@@ -221,7 +221,7 @@ export default defineCommand<{ room: string; nick: string; reason?: string }, Ki
     "Over XMPP (the default when no muc_kick setting is configured, or --via xmpp), xmgr joins the room as your account, kicks the occupant as a moderator and leaves: " +
     "everyone in the room sees you join and leave. The occupant gets status 307 with your nickname and the reason. " +
     "Prosody allows that only where your account is a moderator in the room: a server admin is one only where the MUC component sets component_admins_as_room_owners = true. " +
-    "Elsewhere xmgr refuses without joining; muc ban works there. " +
+    "Elsewhere xmgr refuses without joining; muc ban works there. On ejabberd a server admin joins as a moderator. " +
     "Over HTTP (--via http, or whenever --url, --http-server, --auth-file or their settings are configured) it POSTs to mod_http_muc_kick: no XMPP login and no join.",
   args: [
     { name: "room", kind: "room", help: "the room's JID, e.g. room@chat.example.com" },

@@ -9,7 +9,7 @@ export default defineCommand<{ room: string; jid: string }>({
   name: "unban",
   summary: "lift a ban: the account may join the room again",
   details:
-    "Sets the affiliation to none with the MUC service's ad-hoc command muc#set-affiliation. " +
+    "Sets the affiliation to none with the MUC service's ad-hoc command muc#set-affiliation (on ejabberd, the plain XEP-0045 muc#admin set). " +
     "Where the server shows the room's outcasts (component_admins_as_room_owners), xmgr first checks that the account is banned and changes nothing if it is not; elsewhere it cannot check, and says so.",
   args: [
     { name: "room", kind: "room", help: "the room's JID, e.g. lobby@chat.example.com" },
