@@ -59,3 +59,21 @@ test("user password makes no claim about the sessions an unknown server keeps or
   expect(result.stderr).toContain("OK: Password of a@example.test changed");
   expect(result.stderr).not.toMatch(/closed|stay connected/);
 });
+
+test("an admin command refused (forbidden): the hint names no server software, not Prosody's admins list", async () => {
+  const refusing = await scriptedXmppServer({
+    cert,
+    identity: "Openfire",
+    onIq: (iq, socket) =>
+      socket.write(`<iq type='error' id='${iq.attrs.id}' from='example.test'><error type='auth'><forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>`),
+  });
+  try {
+    const result = await user.run([...scriptedLoginArgs(refusing, cert), "c2s", "close", "a@example.test"], { XMGR_PASSWORD: "pw" });
+    expect(result.code).toBe(5);
+    expect(result.stdout).toBe("");
+    expect(result.stderr).toContain("It needs a server admin: log in as an account the server lists as an admin.");
+    expect(result.stderr).not.toMatch(/prosody/i);
+  } finally {
+    await refusing.close();
+  }
+});
