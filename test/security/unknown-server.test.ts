@@ -77,3 +77,32 @@ test("an admin command refused (forbidden): the hint names no server software, n
     await refusing.close();
   }
 });
+
+test("user list: where the paged request (xmgr's Prosody module) is refused, the plain XEP-0133 list asked with no form", async () => {
+  const listing = await scriptedXmppServer({
+    cert,
+    identity: "Openfire",
+    onIq: (iq, socket) => {
+      const command = iq.getChild("command", COMMANDS);
+      if (!command || command.getChild("x") !== undefined) {
+        socket.write(`<iq type='error' id='${iq.attrs.id}' from='example.test'><error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>`);
+        return;
+      }
+      socket.write(
+        `<iq type='result' id='${iq.attrs.id}' from='example.test'><command xmlns='${COMMANDS}' node='${command.attrs.node}' status='completed'>` +
+          `<x xmlns='jabber:x:data' type='result'><field var='registereduserjids' type='jid-multi'><value>a@example.test</value><value>b@example.test</value></field></x></command></iq>`,
+      );
+    },
+  });
+  try {
+    const result = await user.run([...scriptedLoginArgs(listing, cert), "user", "list"], { XMGR_PASSWORD: "pw" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("a@example.test\nb@example.test\n");
+    expect(result.stderr).toContain("OK: Showing all 2 accounts on example.test");
+    expect(result.stderr).not.toMatch(/prosody|mod_admin_list_users/i);
+    const lists = listing.iqs.filter((iq) => String(iq.getChild("command", COMMANDS)?.attrs.node).endsWith("#get-registered-users-list"));
+    expect(lists.at(-1)!.getChild("command", COMMANDS)!.getChild("x")).toBeUndefined();
+  } finally {
+    await listing.close();
+  }
+});

@@ -32,6 +32,13 @@ export interface ListSpec {
   capHint: string;
 }
 
+/** The host refused the paged request: xmgr's mod_admin_list_users is not there (or the server is not Prosody). */
+export class NoListModule extends XmgrError {
+  constructor(message: string, hint: string) {
+    super("refused", message, hint);
+  }
+}
+
 export class AccountPages {
   private page: string[] = [];
   private index = 0;
@@ -101,8 +108,7 @@ async function listPage(session: XmppSession, host: string, spec: ListSpec, afte
   const form = submitForm(declaredForm(command.fields, command.formType), { max_items: [String(pageSize)], ...(after !== undefined && { after: [after] }) });
   const answer = parseCommandAnswer(await session.request(execute(host, command.node, { form })));
   if (answer.stanzaError?.condition === "service-unavailable") {
-    throw new XmgrError(
-      "refused",
+    throw new NoListModule(
       `${host} does not list its accounts over XMPP: xmgr's Prosody module mod_admin_list_users is not loaded there.`,
       `Install prosody/mod_admin_list_users.lua and add "admin_list_users" to the host's modules_enabled (${LIST_MODULE_SECTION}).`,
     );

@@ -19,7 +19,7 @@ import { sanitize } from "../../output/sanitize.js";
 import { JsonArrayStream } from "../../output/json-stream.js";
 import { defineCommand } from "../define.js";
 import { hostOrLogin } from "../host-or-login.js";
-import { AccountPages, DisabledLookup, LIST_MODULE_SECTION } from "./account-pages.js";
+import { AccountPages, DisabledLookup, LIST_MODULE_SECTION, NoListModule } from "./account-pages.js";
 import { HINT as PATTERN_HINT, namePattern } from "./name-pattern.js";
 
 export { LIST_MODULE_SECTION };
@@ -90,7 +90,16 @@ export default defineCommand<{ host?: string; pattern?: string }, { disabled?: b
       let shownDisabled = 0;
       let limited = false;
       for (;;) {
-        const page = await registered.takePage();
+        const page = await registered.takePage().catch((error: unknown) => {
+          // An unknown server without xmgr's module: its plain XEP-0133 list, asked with no form.
+          if (error instanceof NoListModule && registered.count === 0 && dialect.listsFallback === "form-else-bare" && !options.disabled) return undefined;
+          throw error;
+        });
+        if (page === undefined) {
+          const bareList = { ...dialect, commands: { ...dialect.commands, getRegisteredUsersList: { ...dialect.commands.getRegisteredUsersList, bare: true } } };
+          await printWholeList(session, bareList, to, output, { match, limit, cap, capHint, pattern });
+          return;
+        }
         if (output.json) json ??= new JsonArrayStream(output, { host: to }, "accounts");
         if (page.length === 0) break;
         const accounts: { jid: string; disabled: boolean }[] = [];

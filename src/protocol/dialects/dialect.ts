@@ -15,6 +15,12 @@ export type DialectName = "prosody" | "ejabberd" | "generic";
  */
 export type ListStyle = "form" | "bare";
 
+/**
+ * "form-else-bare" (an unknown server): the Prosody-shaped request first, and where the server
+ * refuses it (service-unavailable), the same node again with no form.
+ */
+export type ListFallback = "form-else-bare";
+
 export interface DialectCommands {
   addUser: KnownCommand;
   changeUserPassword: KnownCommand;
@@ -42,6 +48,8 @@ export interface Dialect {
   /** Where the announcement's text goes in the announce form. */
   readonly announceField: string;
   readonly lists: ListStyle;
+  /** What an account list falls back to where the paged request is refused (an unknown server). */
+  readonly listsFallback?: ListFallback;
   /**
    * delete-user: all accounts of a host in one request, success read from the note naming them
    * (Prosody), or one account per request, `completed` without an error being success (ejabberd:

@@ -22,6 +22,7 @@ export const GENERIC: Dialect = {
   },
   announceField: "announcement",
   lists: "form",
+  listsFallback: "form-else-bare",
   allHostsOverXmpp: true,
   oneAccountPerRequest: true,
   // passwordClosesSessions unknown: no claim either way.
