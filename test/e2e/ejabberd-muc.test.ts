@@ -57,7 +57,10 @@ beforeAll(async () => {
   user = await xmgrUser();
   await Promise.all([ej.register("admin", ADMIN_PW), ej.register("alice", "alice-pw"), ej.register("bob", "bob-pw")]);
   [alice, bob] = await Promise.all([loginLegacy(ej, { username: "alice", password: "alice-pw" }), loginLegacy(ej, { username: "bob", password: "bob-pw" })]);
-  await Promise.all([create("lobby", "--public", "--name", "The Lobby"), create("secret", "--name", "Secret")]);
+  // One after the other: run side by side on a loaded machine, one of two creates once lost its
+  // connection before the answer (cause not found yet; the commands themselves are not in question here).
+  await create("lobby", "--public", "--name", "The Lobby");
+  await create("secret", "--name", "Secret");
 });
 
 afterAll(async () => {
@@ -192,6 +195,13 @@ describe("ejabberd: a destructive command it has no XMPP way for", () => {
     expectCleanFailure(result, 5);
     expect(result.stderr).toMatch(/ejabberd does not offer this over XMPP; use .*reload_config/);
     expect(result.stderr).not.toMatch(/Not confirmed|--yes/);
+  });
+
+  test("in an xmgr shell batch too: refused (exit 5), not 'Not confirmed'", async () => {
+    const result = await asAdmin(["shell", "-c", `host deactivate ${ej.host}`]);
+    expect(result.code).toBe(5);
+    expect(result.stderr).toMatch(/ejabberd does not offer this over XMPP; use .*reload_config/);
+    expect(result.stderr).not.toMatch(/Not confirmed/);
   });
 });
 
