@@ -57,8 +57,8 @@ beforeAll(async () => {
   user = await xmgrUser();
   await Promise.all([ej.register("admin", ADMIN_PW), ej.register("alice", "alice-pw"), ej.register("bob", "bob-pw")]);
   [alice, bob] = await Promise.all([loginLegacy(ej, { username: "alice", password: "alice-pw" }), loginLegacy(ej, { username: "bob", password: "bob-pw" })]);
-  // One after the other: run side by side on a loaded machine, one of two creates once lost its
-  // connection before the answer (cause not found yet; the commands themselves are not in question here).
+  // One after the other: two runs of one profile at once send the same <user-agent id>, and ejabberd
+  // ends the older session ("conflict: Replaced by new connection", seen here), though the resources differ.
   await create("lobby", "--public", "--name", "The Lobby");
   await create("secret", "--name", "Secret");
 });
