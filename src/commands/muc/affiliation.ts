@@ -28,8 +28,9 @@ export default defineCommand<{ room: string; jid: string; affiliation: string },
     const affiliation = parseAffiliation(affiliationText);
     const commandLine = `xmgr muc affiliation ${room} ${jid} ${affiliation}`;
     await sessions.use(async ({ session, dialect }) => {
-      await guardLastOwner({ session, output, prompts, yes, commandLine }, room, jid, affiliation);
-      await setAffiliation(session, await dialect(), room, jid, affiliation);
+      const serverDialect = await dialect();
+      await guardLastOwner({ session, output, prompts, yes, commandLine, dialect: serverDialect }, room, jid, affiliation);
+      await setAffiliation(session, serverDialect, room, jid, affiliation);
     });
     if (output.json) {
       output.jsonData({ room, jid, affiliation });

@@ -25,7 +25,14 @@ export default defineCommand<{ room: string; filter?: string }>({
     const wanted = filter !== undefined && (AFFILIATION_LISTS as readonly string[]).includes(filter.toLowerCase()) ? (filter.toLowerCase() as ListedAffiliation) : undefined;
     const part = wanted === undefined ? filter : undefined;
     const lists = wanted ? [wanted] : AFFILIATION_LISTS;
-    const [listed, account] = await sessions.use(async ({ session, account }) => [await readAffiliations(session, room, lists), account] as const);
+    const [listed, account, onProsody] = await sessions.use(async ({ session, account, dialect }) => {
+      const listed = await readAffiliations(session, room, lists);
+      // Prosody's setting is named only where the server is Prosody (asked only on a refusal).
+      return [listed, account, listed === "refused" && (await dialect()).mucAdmin === "adhoc"] as const;
+    });
+    if (listed === "refused" && !onProsody) {
+      throw new XmgrError("refused", `${serviceOf(room)} does not show ${room}'s affiliations to ${account}: only the room's owners and admins see them.`);
+    }
     if (listed === "refused") {
       throw new XmgrError(
         "refused",

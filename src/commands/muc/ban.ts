@@ -31,8 +31,9 @@ export default defineCommand<{ room: string; jid: string; reason?: string }, { y
     const reason = checkReason(reasonText);
     const commandLine = `xmgr muc ban ${room} ${jid}${reason ? " REASON" : ""}`;
     await sessions.use(async ({ session, dialect }) => {
-      await guardLastOwner({ session, output, prompts, yes, commandLine }, room, jid, "outcast");
-      await setAffiliation(session, await dialect(), room, jid, "outcast", reason);
+      const serverDialect = await dialect();
+      await guardLastOwner({ session, output, prompts, yes, commandLine, dialect: serverDialect }, room, jid, "outcast");
+      await setAffiliation(session, serverDialect, room, jid, "outcast", reason);
     });
     if (output.json) {
       output.jsonData({ room, jid, affiliation: "outcast", ...(reason && { reason }) });

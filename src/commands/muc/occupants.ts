@@ -23,16 +23,20 @@ export default defineCommand<{ room: string; filter?: string }>({
   batch: "read",
   async run({ sessions, output }, { room: roomText, filter }) {
     const room = parseRoom(roomText);
-    const [all, account] = await sessions.use(async ({ session, account }) => {
+    const [all, account, onProsody] = await sessions.use(async ({ session, account, dialect }) => {
       const answers = await Promise.all(OCCUPANT_ROLES.map((role) => session.request(roleListRequest(room, role))));
       const failed = answers.find((answer) => answer.attrs.type === "error");
       if (failed) {
         const error = readStanzaError(failed);
-        if (error.condition === "forbidden") return ["refused", account] as const;
+        // Prosody's setting is named only where the server is Prosody (asked only on a refusal).
+        if (error.condition === "forbidden") return ["refused", account, (await dialect()).mucAdmin === "adhoc"] as const;
         throw roomFailure(error, room, { message: `${serviceOf(room)} refused to list ${room}'s occupants` });
       }
-      return [sortOccupants(parseRoleLists(answers)), account] as const;
+      return [sortOccupants(parseRoleLists(answers)), account, true] as const;
     });
+    if (all === "refused" && !onProsody) {
+      throw new XmgrError("refused", `${serviceOf(room)} does not show ${room}'s occupants to ${account}: only the room's moderators see them.`);
+    }
     if (all === "refused") {
       throw new XmgrError(
         "refused",

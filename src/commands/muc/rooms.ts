@@ -148,6 +148,7 @@ export interface GuardContext {
   prompts: Prompts;
   yes: boolean;
   commandLine: string;
+  dialect: Dialect;
 }
 
 /**
@@ -159,7 +160,7 @@ export async function guardLastOwner(context: GuardContext, room: string, jid: s
   if (affiliation === "owner" || context.yes) return;
   const owners = await readAffiliations(context.session, room, ["owner"]);
   if (owners === "refused") {
-    context.output.warn(`Could not check whether ${jid} is ${room}'s last owner: the server does not show the room's owners to ${context.session.account} (server admins see them only with component_admins_as_room_owners).`);
+    context.output.warn(`Could not check whether ${jid} is ${room}'s last owner: the server does not show the room's owners to ${context.session.account}${context.dialect.mucAdmin === "adhoc" ? " (server admins see them only with component_admins_as_room_owners)" : ""}.`);
     return;
   }
   if (!takesLastOwner(owners.map((owner) => owner.jid), jid, affiliation)) return;
