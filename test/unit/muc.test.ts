@@ -8,6 +8,7 @@ import type { Element } from "@xmpp/xml";
 import { parseCommandAnswer, NS_COMMANDS } from "../../src/protocol/adhoc.js";
 import {
   affiliationListRequest,
+  affiliationSetRequest,
   configRequest,
   configSubmit,
   destroyedRooms,
@@ -47,6 +48,16 @@ const received = (file: string, who: string, match: (element: Element) => boolea
 /** A request as sent, without the id the session adds. */
 const sent = (file: string, id: string) => canonical(stanza(file, id, "SEND"), ["id"]);
 const built = (element: Element) => canonical(element, ["id"]);
+
+describe("the admin's muc#admin affiliation set, as ejabberd 24.12 took it (facts: transcript 21-muc-admin-kick-ban of the ejabberd notes)", () => {
+  test("a ban: the bare JID, affiliation outcast and the reason", () => {
+    // The transcript's line (its id left out), which ejabberd answered with the occupant's 301.
+    const sent =
+      '<iq type="set" to="lobby2@chat.example.test"><query xmlns="http://jabber.org/protocol/muc#admin"><item jid="kim@example.test" affiliation="outcast"><reason>banned by server admin</reason></item></query></iq>';
+    expect(affiliationSetRequest("lobby2@chat.example.test", "kim@example.test", "outcast", "banned by server admin").toString()).toBe(sent);
+    expect(affiliationSetRequest("lobby2@chat.example.test", "kim@example.test", "none").toString()).not.toContain("<reason");
+  });
+});
 
 describe("requests are the ones Prosody answered", () => {
   test("disco#items and disco#info of a service and a room", () => {
