@@ -22,12 +22,12 @@
  * command crashes). A watchdog kills the node (SIGKILL) and removes the folder if the test process
  * goes away without stop(). Objects of this type also fit peers.ts and xmgr.ts's loginArgs.
  */
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { chmod, chown, mkdtemp, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
-import net from "node:net";
+import { canConnect, freePorts, run } from "./local-process.js";
 
 export interface EjabberdTestbed {
   /** "example.test" */
@@ -67,37 +67,6 @@ const MUC_HOST = "conference." + HOST;
 const ADMIN = "admin@" + HOST;
 const EJABBERDCTL = "/usr/sbin/ejabberdctl";
 const START_DEADLINE_MS = 90_000; // ~1.5 s when idle; far more on a busy machine
-
-function run(cmd: string, args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    execFile(cmd, args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-      res({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-/** Distinct free loopback ports (all held open at once, then released). */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((res, rej) => {
-      const s = net.createServer();
-      s.once("error", rej);
-      s.listen(0, "127.0.0.1", () => res(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const sock = net.connect({ port, host: "127.0.0.1" });
-    sock.once("connect", () => { sock.destroy(); res(true); });
-    sock.once("error", () => res(false));
-  });
-}
 
 async function openssl(args: string[]): Promise<void> {
   const r = await run("openssl", args);

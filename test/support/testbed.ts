@@ -29,15 +29,15 @@
  * it again (same ports, config and data), for tests of a server going away. A watchdog process kills Prosody (SIGKILL)
  * and removes the dir if the test process goes away without stop().
  */
-import { spawn, execFile, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, writeFile, rm, mkdir } from "node:fs/promises";
 import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import net from "node:net";
 import http from "node:http";
 import https from "node:https";
+import { canConnect, freePorts, run } from "./local-process.js";
 
 export interface TestbedOptions {
   extraGlobalConfig?: string;
@@ -125,37 +125,6 @@ const READY_LINE = "Startup complete, firing server-started";
 const PORT_FAILURE = /Failed to open server port|Error binding encrypted port|Failed to activate service/;
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
-
-function run(cmd: string, args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((res) => {
-    execFile(cmd, args, { cwd, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === "number" ? (err as { code: number }).code : 1) : 0;
-      res({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
-/** Distinct free loopback ports (all held open at once, then released). */
-async function freePorts(n: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from({ length: n }, () => new Promise<net.Server>((res, rej) => {
-      const s = net.createServer();
-      s.once("error", rej);
-      s.listen(0, "127.0.0.1", () => res(s));
-    })),
-  );
-  const ports = servers.map((s) => (s.address() as net.AddressInfo).port);
-  await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
-  return ports;
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const sock = net.connect({ port, host: "127.0.0.1" });
-    sock.once("connect", () => { sock.destroy(); res(true); });
-    sock.once("error", () => res(false));
-  });
-}
 
 const lua = (s: string) => JSON.stringify(s); // JSON string escapes are valid Lua for our paths
 
