@@ -185,8 +185,8 @@ export async function benchShell({ tb, revocations = 1000, accounts = 50, maxInF
         .trim()
         .split("\n")
         .flatMap((line) => {
-          const { account, clients } = JSON.parse(line);
-          return clients.filter((client) => client.id.startsWith("grant/")).map((client) => `user revoke_client ${account} ${client.id}\n`);
+          const { jid, clients } = JSON.parse(line);
+          return clients.filter((client) => client.id.startsWith("grant/")).map((client) => `user revoke_client ${jid} ${client.id}\n`);
         });
     };
     progress(`grants created in ${(grantSetupMs / 1000).toFixed(1)} s; listing them`);
