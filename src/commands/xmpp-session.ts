@@ -7,6 +7,7 @@ import { bare, type Jid } from "../jid.js";
 import { ProfileState, type KnownServer } from "../config/state.js";
 import type { Dialect } from "../protocol/dialects/dialect.js";
 import { findDialect, inKeptServerWords } from "./server-dialect.js";
+import { dialectByName } from "../protocol/dialects/detect.js";
 import type { Settings, XmppSettings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
 import { VERSION } from "../version.js";
@@ -68,6 +69,11 @@ export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: 
   const keep = stateKeeper(output, state.dir);
   const clientId = keep("could not keep xmgr's client id, so this run is a new client to the server", () => state.clientId(), () => randomUUID());
   const pin = keep("could not read the login pin", () => state.readPin(account), () => undefined);
+  const store = {
+    read: (host: string) => keep("could not read what it knew of the server", () => state.readServer(host), () => undefined),
+    save: (host: string, server: KnownServer) => keep("could not keep what it found out about the server", () => state.saveServer(host, server), () => undefined, true),
+  };
+  const keptServer = store.read(xmpp.jid.domain);
   const session = await openSession({
     ...xmpp,
     userAgent: { id: clientId, software: "xmgr", version: VERSION, device: hostname() },
@@ -79,18 +85,15 @@ export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: 
     },
     trace: output.verbose ? (line) => output.trace(line) : undefined,
     pin: { offer: pin, file: state.pinPath(account), tokenFile: state.tokenPath(account) },
+    classicBind: keptServer !== undefined && dialectByName(keptServer.dialect)?.bind2ReplacesSameClient === true,
   }).catch((error: unknown) => {
-    throw inKeptServerWords(error, (host) => keep("could not read what it knew of the server", () => state.readServer(host), () => undefined), xmpp.jid.domain);
+    throw inKeptServerWords(error, store.read, xmpp.jid.domain);
   });
   const stronger = strongest(pin, session.offered);
   if (!pin || Object.keys(stronger).some((key) => stronger[key as keyof LoginOffer] !== pin[key as keyof LoginOffer])) {
     keep("could not keep the login pin: a later downgrade of this login would go unnoticed", () => state.savePin(account, stronger), () => undefined, true);
   }
   let dialect: Promise<Dialect> | undefined;
-  const store = {
-    read: (host: string) => keep("could not read what it knew of the server", () => state.readServer(host), () => undefined),
-    save: (host: string, server: KnownServer) => keep("could not keep what it found out about the server", () => state.saveServer(host, server), () => undefined, true),
-  };
   return { session, login: xmpp.jid, account, clientId, xmpp, dialect: () => (dialect ??= findDialect(session, xmpp.jid.domain, store)) };
 }
 

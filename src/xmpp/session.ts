@@ -61,6 +61,12 @@ export interface SessionOptions {
   noFastToken?: boolean;
   /** Downgrade pin: the strongest login offered before (login-pin.ts); `file` is named in a refusal. */
   pin?: { offer?: LoginOffer; file: string; tokenFile: string };
+  /**
+   * Bind the resource the classic way (RFC 6120) after a SASL2 login instead of inline with Bind2:
+   * for a server whose Bind2 session belongs to the user-agent id (ejabberd), where every run of a
+   * profile would end the one before it. One round trip more.
+   */
+  classicBind?: boolean;
 }
 
 /** The stream closed under a request: SessionClosedError, also once wrapped as a lost answer. */
@@ -299,7 +305,7 @@ export async function openSession(options: SessionOptions): Promise<XmppSession>
   // a profile, and a second session with the same full JID replaces the first ("conflict"): an
   // open xmgr shell, or the other half of `xmgr … & xmgr …`, would lose its session.
   const resourceName = `xmgr-${randomBytes(3).toString("hex")}`;
-  bind2({ sasl2: saslTwo, entity }, resourceName);
+  if (!options.classicBind) bind2({ sasl2: saslTwo, entity }, resourceName);
   sasl({ streamFeatures: features, saslFactory }, (done, mechanisms) => onAuthenticate(done, mechanisms, null, false));
   resourceBinding({ streamFeatures: features, iqCaller: iqCaller({ middleware: mw, entity }) }, resourceName);
 

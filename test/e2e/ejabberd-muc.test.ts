@@ -57,8 +57,8 @@ beforeAll(async () => {
   user = await xmgrUser();
   await Promise.all([ej.register("admin", ADMIN_PW), ej.register("alice", "alice-pw"), ej.register("bob", "bob-pw")]);
   [alice, bob] = await Promise.all([loginLegacy(ej, { username: "alice", password: "alice-pw" }), loginLegacy(ej, { username: "bob", password: "bob-pw" })]);
-  // One after the other: two runs of one profile at once send the same <user-agent id>, and ejabberd
-  // ends the older session ("conflict: Replaced by new connection", seen here), though the resources differ.
+  // One after the other: the profile's first login does not know the server yet, so it uses Bind2,
+  // and ejabberd ends an older Bind2 session of the same user-agent id (README, below the command × server table).
   await create("lobby", "--public", "--name", "The Lobby");
   await create("secret", "--name", "Secret");
 });

@@ -5,9 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import net from "node:net";
+import { spawn } from "node:child_process";
 import { startEjabberd, type EjabberdTestbed } from "../support/ejabberd-testbed.js";
 import { loginLegacy, stopAll, type Peer, type XmlElement } from "../support/peers.js";
-import { loginArgs, xmgrUser, type XmgrUser } from "../support/xmgr.js";
+import { childPath, loginArgs, xmgrBin, xmgrUser, type XmgrUser } from "../support/xmgr.js";
 import { expectCleanFailure } from "../support/expect-failure.js";
 
 const ADMIN_PW = "admin-secret-pw";
@@ -170,6 +171,43 @@ describe("ejabberd: adhoc run, a submitted form ejabberd rejects", () => {
     expectCleanFailure(result, 1);
     expect(result.stderr).toContain(`! ${ej.host} rejected the values given to http://jabber.org/protocol/admin#delete-user: No hook has processed this command.`);
     expect(result.stderr).not.toContain("Not found: the command");
+  });
+});
+
+describe("ejabberd: two runs of one profile at once", () => {
+  test("a second login does not end the first (ejabberd replaces a Bind2 session of the same user-agent id): xmgr binds the classic way there", async () => {
+    // The first run finds the server out (servers.json); the runs after it know it is ejabberd before they log in.
+    expect((await asAdmin(["c2s", "count"])).code).toBe(0);
+    await ej.xmgrSessionsGone("admin");
+    const shell = spawn(xmgrBin, [...loginArgs(ej, "admin"), "--json", "shell"], {
+      env: { PATH: childPath, ...user.env, XMGR_PASSWORD: ADMIN_PW },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    let stdout = "";
+    let stderr = "";
+    const lineArrived = () => new Promise<void>((resolve) => shell.stdout.once("data", () => resolve()));
+    shell.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    shell.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number>((resolve) => shell.on("close", (code) => resolve(code ?? -1)));
+
+    const first = lineArrived();
+    shell.stdin.write("server version\n");
+    await first;
+    const [shellResource] = await ej.resources("admin");
+    expect(shellResource).toMatch(/^xmgr-/);
+
+    const oneShot = await asAdmin(["--json", "server", "version"]);
+    expect(oneShot.stderr).toBe("");
+    expect(oneShot.code).toBe(0);
+    expect(await ej.resources("admin")).toContain(shellResource);
+
+    const second = lineArrived();
+    shell.stdin.write("server version\n");
+    await second;
+    shell.stdin.end();
+    expect(await exited).toBe(0);
+    expect(stderr).not.toMatch(/logged in again|conflict|Replaced/);
+    expect(stdout.trim().split("\n").map((line) => JSON.parse(line) as unknown)).toEqual([JSON.parse(oneShot.stdout), JSON.parse(oneShot.stdout)]);
   });
 });
 

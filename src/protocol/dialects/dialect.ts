@@ -110,6 +110,13 @@ export interface Dialect {
   readonly mucItemsShowHidden: boolean;
   /** The IQ error condition a room answers a kick of an unknown nickname with, besides item-not-found (ejabberd: not-acceptable). */
   readonly mucUnknownNickAs?: string;
+  /**
+   * Whether a Bind2 session belongs to the client's user-agent id, so that a second login of the
+   * same profile ends the first whatever its tag (ejabberd 24.12 binds TAG.HASH(user-agent id)
+   * and replaces every session with that hash: "conflict, Replaced by new connection"). xmgr then
+   * binds its resource the classic way where it knows the server from an earlier login.
+   */
+  readonly bind2ReplacesSameClient: boolean;
   /** Server-specific hints, said only where the server is this one. */
   readonly hints: DialectHints;
 }

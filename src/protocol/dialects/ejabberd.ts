@@ -35,6 +35,7 @@ export const EJABBERD: Dialect = {
   passwordClosesSessions: false,
   userStatsKnowsAccounts: false,
   logsFailedPasswords: true,
+  bind2ReplacesSameClient: true,
   shutdownNode: (nodes) => nodes.find((node) => /^running nodes\/[^/]+\/shutdown$/.test(node)),
   shutdownDelays: EJABBERD_SHUTDOWN_DELAYS,
   rolesInstead: "the `acl` and `access_rules` of ejabberd.yml (`ejabberdctl reload_config` after a change)",

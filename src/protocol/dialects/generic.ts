@@ -28,6 +28,8 @@ export const GENERIC: Dialect = {
   // passwordClosesSessions unknown: no claim either way.
   userStatsKnowsAccounts: true,
   logsFailedPasswords: false,
+  // Never asked: an unknown server is not kept between runs (server-dialect.ts).
+  bind2ReplacesSameClient: false,
   mucAdmin: "xep0045",
   mucItemsShowHidden: false,
   notOverXmpp: {},

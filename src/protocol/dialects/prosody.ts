@@ -26,6 +26,7 @@ export const PROSODY: Dialect = {
   passwordClosesSessions: true,
   userStatsKnowsAccounts: true,
   logsFailedPasswords: false,
+  bind2ReplacesSameClient: false,
   shutdownDelays: SHUTDOWN_DELAYS,
   roles: "xmgr-module",
   mucAdmin: "adhoc",
