@@ -35,9 +35,10 @@ export interface OptionSpec {
 }
 
 /**
- * How a command may overlap with its neighbours in a shell batch: consecutive commands of the same
- * kind "read" or "write" are sent without waiting for each other's answers; "alone" waits until
- * everything before it has finished, and nothing starts before it has finished.
+ * How a command may overlap with its neighbours in a shell batch: consecutive "read" commands, and
+ * consecutive "write" commands of the same command (several `user revoke_client`), are sent without
+ * waiting for each other's answers; "alone" waits until everything before it has finished, and
+ * nothing starts before it has finished.
  */
 export type BatchKind = "read" | "write" | "alone";
 

@@ -1,7 +1,9 @@
 // Batch mode (stdin not a terminal, or -c): statements run in input order over one session, and
-// what they print comes out in input order. Consecutive commands of the same kind (several
-// `user revoke_client`, or several `user clients`) are pipelined: up to maxInFlight requests are
-// on the wire at once instead of one round trip each. Other commands wait for those before them.
+// what they print comes out in input order. Consecutive reads (`user clients`, `muc info`), and
+// consecutive writes of one command (several `user revoke_client`), are pipelined: up to
+// maxInFlight requests are on the wire at once instead of one round trip each. Other commands wait
+// for those before them: a write of another command may depend on them (`muc create R` then
+// `muc destroy R`), and a command of several steps would interleave its steps with theirs.
 //
 // What "stop at the first failure" means with pipelining: once a failure is known, no new command
 // is started; commands already sent (at most maxInFlight - 1 after the failing one) still finish,
@@ -39,6 +41,7 @@ export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, 
   let failureSeen = false;
   let quit = false;
   let kindInFlight: Kind | undefined;
+  let commandInFlight: string | undefined;
   let stoppedEarly = false;
 
   const printReady = () => {
@@ -52,7 +55,10 @@ export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, 
   const drain = async () => {
     while (inFlight > 0) await nextCompletion();
     kindInFlight = undefined;
+    commandInFlight = undefined;
   };
+  const joinsThoseInFlight = (prepared: Prepared) =>
+    prepared.kind !== "alone" && prepared.kind === kindInFlight && (prepared.kind === "read" || prepared.command === commandInFlight);
   const mustStop = () => quit || (failureSeen && !options.keepGoing);
   const start = (prepared: Prepared) => {
     const sink = new BufferSink();
@@ -61,6 +67,7 @@ export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, 
     unprinted.push(task);
     inFlight++;
     kindInFlight = prepared.kind;
+    commandInFlight = prepared.command;
     void prepared.run(output).then((outcome) => {
       task.outcome = outcome;
       inFlight--;
@@ -82,7 +89,7 @@ export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, 
         break reading;
       }
       const prepared = prepareStatement(text, lineNumber, env);
-      if (prepared.kind === "alone" || prepared.kind !== kindInFlight) await drain();
+      if (!joinsThoseInFlight(prepared)) await drain();
       while (inFlight >= options.maxInFlight) await nextCompletion();
       if (mustStop()) {
         stoppedEarly = true;

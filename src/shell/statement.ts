@@ -30,6 +30,8 @@ export interface Prepared {
   text: string;
   line: number;
   kind: Kind;
+  /** The command ("muc create"): a write is pipelined only behind writes of the same command. */
+  command?: string;
   run(output: ShellOutput): Promise<Outcome>;
 }
 
@@ -94,6 +96,7 @@ export function prepareWords(words: string[], text: string, line: number, env: S
     // Before the session is open, the first command logs in alone: commands pipelined behind it
     // would each report the same login failure.
     kind: command.transport === "xmpp" && !env.sessions.isOpen ? "alone" : batchKind(command, args, options, ownClientId),
+    command: commandPath(command),
     run: (shellOutput) => {
       const output = resolved.json ? shellOutput.asJson() : shellOutput;
       return settle(text, line, env, output, async () => {

@@ -193,6 +193,16 @@ describe("xmgr shell, batch from stdin", () => {
     expect(left).not.toContain(second);
   });
 
+  test("writes of different commands run one after the other: a revocation, then muc create and muc destroy of one room, in that order", async () => {
+    const [grant] = await newGrants(1);
+    const room = `orderroom@${tb.mucHost}`;
+    const result = await shell(["shell"], [`user revoke_client ${aliceJid} ${grant}`, `muc create ${room} --persistent`, `muc destroy ${room} --reason done --yes`].join("\n"));
+    expect(result.stderr).toMatch(new RegExp(`^OK: Client access revoked\n(.|\n)*OK: Created ${room}(.|\n)*OK: Destroyed ${room}\n$`));
+    expect(result.code).toBe(0);
+    const info = await asAlice(["muc", "info", room]);
+    expect(info.code).toBe(4); // the destroy came after the create, so the room is gone
+  });
+
   test("--keep-going runs every command and still exits with the failure's code", async () => {
     const [first, second] = await newGrants(2);
     const result = await shell(["shell", "--keep-going"], [`user revoke_client ${aliceJid} ${first}`, `user revoke_client ${aliceJid} client/doesnotexist`, `user revoke_client ${aliceJid} ${second}`].join("\n"));

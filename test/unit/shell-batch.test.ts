@@ -17,7 +17,7 @@ interface Step {
 
 /**
  * Statements "ok NAME", "fail NAME" (exit 4), "lost NAME" (exit 8, no answer came), "alone NAME",
- * "read NAME", "quit"; they finish when finish() is called.
+ * "read NAME", "other NAME" (a write of another command), "quit"; they finish when finish() is called.
  */
 function harness(options: Partial<BatchOptions> = {}) {
   const steps = new Map<string, Step>();
@@ -28,6 +28,8 @@ function harness(options: Partial<BatchOptions> = {}) {
   const prepare = (text: string, line: number): Prepared => {
     const [verb, name = text] = text.split(" ");
     const kind: Kind = verb === "alone" || verb === "quit" ? "alone" : verb === "read" ? "read" : "write";
+    // ok, fail and lost are writes of one command; "other" is a write of another command.
+    const command = verb === "other" ? "other" : kind === "write" ? "w" : verb;
     let finish: (status?: number) => void = () => {};
     const step: Step = { text, started: false, finish: (status) => finish(status) };
     steps.set(name, step);
@@ -35,6 +37,7 @@ function harness(options: Partial<BatchOptions> = {}) {
       text,
       line,
       kind,
+      command,
       run: (output) => {
         step.started = true;
         inFlight++;
@@ -125,6 +128,25 @@ describe("runBatch", () => {
     h.steps.get("c")!.finish();
     expect(await done).toBe(0);
     expect(h.stdout()).toBe("a done\nb done\nr done\nx done\nc done\n");
+  });
+
+  test("a write of another command waits for the writes before it, and the next write of the first command waits for it", async () => {
+    const h = harness();
+    const done = h.run(["ok a", "ok b", "other o", "ok c"]);
+    await settle();
+    expect(startedNames(h)).toEqual(["a", "b"]);
+    h.steps.get("a")!.finish();
+    await settle();
+    expect(h.steps.get("o")!.started).toBe(false);
+    h.steps.get("b")!.finish();
+    await settle();
+    expect(startedNames(h)).toEqual(["a", "b", "o"]);
+    h.steps.get("o")!.finish();
+    await settle();
+    expect(startedNames(h)).toEqual(["a", "b", "o", "c"]);
+    h.steps.get("c")!.finish();
+    expect(await done).toBe(0);
+    expect(h.stdout()).toBe("a done\nb done\no done\nc done\n");
   });
 
   test("stop at the first failure: nothing new starts once it is known; commands already sent finish and are printed", async () => {
