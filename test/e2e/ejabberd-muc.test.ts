@@ -96,6 +96,20 @@ describe("ejabberd: muc list", () => {
     const listed = (JSON.parse(json.stdout) as { rooms: { jid: string; public?: boolean }[] }).rooms;
     expect(listed.map((item) => [item.jid, item.public]).sort()).toEqual([[room("lobby"), true], [room("secret"), false]]);
   });
+
+  test("a room without a name is listed under its own name, without the occupant count ejabberd adds in disco#items", async () => {
+    await create("plain", "--public");
+    try {
+      const json = await asAdmin(["--json", "muc", "list", "--all", ej.mucHost]);
+      expect(json.code).toBe(0);
+      const plain = (JSON.parse(json.stdout) as { rooms: { jid: string; name?: string; occupants?: number }[] }).rooms.find((item) => item.jid === room("plain"));
+      expect(plain).toEqual({ jid: room("plain"), name: "plain", occupants: 0, public: true });
+      const table = await asAdmin(["muc", "list", ej.mucHost]);
+      expect(table.stdout).toContain(`${room("plain")}\tplain\t0\n`);
+    } finally {
+      expect((await ej.ctl(["destroy_room", "plain", ej.mucHost])).code).toBe(0);
+    }
+  });
 });
 
 describe("ejabberd: muc ban, unban, affiliation (muc#admin set by the admin)", () => {
@@ -217,6 +231,14 @@ describe("ejabberd: no message names Prosody", () => {
     expectCleanFailure(version, 5);
     expect(version.stderr).toContain("ejabberd answers version requests with mod_version");
     noProsody(version.stderr);
+  });
+
+  test("server info of a host that publishes no contact addresses: ejabberd's way to publish them, not Prosody's module", async () => {
+    const result = await asAdmin(["server", "info"]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("Contacts\tnone published (the `server_info` option of mod_disco in ejabberd.yml)\n");
+    expect(result.stdout).not.toMatch(/mod_server_contact_info/);
+    noProsody(result.stdout + result.stderr);
   });
 
   test("ping of a full JID that is not bound: exit 4, ejabberd's NAME.RANDOM", async () => {

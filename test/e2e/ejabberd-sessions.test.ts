@@ -158,10 +158,25 @@ describe("ejabberd: adhoc run of the nodes xmgr knows", () => {
 
   test("end-user-session with ejabberd's own field accountjid, one round trip: the session is kicked", async () => {
     const carol = await online("carol", "web");
+    // Without --yes (no terminal): refused before anything is sent, naming the account the field holds.
+    const unconfirmed = await asAdmin(["adhoc", "run", "http://jabber.org/protocol/admin#end-user-session", `accountjid=${carol.jid}`]);
+    expectCleanFailure(unconfirmed, 2);
+    expect(unconfirmed.stderr).toContain(`! Not confirmed: End the sessions of ${carol.jid}: their clients are disconnected.`);
+    expect(await sessionsOf("carol")).toEqual([carol.jid]);
     const result = await asAdmin(["adhoc", "run", "http://jabber.org/protocol/admin#end-user-session", `accountjid=${carol.jid}`, "--yes"]);
     expect(result.code).toBe(0);
     await carol.closed;
     expect(await sessionsBecome("carol", [])).toEqual([]);
+  });
+});
+
+describe("ejabberd: adhoc run, the confirmation of a password change", () => {
+  test("change-user-password says the old password stops working, not that sessions are closed (ejabberd keeps them)", async () => {
+    const result = await asAdmin(["adhoc", "run", "http://jabber.org/protocol/admin#change-user-password", `accountjid=${jid("bob")}`]);
+    expectCleanFailure(result, 2);
+    expect(result.stderr).toContain(`! Not confirmed: Set a new password for ${jid("bob")}: the old one stops working.`);
+    expect(result.stderr).not.toMatch(/sessions are closed/);
+    expect((await ej.ctl(["check_password", "bob", ej.host, "bob-pw"])).code).toBe(0);
   });
 });
 
@@ -218,6 +233,26 @@ describe("ejabberd: server shutdown (last: it stops the instance)", () => {
     expect(result.stderr).toContain("ejabberd offers only 1, 15, 30, 60");
     expect(result.stderr).not.toMatch(/prosody/i);
     expect((await ej.ctl(["status"])).code).toBe(0);
+  });
+
+  test("the delays server shutdown --help gives for ejabberd are the ones its form offers", async () => {
+    const refused = await asAdmin(["server", "shutdown", "--delay", "7", "--yes"]);
+    expectCleanFailure(refused, 2);
+    const offered = /ejabberd offers only ([\d, ]+) seconds/.exec(refused.stderr)?.[1];
+    expect(offered).toBeDefined();
+    const help = await user.run(["server", "shutdown", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout.replace(/\s+/g, " ")).toContain(`ejabberd ${offered} (default`);
+  });
+
+  test("adhoc run of running nodes/NODE/shutdown or /restart is confirmed as server shutdown is: without --yes, exit 2 and the server stays up", async () => {
+    for (const command of ["shutdown", "restart"]) {
+      const result = await asAdmin(["adhoc", "run", `running nodes/${ej.node}/${command}`, "delay=1"]);
+      expectCleanFailure(result, 2);
+      expect(result.stderr).toContain(`! Not confirmed: ${command === "shutdown" ? "Shut down" : "Restart"} the XMPP server you are logged in to`);
+    }
+    expect((await ej.ctl(["status"])).code).toBe(0);
+    expect(bob.isClosed()).toBe(false);
   });
 
   test("running nodes/NODE/shutdown with --delay 1: the users are told, the server stops, and xmgr's check agrees", async () => {

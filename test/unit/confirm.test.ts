@@ -101,11 +101,16 @@ describe("the ad-hoc commands adhoc run confirms (destructive-nodes.ts)", () => 
       expect(confirmation.typeToConfirm).toBeUndefined();
     }
     expect(destructiveNode(`${ADMIN}#shutdown`)!({ delay: ["60"] }, "example.com").action).toBe("Shut down the XMPP server example.com in 60 s, disconnecting every user");
-    expect(DESTRUCTIVE_NODES).toHaveLength(7);
+    expect(destructiveNode(`${ADMIN}#end-user-session`)!({ accountjid: ["bob@example.com/phone"] }, "example.com").action).toBe("End the sessions of bob@example.com/phone: their clients are disconnected");
+    expect(destructiveNode(`${ADMIN}#change-user-password`)!({ accountjid: ["bob@example.com"] }, "example.com").action).toBe("Set a new password for bob@example.com: the old one stops working");
+    // ejabberd's stop commands of one Erlang node, found by the node's shape.
+    expect(destructiveNode("running nodes/ejabberd@host/shutdown")!({ delay: ["60"] }, "example.com").action).toBe("Shut down the XMPP server example.com in 60 s, disconnecting every user");
+    expect(destructiveNode("running nodes/ejabberd@host/restart")!({}, undefined)).toEqual({ action: "Restart the XMPP server you are logged in to, disconnecting every user" });
+    expect(DESTRUCTIVE_NODES).toHaveLength(9);
   });
 
   test("commands that add, read or change reversibly are not, and neither are unknown or look-alike nodes", () => {
-    for (const node of [`${ADMIN}#add-user`, `${ADMIN}#reenable-user`, `${ADMIN}#user-stats`, `${ADMIN}#announce`, `${PROSODY}/modules#unload`, `${PROSODY}/hosts#activate`, "uptime", `${ADMIN}#delete-user#`, "toString", "__proto__"]) {
+    for (const node of [`${ADMIN}#add-user`, `${ADMIN}#reenable-user`, `${ADMIN}#user-stats`, `${ADMIN}#announce`, `${PROSODY}/modules#unload`, `${PROSODY}/hosts#activate`, "uptime", `${ADMIN}#delete-user#`, "toString", "__proto__", "running nodes/ejabberd@host/backup/backup", "running nodes//shutdown", "running nodes/a/b/shutdown", "running nodes/ejabberd@host/shutdown/x"]) {
       expect(destructiveNode(node)).toBeUndefined();
     }
   });

@@ -2,7 +2,9 @@
 // the rule of the dedicated commands): those of a stock Prosody 13 that delete, lock out,
 // disconnect or stop (what each does: shared/protocol/admin/README.md). What cannot be undone
 // (accounts and rooms deleted) must be typed, as `user delete` and `muc destroy` ask; the rest
-// is a yes/no question. Commands that only add, read or change reversibly (add-user, announce,
+// is a yes/no question. ejabberd's own stop commands (`running nodes/NODE/shutdown` and
+// `restart`, which `server shutdown` uses there; facts: shared/protocol/ejabberd/README.md §3) are
+// confirmed too, found by their node's shape. Commands that only add, read or change reversibly (add-user, announce,
 // module load/unload/reload, re-enable, affiliations, invites) are not asked about, as their
 // dedicated commands are not. Pure: no I/O.
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
@@ -18,7 +20,8 @@ const listOf = (items: string[], nothing: string) => (items.length === 0 ? nothi
 const server = (to: string | undefined) => (to === undefined ? "the XMPP server you are logged in to" : `the XMPP server ${to}`);
 
 const accountsAction = (what: string, consequence: string): Describe => (values) => {
-  const accounts = given(values, "accountjids");
+  // Prosody's forms take `accountjids`; ejabberd's end-user-session takes `accountjid`.
+  const accounts = [...new Set([...given(values, "accountjids"), ...given(values, "accountjid")])];
   return { action: `${what} ${listOf(accounts, "the accounts the form names")}: ${consequence}` };
 };
 
@@ -39,7 +42,8 @@ const DESTRUCTIVE: Record<string, Describe> = {
   [KNOWN_COMMANDS.disableUser.node]: accountsAction("Disable", "their sessions are closed and they cannot log in until enabled again"),
   [KNOWN_COMMANDS.endUserSession.node]: accountsAction("End the sessions of", "their clients are disconnected"),
   [KNOWN_COMMANDS.changeUserPassword.node]: (values) => ({
-    action: `Set a new password for ${listOf(given(values, "accountjid"), "the account the form names")}: the old one stops working and its sessions are closed`,
+    // Prosody also closes the account's sessions, ejabberd does not: said by neither here, as the server is not known yet.
+    action: `Set a new password for ${listOf(given(values, "accountjid"), "the account the form names")}: the old one stops working`,
   }),
   [KNOWN_COMMANDS.shutdown.node]: (values, to) => ({
     action: `Shut down ${server(to)} in ${given(values, "delay")[0] ?? "5"} s, disconnecting every user`,
@@ -49,10 +53,21 @@ const DESTRUCTIVE: Record<string, Describe> = {
   }),
 };
 
+/** ejabberd's commands of one Erlang node that stop the server: `running nodes/NODE/shutdown` or `…/restart`. */
+const EJABBERD_NODE_STOP = /^running nodes\/[^/]+\/(shutdown|restart)$/;
+
+const ejabberdNodeStop = (what: "shutdown" | "restart"): Describe => (values, to) => ({
+  action: what === "shutdown"
+    ? `Shut down ${server(to)}${given(values, "delay")[0] === undefined ? "" : ` in ${given(values, "delay")[0]} s`}, disconnecting every user`
+    : `Restart ${server(to)}, disconnecting every user`,
+});
+
 /** The nodes adhoc run confirms, for its --help and the man page. */
-export const DESTRUCTIVE_NODES: readonly string[] = Object.keys(DESTRUCTIVE);
+export const DESTRUCTIVE_NODES: readonly string[] = [...Object.keys(DESTRUCTIVE), "running nodes/NODE/shutdown", "running nodes/NODE/restart"];
 
 /** How to confirm `node` before sending it, or undefined for a node not known to be destructive. */
 export function destructiveNode(node: string): Describe | undefined {
-  return Object.hasOwn(DESTRUCTIVE, node) ? DESTRUCTIVE[node] : undefined;
+  if (Object.hasOwn(DESTRUCTIVE, node)) return DESTRUCTIVE[node];
+  const stop = EJABBERD_NODE_STOP.exec(node);
+  return stop ? ejabberdNodeStop(stop[1] as "shutdown" | "restart") : undefined;
 }

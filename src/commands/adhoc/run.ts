@@ -189,7 +189,7 @@ export default defineCommand<{ node: string; fields: string[] }, RunOptions>({
   summary: "run any ad-hoc command, filling its form with VAR=VALUE",
   details:
     "Missing required fields are asked for on a terminal; without one they are an error that names them. Password fields come from --field-file or a hidden prompt, never from the command line. " +
-    `Commands that delete, lock out, disconnect or stop are confirmed as their dedicated commands are (on a terminal xmgr asks, and for deletions the account or room must be typed; elsewhere it refuses unless --yes is given): ${DESTRUCTIVE_NODES.map((node) => node.replace(/^.*\//, "")).join(", ")}. ` +
+    `Commands that delete, lock out, disconnect or stop are confirmed as their dedicated commands are (on a terminal xmgr asks, and for deletions the account or room must be typed; elsewhere it refuses unless --yes is given): ${DESTRUCTIVE_NODES.map((node) => (node.startsWith("running nodes/") ? `ejabberd's ${node}` : node.replace(/^.*\//, ""))).join(", ")}. ` +
     "On a terminal, a command xmgr does not know shows its filled form and asks before submitting it (--yes does not ask); one that takes no form acts as soon as it is started.",
   args: [
     { name: "node", kind: "node", help: "the command's node, as adhoc list shows it" },

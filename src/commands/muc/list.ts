@@ -22,6 +22,9 @@ interface ListedRoom {
 /** disco#info requests in flight at once: enough to hide the round trips, few enough for a big service. */
 const INFO_BATCH = 32;
 
+/** ejabberd names a room in disco#items "Name (N)" or "Name (private, N)" (N occupants): the name without that count. */
+const withoutEjabberdCount = (name: string) => name.replace(/ \((?:private, )?\d+\)$/, "");
+
 async function listedRooms(session: XmppSession, service: string): Promise<{ jid: string; name?: string }[]> {
   const answer = await session.request(discoItemsRequest(service));
   if (answer.attrs.type === "error") throw serviceFailure(readStanzaError(answer), service);
@@ -80,7 +83,8 @@ export default defineCommand<{ service?: string }, { all?: boolean }>({
       const rooms: ListedRoom[] = found.flatMap((room, index) => {
         const info = infos[index];
         if (info === "gone") return [];
-        const name = info?.name ?? room.name;
+        // A room without a name of its own (disco#info has none) is listed under its disco#items name.
+        const name = info?.name ?? (room.name !== undefined && mucItemsShowHidden ? withoutEjabberdCount(room.name) : room.name);
         return [{
           jid: room.jid,
           ...(name !== undefined && { name }),

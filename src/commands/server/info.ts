@@ -17,17 +17,20 @@ export default defineCommand<{ host?: string }>({
   name: "info",
   summary: "show a host's identities, features, components and contact addresses",
   details:
-    "Service discovery (disco#info and disco#items, sent together); contact addresses (XEP-0157) appear when the server publishes them (mod_server_contact_info). Any account may ask.",
+    "Service discovery (disco#info and disco#items, sent together); contact addresses (XEP-0157) appear when the server publishes them (Prosody: mod_server_contact_info; ejabberd: the server_info option of mod_disco). Any account may ask.",
   args: [{ name: "host", kind: "host", optional: true, help: "the host or component to ask (default: your account's host)" }],
   examples: ["xmgr server info", "xmgr server info chat.example.com", "xmgr --json server info | jq -r '.items[].jid'"],
   transport: "xmpp",
   batch: "read",
   async run({ sessions, output }, { host }) {
     const hostFor = hostOrLogin(host);
-    const [to, info, items] = await sessions.use(async ({ session, login }) => {
+    const [to, info, items, contactsFrom] = await sessions.use(async ({ session, login, dialect }) => {
       const to = hostFor(login);
       const [infoAnswer, itemsAnswer] = await Promise.all([session.request(discoInfoRequest(to)), session.request(discoItemsRequest(to))]);
-      return [to, parseDiscoInfo(infoAnswer, to), parseDiscoItems(itemsAnswer, to)] as const;
+      const info = parseDiscoInfo(infoAnswer, to);
+      // Where none are published, the table says what would publish them on this server (asked only then).
+      const contactsFrom = !output.json && Object.keys(info.contacts).length === 0 ? (await dialect()).hints.contacts : undefined;
+      return [to, info, parseDiscoItems(itemsAnswer, to), contactsFrom] as const;
     });
     if (output.json) {
       output.jsonData({ host: to, ...info, items });
@@ -39,7 +42,7 @@ export default defineCommand<{ host?: string }>({
       ...rows("Identity", info.identities.map(identityText)),
       ...rows("Features", [...info.features].sort()),
       ...rows("Items", items.length ? items.map((item) => `${item.jid}${item.name ? ` (${item.name})` : ""}`) : ["none"]),
-      ...rows("Contacts", contacts.length ? contacts : ["none published (mod_server_contact_info)"]),
+      ...rows("Contacts", contacts.length ? contacts : [contactsFrom ? `none published (${contactsFrom})` : "none published"]),
     ];
     output.table([{ title: "Field", cell: (row: Row) => row.field, fillDown: true }, { title: "Value", cell: (row: Row) => row.value }], table);
   },

@@ -9,8 +9,8 @@ import type { Dialect } from "./dialect.js";
 const ADMIN = "http://jabber.org/protocol/admin";
 const bare = (name: string): KnownCommand => ({ node: `${ADMIN}#${name}`, fields: [], bare: true });
 
-/** The delays (seconds) ejabberd's `running nodes/NODE/shutdown` form offers. */
-export const EJABBERD_SHUTDOWN_DELAYS = ["1", "15", "30", "60", "90", "120", "180", "240", "300", "600", "900", "1200", "1800"];
+/** The delays (seconds) ejabberd 24.12's `running nodes/NODE/shutdown` form offers (no 1200: seen in its form). */
+export const EJABBERD_SHUTDOWN_DELAYS = ["1", "15", "30", "60", "90", "120", "180", "240", "300", "600", "900", "1800"];
 
 export const EJABBERD: Dialect = {
   name: "ejabberd",
@@ -69,6 +69,7 @@ export const EJABBERD: Dialect = {
     resource: (account) => `ejabberd binds resources as NAME.RANDOM: ping the bound full JID (see them with: xmgr user info ${account}).`,
     stop: "Stop it on its machine (ejabberdctl stop, or systemctl stop ejabberd)",
     boundResource: (resource) => resource.includes("."),
+    contacts: "the `server_info` option of mod_disco in ejabberd.yml",
     missingQuery: (what) => `ejabberd answers ${what} requests with ${what === "uptime" ? "mod_last" : "mod_version"} in the \`modules\` of ejabberd.yml, for its hosts only (not for components such as the MUC service).`,
   },
 };

@@ -42,5 +42,6 @@ export const PROSODY: Dialect = {
     boundResource: (resource) => resource.includes("~"),
     kickNotAllowed: "Prosody does not let a moderator kick an owner or admin of the room.",
     incompleteShutdown: " (Prosody 13.0.1's ad-hoc shutdown is incomplete)",
+    contacts: "mod_server_contact_info",
   },
 };
