@@ -97,6 +97,16 @@ describe("ejabberd: muc list", () => {
     expect(listed.map((item) => [item.jid, item.public]).sort()).toEqual([[room("lobby"), true], [room("secret"), false]]);
   });
 
+  test("--all for an account that is not a server admin: ejabberd leaves the hidden rooms out, and xmgr says they may be missing", async () => {
+    const result = await user.run([...loginArgs(ej, "bob"), "muc", "list", "--all", ej.mucHost], { XMGR_PASSWORD: "bob-pw" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(room("lobby"));
+    expect(result.stdout).not.toContain(room("secret"));
+    expect(result.stderr).toContain(`OK: 1 room on ${ej.mucHost} (as its disco#items lists them to you: this server may leave hidden rooms out)`);
+    const admin = await asAdmin(["muc", "list", "--all", ej.mucHost]);
+    expect(admin.stderr).toBe(`OK: 2 rooms on ${ej.mucHost}\n`);
+  });
+
   test("a room without a name is listed under its own name, without the occupant count ejabberd adds in disco#items", async () => {
     await create("plain", "--public");
     try {
@@ -136,6 +146,14 @@ describe("ejabberd: muc ban, unban, affiliation (muc#admin set by the admin)", (
     const again = await asAdmin(["muc", "unban", room("banroom"), jid("bob")]);
     expectCleanFailure(again, 4);
     expect(again.stderr).toContain("is not banned");
+  });
+
+  test("affiliation taking the only owner away: asked first (exit 2 without --yes), saying ejabberd's server admins can still configure the room; nothing changed", async () => {
+    const result = await asAdmin(["muc", "affiliation", room("secret"), jid("admin"), "member"]);
+    expectCleanFailure(result, 2);
+    expect(result.stderr).toContain(`! Not confirmed: ${jid("admin")} is the only owner of ${room("secret")}: making it member leaves the room without an owner, and only the server admins (ejabberd makes them owners of every room) can configure it then.`);
+    expect(result.stderr).not.toContain("nobody can configure");
+    expect(await affiliations("secret")).toEqual([`${jid("admin")} owner`]);
   });
 
   test("affiliation: alice becomes member, as ejabberd lists it", async () => {

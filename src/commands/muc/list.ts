@@ -3,7 +3,7 @@
 // muc#destroy ad-hoc command form, which names every room, and cancels that command at once.
 import { XmgrError } from "../../errors.js";
 import { parseHost } from "../../jid.js";
-import { checkCommandAnswer, execute, parseCommandAnswer } from "../../protocol/adhoc.js";
+import { checkCommandAnswer, commandsDiscoRequest, execute, parseCommandAnswer, parseCommandList } from "../../protocol/adhoc.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { destroyFormRooms, discoInfoRequest, discoItemsRequest, parseDiscoInfo, parseDiscoItems, roomInfo, type RoomInfo } from "../../protocol/muc.js";
 import { readStanzaError } from "../../protocol/stanza-error.js";
@@ -29,6 +29,20 @@ async function listedRooms(session: XmppSession, service: string): Promise<{ jid
   const answer = await session.request(discoItemsRequest(service));
   if (answer.attrs.type === "error") throw serviceFailure(readStanzaError(answer), service);
   return parseDiscoItems(answer).filter((item) => item.jid.includes("@"));
+}
+
+/**
+ * Whether the account is a server admin of `host`, as its ad-hoc command list shows (ejabberd lists
+ * the XEP-0133 commands to admins only); false where the list cannot be read.
+ */
+async function listsAdminCommands(session: XmppSession, host: string): Promise<boolean> {
+  const answer = await session.request(commandsDiscoRequest(host));
+  if (answer.attrs.type !== "result") return false;
+  try {
+    return parseCommandList(answer).some((item) => item.node.startsWith("http://jabber.org/protocol/admin#"));
+  } catch {
+    return false;
+  }
 }
 
 /** Every room, from the muc#destroy form's options; the command is cancelled, never submitted. */
@@ -65,7 +79,7 @@ export default defineCommand<{ service?: string }, { all?: boolean }>({
   details:
     "Without --all, only public rooms are listed (those disco#info calls public; Prosody 13 makes rooms hidden by default). " +
     "--all (server admins) lists every room, hidden ones too, with a Public column: on Prosody from the room list of the service's muc#destroy ad-hoc command, which it cancels at once (nothing is destroyed); " +
-    "elsewhere from disco#items, which ejabberd fills with hidden rooms too for a server admin. " +
+    "elsewhere from disco#items, which ejabberd fills with hidden rooms too for a server admin (for any other account xmgr says that hidden rooms may be missing). " +
     "Destroyed rooms whose names Prosody keeps reserved (tombstones) are left out. " +
     "Without SERVICE, the one MUC service your server lists in disco#items is used (several: name one).",
   args: [{ name: "service", kind: "host", optional: true, help: "the MUC service, e.g. chat.example.com (default: the one your server lists)" }],
@@ -93,7 +107,9 @@ export default defineCommand<{ service?: string }, { all?: boolean }>({
         }];
       });
       // disco#items may list hidden rooms to an admin (ejabberd): without --all, only the public ones are shown.
-      return { service, rooms: all ? rooms : rooms.filter((room) => room.public !== false), mayMissHidden: all && mucAdmin === "xep0045" && !mucItemsShowHidden };
+      // With --all, ejabberd's list holds the hidden rooms only for a server admin.
+      const mayMissHidden = all && mucAdmin === "xep0045" && (!mucItemsShowHidden || !(await listsAdminCommands(session, login.domain)));
+      return { service, rooms: all ? rooms : rooms.filter((room) => room.public !== false), mayMissHidden };
     });
     if (output.json) {
       output.jsonData({ service, all, rooms });

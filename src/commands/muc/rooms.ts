@@ -152,7 +152,8 @@ export interface GuardContext {
 }
 
 /**
- * Prosody lets an admin take a room's only owner away, after which nobody can configure it.
+ * Prosody lets an admin take a room's only owner away, after which nobody can configure it
+ * (ejabberd: only its server admins, owners of every room there).
  * Where the owner list can be read, that needs confirmation (or --yes); where it cannot (no
  * component_admins_as_room_owners), xmgr says that it could not check.
  */
@@ -165,7 +166,7 @@ export async function guardLastOwner(context: GuardContext, room: string, jid: s
   }
   if (!takesLastOwner(owners.map((owner) => owner.jid), jid, affiliation)) return;
   await confirmOrRefuse(
-    { action: `${jid} is the only owner of ${room}: making it ${affiliation} leaves the room without an owner, and nobody can configure it then` },
+    { action: `${jid} is the only owner of ${room}: making it ${affiliation} leaves the room without an owner${context.dialect.hints.lastOwnerGone ? `, and ${context.dialect.hints.lastOwnerGone}` : ""}` },
     false,
     context.prompts,
     context.commandLine,

@@ -136,6 +136,8 @@ export interface DialectHints {
   kickNotAllowed?: string;
   /** What to do where `to` does not answer uptime (XEP-0012) or version (XEP-0092) requests, if this server's way is known. */
   missingQuery?(what: "uptime" | "version", to: string): string;
+  /** Who can still configure a room once its last owner is taken away, where the server's rule is known. */
+  lastOwnerGone?: string;
   /** What publishes XEP-0157 contact addresses on this server, said where a host publishes none (server info). */
   contacts?: string;
   /** Said after "its process still runs" when a shutdown over XMPP left it running, if the server is known to. */

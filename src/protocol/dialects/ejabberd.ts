@@ -70,6 +70,7 @@ export const EJABBERD: Dialect = {
     stop: "Stop it on its machine (ejabberdctl stop, or systemctl stop ejabberd)",
     boundResource: (resource) => resource.includes("."),
     contacts: "the `server_info` option of mod_disco in ejabberd.yml",
+    lastOwnerGone: "only the server admins (ejabberd makes them owners of every room) can configure it then",
     missingQuery: (what) => `ejabberd answers ${what} requests with ${what === "uptime" ? "mod_last" : "mod_version"} in the \`modules\` of ejabberd.yml, for its hosts only (not for components such as the MUC service).`,
   },
 };

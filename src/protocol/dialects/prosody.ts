@@ -43,5 +43,6 @@ export const PROSODY: Dialect = {
     kickNotAllowed: "Prosody does not let a moderator kick an owner or admin of the room.",
     incompleteShutdown: " (Prosody 13.0.1's ad-hoc shutdown is incomplete)",
     contacts: "mod_server_contact_info",
+    lastOwnerGone: "nobody can configure it then",
   },
 };
