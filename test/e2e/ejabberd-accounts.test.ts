@@ -241,6 +241,8 @@ describe("ejabberd: commands it offers no XMPP way for are refused in one line, 
     expectCleanFailure(result, 5);
     expect(result.stderr.trim().split("\n")).toHaveLength(1);
     expect(result.stderr).toMatch(/^! ejabberd does not offer this over XMPP; use /);
+    // "use" names something to use: a command or a setting, never "nothing".
+    expect(result.stderr).not.toMatch(/; use nothing/);
     expect(result.stderr).toMatch(instead);
     expect(result.stderr).not.toMatch(/prosody/i);
   });

@@ -48,8 +48,8 @@ export const EJABBERD: Dialect = {
   notOverXmpp: {
     "user disable": "`ejabberdctl ban_account USER HOST REASON` (it needs mod_private)",
     "user enable": "`ejabberdctl unban_account USER HOST`",
-    "user clients": "nothing: ejabberd lists no clients or FAST tokens (OAuth tokens: `ejabberdctl oauth_list_tokens`)",
-    "user revoke_client": "nothing: ejabberd revokes no clients or FAST tokens (OAuth tokens: `ejabberdctl oauth_revoke_token TOKEN`)",
+    "user clients": "`ejabberdctl oauth_list_tokens` for its OAuth tokens (ejabberd lists no clients or FAST tokens)",
+    "user revoke_client": "`ejabberdctl oauth_revoke_token TOKEN` for an OAuth token (ejabberd revokes no clients or FAST tokens)",
     "user role": "the `acl` and `access_rules` of ejabberd.yml, then `ejabberdctl reload_config`",
     "roster show": "`ejabberdctl get_roster USER HOST`",
     "module list": "`ejabberdctl modules_installed` (contributed modules only) or the `modules` of ejabberd.yml",
