@@ -84,9 +84,8 @@ async function runOnce(def: CommandDef, args: Values, options: Values, command: 
   const { completeArgs } = await import("./commands/complete-args.js");
   args = await completeArgs(def, args, settings, sessions);
   if (def.destructive) {
-    const [{ confirmOrRefuse }, { refuseBeforeConfirming }] = await Promise.all([import("./commands/confirm.js"), import("./commands/server-dialect.js")]);
-    await refuseBeforeConfirming(commandPath(def), def.transport, Boolean(options.yes), sessions);
-    await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), terminalPrompts, commandLine);
+    const { confirmDestructive } = await import("./commands/confirm.js");
+    await confirmDestructive(def, args, options, terminalPrompts, commandLine, sessions);
   }
   try {
     const { runTruthfully } = await import("./commands/lost-answer.js");

@@ -46,7 +46,7 @@ const HELP_AFTER_ERROR = !process.argv.slice(2).includes("--json") && "(run with
 /** The program with the given commands (by default all: for help, completion and tests). */
 export function buildProgram(runner?: Runner, commands: readonly CommandDef[] = COMMANDS): Command {
   const program = new Command("xmgr")
-    .description("Administer a Prosody XMPP server from anywhere: prosodyctl shell's commands over XMPP and HTTP.")
+    .description("Administer an XMPP server (Prosody 13, ejabberd) from anywhere: prosodyctl shell's commands over XMPP and HTTP.")
     .version(VERSION, "-V, --version")
     .option("--profile <name>", "config file profile to use (env XMGR_PROFILE)")
     .option("--jid <jid>", "account to log in as (env XMGR_JID)")

@@ -2,7 +2,19 @@
 // --yes goes ahead; on a terminal the person is asked (and for what cannot be undone, types the
 // account or room); anywhere else xmgr refuses with exit 2 and changes nothing.
 import { XmgrError, quoted } from "../errors.js";
-import type { Confirmation, Prompts } from "./define.js";
+import type { CommandDef, Confirmation, Prompts, Values } from "./define.js";
+import type { SessionSource } from "./xmpp-session.js";
+import { refuseBeforeConfirming } from "./server-dialect.js";
+
+/**
+ * What every runner (one-shot, shell, kept session) does before a destructive command runs: what
+ * the login's server would refuse is refused first, then the confirmation.
+ */
+export async function confirmDestructive(def: CommandDef, args: Values, options: Values, prompts: Prompts, commandLine: string, sessions: SessionSource): Promise<void> {
+  if (!def.destructive) return;
+  await refuseBeforeConfirming(def, args, options, sessions);
+  await confirmOrRefuse(def.destructive(args, options), Boolean(options.yes), prompts, commandLine);
+}
 
 export async function confirmOrRefuse(confirmation: Confirmation, yes: boolean, prompts: Prompts, commandLine: string): Promise<void> {
   if (yes) return;

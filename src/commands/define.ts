@@ -6,6 +6,7 @@ import type { Settings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
 import type { SessionSource } from "./xmpp-session.js";
 import type { CheckVerdict } from "./lost-answer.js";
+import type { Dialect } from "../protocol/dialects/dialect.js";
 
 /** What an argument holds: for completion (JIDs seen in the shell, file names) and for the help. */
 export type ArgKind = "account" | "jid" | "fulljid" | "room" | "host" | "module" | "node" | "selector" | "nick" | "text" | "field" | "word";
@@ -93,6 +94,11 @@ export interface CommandDef<A extends object = Values, O extends object = Values
   batch: BatchKind | ((args: A, options: O, ownClientId: () => string | undefined) => BatchKind);
   /** Present for destructive commands: --yes is added, and the runner confirms before run. */
   destructive?: (args: A, options: O) => Confirmation;
+  /**
+   * For a destructive command: checks its arguments against the login's server before the
+   * confirmation is asked, throwing what the run would refuse (nobody should confirm that).
+   */
+  beforeConfirming?: (args: A, options: O, dialect: Dialect) => void;
   /**
    * False for a command that a kept session (src/keep/) must not run: it asks for or reads a
    * secret, or handles Ctrl-C itself. Only "xmpp" commands run there at all.

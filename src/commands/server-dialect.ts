@@ -14,6 +14,7 @@ import { GENERIC } from "../protocol/dialects/generic.js";
 import type { KnownServer } from "../config/state.js";
 import type { XmppSession } from "../xmpp/session.js";
 import type { LoggedIn, SessionSource } from "./xmpp-session.js";
+import { commandPath, type CommandDef, type Values } from "./define.js";
 import { XmgrError } from "../errors.js";
 import { ADMIN_HINT } from "../protocol/adhoc.js";
 import { LISTENER_HINT } from "../xmpp/failures.js";
@@ -104,13 +105,18 @@ export function refusingSessions(sessions: SessionSource, command: string): Sess
 }
 
 /**
- * A destructive command that some server has no XMPP way for is refused there before its
- * confirmation is asked (nobody should confirm what is then refused): with no --yes, the login's
- * dialect is asked first. Other commands, and runs with --yes, go straight on.
+ * A destructive command that some server has no XMPP way for, or whose arguments depend on the
+ * server (def.beforeConfirming), is refused there before its confirmation is asked (nobody should
+ * confirm what is then refused): with no --yes, the login's dialect is asked first. Other
+ * commands, and runs with --yes, go straight on.
  */
-export async function refuseBeforeConfirming(command: string, transport: string, yes: boolean, sessions: SessionSource): Promise<void> {
-  if (yes || transport !== "xmpp" || !refusedSomewhere(command)) return;
-  await sessions.use((login) => dialectFor(login, command));
+export async function refuseBeforeConfirming(def: CommandDef, args: Values, options: Values, sessions: SessionSource): Promise<void> {
+  const command = commandPath(def);
+  if (options.yes || def.transport !== "xmpp" || !(refusedSomewhere(command) || def.beforeConfirming)) return;
+  await sessions.use(async (login) => {
+    const dialect = await dialectFor(login, command);
+    def.beforeConfirming?.(args, options, dialect);
+  });
 }
 
 /**

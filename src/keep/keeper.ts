@@ -157,8 +157,8 @@ class KeptRun {
     const { completeArgs } = await import("../commands/complete-args.js");
     const completed = await completeArgs(def, args, settings, sessions);
     if (def.destructive) {
-      const { confirmOrRefuse } = await import("../commands/confirm.js");
-      await confirmOrRefuse(def.destructive(completed, options), Boolean(options.yes), prompts, commandLine);
+      const { confirmDestructive } = await import("../commands/confirm.js");
+      await confirmDestructive(def, completed, options, prompts, commandLine, sessions);
     }
     const { runTruthfully } = await import("../commands/lost-answer.js");
     const returned = await runTruthfully(def, { settings, output, sessions, prompts, inShell: false, commandLine }, completed, options).catch((error: unknown) => {

@@ -9,8 +9,7 @@ import type { Settings } from "../config/settings.js";
 import { isCallForm, parseCallForm } from "./call-form.js";
 import { BUILTINS, helpText, resolveCommand, type Kind } from "./commands.js";
 import { batchKind, commandPath, type Prompts } from "../commands/define.js";
-import { confirmOrRefuse } from "../commands/confirm.js";
-import { refuseBeforeConfirming } from "../commands/server-dialect.js";
+import { confirmDestructive } from "../commands/confirm.js";
 import { AnswerLost, runTruthfully } from "../commands/lost-answer.js";
 import { completeArgs } from "../commands/complete-args.js";
 import type { Painters } from "../output/paint.js";
@@ -102,8 +101,7 @@ export function prepareWords(words: string[], text: string, line: number, env: S
       return settle(text, line, env, output, async () => {
         const sessions = env.sessions.for(output);
         const completed = await completeArgs(command, args, env.settings, sessions);
-        if (command.destructive) await refuseBeforeConfirming(commandPath(command), command.transport, Boolean(options.yes), sessions);
-        if (command.destructive) await confirmOrRefuse(command.destructive(completed, options), Boolean(options.yes), env.prompts, text);
+        await confirmDestructive(command, completed, options, env.prompts, text, sessions);
         await runTruthfully(command, { settings: env.settings, output, sessions, prompts: env.prompts, inShell: true, commandLine: text }, completed, options).catch((error: unknown) => {
           throw inCommandWords(error, commandPath(command));
         });

@@ -56,6 +56,14 @@ afterAll(async () => {
   await tb?.stop();
 });
 
+test("without --yes, a delay the server does not offer is what is refused, before any confirmation (exit 2)", async () => {
+  const result = await xmgr(admin, ["server", "shutdown", "--delay", "7"]);
+  expectCleanFailure(result, 2);
+  expect(result.stderr).toContain('Invalid --delay "7": Prosody offers only 5, 30, 60');
+  expect(result.stderr).not.toContain("Not confirmed");
+  expect(await acceptsConnections(tb.c2sPort)).toBe(true);
+});
+
 test("a delay the server does not offer is refused before anything is sent (exit 2): the server stays up", async () => {
   const result = await xmgr(admin, ["server", "shutdown", "--delay", "7", "--yes"]);
   expectCleanFailure(result, 2);

@@ -74,6 +74,8 @@ export default defineCommand<{ reason?: string }, ShutdownOptions>({
   destructive: (_args, options) => ({
     action: `Shut down the XMPP server you are logged in to${givenDelay(options.delay) === undefined ? "" : ` in ${options.delay} s`}, disconnecting every user`,
   }),
+  // Checked again against the delays the server's form offers, where it has one (ejabberd).
+  beforeConfirming: (_args, options, dialect) => void checkedDelay(givenDelay(options.delay), dialect.shutdownDelays ?? [], dialect.software),
   async run({ sessions, output }, { reason }, options) {
     const wanted = givenDelay(options.delay);
     const announcement = checkedReason(reason);

@@ -67,7 +67,7 @@ export const EJABBERD: Dialect = {
     admin: "It needs a server admin: log in as an account in ejabberd's `admin` ACL (with the `configure` and `announce` access rules).",
     listener: "Check --server and that ejabberd listens there (the `listen` section of ejabberd.yml).",
     // Observed: Bind2 logins get TAG.RANDOM; a classic (RFC 6120) bind keeps the resource asked for.
-    resource: (account) => `ejabberd binds resources as NAME.RANDOM for Bind2 logins (as asked for with classic binding): ping the bound full JID (see them with: xmgr user info ${account}).`,
+    resource: (account) => `ejabberd binds resources as NAME.RANDOM for Bind2 logins (a classic bind keeps the NAME asked for): ping the bound full JID (see them with: xmgr user info ${account}).`,
     stop: "Stop it on its machine (ejabberdctl stop, or systemctl stop ejabberd)",
     boundResource: (resource) => resource.includes("."),
     contacts: "the `server_info` option of mod_disco in ejabberd.yml",
