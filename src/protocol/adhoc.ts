@@ -5,6 +5,7 @@ import xml from "@xmpp/xml";
 import { AdhocFailure, XmgrError, type ExitCodeName } from "../errors.js";
 import { NS_DATA, parseForm, type DataForm, type SubmitForm } from "./data-form.js";
 import { readStanzaError, type StanzaErrorInfo } from "./stanza-error.js";
+import { noSuchHost } from "./no-such-host.js";
 
 export const NS_COMMANDS = "http://jabber.org/protocol/commands";
 const NS_DISCO_ITEMS = "http://jabber.org/protocol/disco#items";
@@ -151,6 +152,8 @@ export const ADMIN_HINT = "It needs a server admin: log in as an account in Pros
 function stanzaFailure(error: StanzaErrorInfo, to: string, node: string, forbidden?: string): XmgrError {
   const said = error.text ? `: ${error.text}` : "";
   const failure = (kind: ExitCodeName, say: (what: string) => string, hint?: string) => new AdhocFailure(kind, say, node, hint);
+  const elsewhere = noSuchHost(to, error);
+  if (elsewhere) return elsewhere;
   switch (error.condition) {
     case "forbidden":
     case "not-authorized":
@@ -163,7 +166,6 @@ function stanzaFailure(error: StanzaErrorInfo, to: string, node: string, forbidd
         "Admin commands are at the host's JID, MUC ones at the MUC component's; check that mod_adhoc is loaded there and the node is right.",
       );
     case "item-not-found":
-    case "remote-server-not-found":
       return failure("notFound", (what) => `Not found: ${what} at ${to}${said}.`);
     case "not-allowed":
       return failure("refused", (what) => `${to} does not allow ${what}${said}.`);

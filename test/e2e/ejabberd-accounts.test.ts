@@ -131,6 +131,14 @@ describe("ejabberd: user create", () => {
     expect(ej.log()).not.toContain("bob-other-pw-4711");
   });
 
+  test("an account at a host ejabberd does not serve: 'No such host' (exit 4), pointing at host list", async () => {
+    const file = await secretFile("hugo.pw", "hugo-pw-elsewhere\n");
+    const result = await asAdmin(["user", "create", "hugo@nowhere.test", "--new-password-file", file]);
+    expectCleanFailure(result, 4);
+    expect(result.stderr).toMatch(/^! No such host: nowhere\.test is not an active host of this server\.\n.*xmgr host list/);
+    expect(ej.log()).not.toContain("hugo-pw-elsewhere");
+  });
+
   test("--role is refused (exit 5) before anything is created: ejabberd sets no roles over XMPP", async () => {
     const file = await secretFile("gina.pw", "gina-pw\n");
     const result = await asAdmin(["user", "create", jid("gina"), "--new-password-file", file, "--role", "admin"]);

@@ -196,6 +196,21 @@ async function shellRole(jid: string): Promise<string> {
   return /^OK: (\S+)/m.exec(await shell(`user:role("${jid}")`))![1];
 }
 
+describe("account commands for an account at a host the server does not serve", () => {
+  test.each([
+    ["user create", ["user", "create", "carl@nowhere.test", "--random-password"]],
+    ["user password", ["user", "password", "carl@nowhere.test", "--random-password"]],
+    ["user info", ["user", "info", "carl@nowhere.test"]],
+  ])("%s: 'No such host' (exit 4), as prosodyctl says, pointing at host list", async (_name, args) => {
+    const said = await tb.prosodyctl(["shell", "user", "create", "carl@nowhere.test", "some-pw"]);
+    expect(said.stdout + said.stderr).toContain("No such host");
+    const result = await xmgr(args);
+    expectCleanFailure(result, 4);
+    expect(result.stderr).toMatch(/^! No such host: nowhere\.test is not an active host of this server/);
+    expect(result.stderr).toContain("xmgr host list");
+  });
+});
+
 describe("roles (xmgr's mod_admin_roles)", () => {
   test("user create gives the role prosodyctl shell user:create gives (prosody:member)", async () => {
     expect(await shell(`user:create("viashell@${tb.host}", "${PASSWORD}")`)).toContain("prosody:member");

@@ -10,7 +10,7 @@ import { checkCommandAnswer, execute, parseCommandAnswer } from "../../protocol/
 import type { KnownCommand } from "../../protocol/admin-forms.js";
 import { declaredForm, fieldValues, submitForm } from "../../protocol/data-form.js";
 import type { XmppSession } from "../../xmpp/session.js";
-import { noSuchHost } from "../no-such-host.js";
+import { noSuchHost } from "../../protocol/no-such-host.js";
 
 export const LIST_MODULE_SECTION = 'README, "Listing accounts: mod_admin_list_users"';
 

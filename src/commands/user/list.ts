@@ -11,7 +11,7 @@ import { fieldValues } from "../../protocol/data-form.js";
 import type { Output } from "../../output/output.js";
 import type { XmppSession } from "../../xmpp/session.js";
 import { runAdhoc } from "../adhoc-call.js";
-import { noSuchHost } from "../no-such-host.js";
+import { noSuchHost } from "../../protocol/no-such-host.js";
 import { dialectFor } from "../server-dialect.js";
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import { groupedCount } from "../../output/count.js";

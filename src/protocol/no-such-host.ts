@@ -1,9 +1,9 @@
 // A request to a host the server does not serve goes to server-to-server: Prosody answers
 // "not-allowed" ("Communication with remote domains is not enabled") with s2s off, or
 // "remote-server-not-found" ("Server-to-server connection failed…") with it on. prosodyctl says
-// "No such host"; so does xmgr, for commands aimed at one of the server's own hosts.
+// "No such host"; so does xmgr, for any request aimed at a host (the ad-hoc commands' too).
 import { XmgrError } from "../errors.js";
-import type { StanzaErrorInfo } from "../protocol/stanza-error.js";
+import type { StanzaErrorInfo } from "./stanza-error.js";
 
 export function noSuchHost(host: string, error: StanzaErrorInfo | undefined): XmgrError | undefined {
   const elsewhere =
