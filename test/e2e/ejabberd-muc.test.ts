@@ -9,6 +9,7 @@ import { startEjabberd, type EjabberdTestbed } from "../support/ejabberd-testbed
 import { loginLegacy, stopAll, type Peer, type XmlElement } from "../support/peers.js";
 import { loginArgs, xmgrUser, type XmgrUser } from "../support/xmgr.js";
 import { expectCleanFailure } from "../support/expect-failure.js";
+import { loadSchema, validate } from "../support/json-schema.js";
 
 const ADMIN_PW = "admin-secret-pw";
 const NS_MUC_USER = "http://jabber.org/protocol/muc#user";
@@ -95,6 +96,19 @@ describe("ejabberd: muc list", () => {
     const json = await asAdmin(["--json", "muc", "list", "--all", ej.mucHost]);
     const listed = (JSON.parse(json.stdout) as { rooms: { jid: string; public?: boolean }[] }).rooms;
     expect(listed.map((item) => [item.jid, item.public]).sort()).toEqual([[room("lobby"), true], [room("secret"), false]]);
+  });
+
+  test("--json --all says whether hidden rooms may be missing: true for an account that is not a server admin, false for the admin", async () => {
+    const asBob = await user.run([...loginArgs(ej, "bob"), "--json", "muc", "list", "--all", ej.mucHost], { XMGR_PASSWORD: "bob-pw" });
+    expect(asBob.code).toBe(0);
+    const bobs = JSON.parse(asBob.stdout) as { all: boolean; hiddenMayBeMissing?: boolean; rooms: { jid: string }[] };
+    expect(bobs).toMatchObject({ all: true, hiddenMayBeMissing: true });
+    expect(bobs.rooms.map((item) => item.jid)).toEqual([room("lobby")]);
+    expect(validate(loadSchema("muc-list.json"), bobs, "muc-list.json")).toEqual([]);
+    const asAdminJson = await asAdmin(["--json", "muc", "list", "--all", ej.mucHost]);
+    const admins = JSON.parse(asAdminJson.stdout) as { all: boolean; hiddenMayBeMissing?: boolean };
+    expect(admins).toMatchObject({ all: true, hiddenMayBeMissing: false });
+    expect(validate(loadSchema("muc-list.json"), admins, "muc-list.json")).toEqual([]);
   });
 
   test("--all for an account that is not a server admin: ejabberd leaves the hidden rooms out, and xmgr says they may be missing", async () => {

@@ -112,7 +112,8 @@ export default defineCommand<{ service?: string }, { all?: boolean }>({
       return { service, rooms: all ? rooms : rooms.filter((room) => room.public !== false), mayMissHidden };
     });
     if (output.json) {
-      output.jsonData({ service, all, rooms });
+      // With --all only: without it, hidden rooms are left out by design ("all": false says so).
+      output.jsonData({ service, all, ...(all && { hiddenMayBeMissing: mayMissHidden }), rooms });
       return;
     }
     const what = all ? "room" : "public room";

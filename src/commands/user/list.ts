@@ -4,7 +4,7 @@
 // read side by side (account-pages.ts) and each page is printed as it comes, so memory stays flat;
 // a list longer than the cap (a server that never stops sending) ends with an error. ejabberd
 // answers the whole list to a bare execute (any form is refused), and knows no disabled accounts:
-// PATTERN and --limit apply to that one answer here.
+// PATTERN and --limit apply to that one answer here, and --json says "disabled": null (not known).
 import { XmgrError, usageError } from "../../errors.js";
 import type { Dialect } from "../../protocol/dialects/dialect.js";
 import { fieldValues } from "../../protocol/data-form.js";
@@ -136,8 +136,9 @@ export default defineCommand<{ host?: string; pattern?: string }, { disabled?: b
 });
 
 /**
- * The whole list in one answer (ejabberd: a bare execute of get-registered-users-list), filtered
- * by the name pattern here, printed as the paged list is.
+ * The whole list in one answer (ejabberd, or an unknown server without xmgr's module: a bare
+ * execute of get-registered-users-list), filtered by the name pattern here, printed as the paged
+ * list is; with no disabled list read, --json's "disabled" is null.
  */
 async function printWholeList(
   session: XmppSession,
@@ -159,7 +160,8 @@ async function printWholeList(
   const shown = limited ? matching.slice(0, limit) : matching;
   if (output.json) {
     const json = new JsonArrayStream(output, { host: to }, "accounts");
-    json.add(shown.map((jid) => ({ jid, disabled: false })));
+    // No disabled-accounts list was read (ejabberd has none over XMPP): whether one is disabled is not known here.
+    json.add(shown.map((jid) => ({ jid, disabled: null })));
     json.end(limited ? { more: true } : { total: all.length });
     return;
   }
