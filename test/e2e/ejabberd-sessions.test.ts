@@ -245,11 +245,12 @@ describe("ejabberd: server shutdown (last: it stops the instance)", () => {
     expect(help.stdout.replace(/\s+/g, " ")).toContain(`ejabberd ${offered} (default`);
   });
 
-  test("adhoc run of running nodes/NODE/shutdown or /restart is confirmed as server shutdown is: without --yes, exit 2 and the server stays up", async () => {
-    for (const command of ["shutdown", "restart"]) {
-      const result = await asAdmin(["adhoc", "run", `running nodes/${ej.node}/${command}`, "delay=1"]);
+  test("adhoc run of running nodes/NODE/shutdown, /restart or /backup/restore is confirmed as server shutdown is: without --yes, exit 2 and the server stays up", async () => {
+    const asked = { shutdown: ["delay=1", "Shut down the XMPP server you are logged in to"], restart: ["delay=1", "Restart the XMPP server you are logged in to"], "backup/restore": ["path=/nonexistent/ej.backup", "Replace the data of the XMPP server you are logged in to with the backup /nonexistent/ej.backup"] };
+    for (const [command, [field, action]] of Object.entries(asked)) {
+      const result = await asAdmin(["adhoc", "run", `running nodes/${ej.node}/${command}`, field]);
       expectCleanFailure(result, 2);
-      expect(result.stderr).toContain(`! Not confirmed: ${command === "shutdown" ? "Shut down" : "Restart"} the XMPP server you are logged in to`);
+      expect(result.stderr).toContain(`! Not confirmed: ${action}`);
     }
     expect((await ej.ctl(["status"])).code).toBe(0);
     expect(bob.isClosed()).toBe(false);

@@ -106,11 +106,14 @@ describe("the ad-hoc commands adhoc run confirms (destructive-nodes.ts)", () => 
     // ejabberd's stop commands of one Erlang node, found by the node's shape.
     expect(destructiveNode("running nodes/ejabberd@host/shutdown")!({ delay: ["60"] }, "example.com").action).toBe("Shut down the XMPP server example.com in 60 s, disconnecting every user");
     expect(destructiveNode("running nodes/ejabberd@host/restart")!({}, undefined)).toEqual({ action: "Restart the XMPP server you are logged in to, disconnecting every user" });
-    expect(DESTRUCTIVE_NODES).toHaveLength(9);
+    expect(destructiveNode("running nodes/ejabberd@host/backup/restore")!({ path: ["/var/backups/ej.bak"] }, undefined)).toEqual({
+      action: "Replace the data of the XMPP server you are logged in to with the backup /var/backups/ej.bak: what changed since that backup is lost",
+    });
+    expect(DESTRUCTIVE_NODES).toHaveLength(10);
   });
 
   test("commands that add, read or change reversibly are not, and neither are unknown or look-alike nodes", () => {
-    for (const node of [`${ADMIN}#add-user`, `${ADMIN}#reenable-user`, `${ADMIN}#user-stats`, `${ADMIN}#announce`, `${PROSODY}/modules#unload`, `${PROSODY}/hosts#activate`, "uptime", `${ADMIN}#delete-user#`, "toString", "__proto__", "running nodes/ejabberd@host/backup/backup", "running nodes//shutdown", "running nodes/a/b/shutdown", "running nodes/ejabberd@host/shutdown/x"]) {
+    for (const node of [`${ADMIN}#add-user`, `${ADMIN}#reenable-user`, `${ADMIN}#user-stats`, `${ADMIN}#announce`, `${PROSODY}/modules#unload`, `${PROSODY}/hosts#activate`, "uptime", `${ADMIN}#delete-user#`, "toString", "__proto__", "running nodes/ejabberd@host/backup/backup", "running nodes/ejabberd@host/backup/textfile", "running nodes/ejabberd@host/import/file", "running nodes//shutdown", "running nodes/a/b/shutdown", "running nodes/ejabberd@host/shutdown/x"]) {
       expect(destructiveNode(node)).toBeUndefined();
     }
   });

@@ -2,9 +2,9 @@
 // the rule of the dedicated commands): those of a stock Prosody 13 that delete, lock out,
 // disconnect or stop (what each does: shared/protocol/admin/README.md). What cannot be undone
 // (accounts and rooms deleted) must be typed, as `user delete` and `muc destroy` ask; the rest
-// is a yes/no question. ejabberd's own stop commands (`running nodes/NODE/shutdown` and
-// `restart`, which `server shutdown` uses there; facts: shared/protocol/ejabberd/README.md §3) are
-// confirmed too, found by their node's shape. Commands that only add, read or change reversibly (add-user, announce,
+// is a yes/no question. ejabberd's own commands that stop the server (`running nodes/NODE/shutdown`
+// and `restart`, which `server shutdown` uses there; facts: shared/protocol/ejabberd/README.md §3)
+// or replace its data (`backup/restore`) are confirmed too, found by their node's shape. Commands that only add, read or change reversibly (add-user, announce,
 // module load/unload/reload, re-enable, affiliations, invites) are not asked about, as their
 // dedicated commands are not. Pure: no I/O.
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
@@ -53,21 +53,28 @@ const DESTRUCTIVE: Record<string, Describe> = {
   }),
 };
 
-/** ejabberd's commands of one Erlang node that stop the server: `running nodes/NODE/shutdown` or `…/restart`. */
-const EJABBERD_NODE_STOP = /^running nodes\/[^/]+\/(shutdown|restart)$/;
+/**
+ * ejabberd's commands of one Erlang node that stop the server (`running nodes/NODE/shutdown`,
+ * `…/restart`) or replace its data with a backup's (`…/backup/restore`).
+ */
+const EJABBERD_NODE_COMMAND = /^running nodes\/[^/]+\/(shutdown|restart|backup\/restore)$/;
 
-const ejabberdNodeStop = (what: "shutdown" | "restart"): Describe => (values, to) => ({
-  action: what === "shutdown"
-    ? `Shut down ${server(to)}${given(values, "delay")[0] === undefined ? "" : ` in ${given(values, "delay")[0]} s`}, disconnecting every user`
-    : `Restart ${server(to)}, disconnecting every user`,
-});
+const EJABBERD_NODE_ACTIONS: Record<string, Describe> = {
+  shutdown: (values, to) => ({
+    action: `Shut down ${server(to)}${given(values, "delay")[0] === undefined ? "" : ` in ${given(values, "delay")[0]} s`}, disconnecting every user`,
+  }),
+  restart: (_values, to) => ({ action: `Restart ${server(to)}, disconnecting every user` }),
+  "backup/restore": (values, to) => ({
+    action: `Replace the data of ${server(to)} with the backup ${given(values, "path")[0] ?? "the form names"}: what changed since that backup is lost`,
+  }),
+};
 
 /** The nodes adhoc run confirms, for its --help and the man page. */
-export const DESTRUCTIVE_NODES: readonly string[] = [...Object.keys(DESTRUCTIVE), "running nodes/NODE/shutdown", "running nodes/NODE/restart"];
+export const DESTRUCTIVE_NODES: readonly string[] = [...Object.keys(DESTRUCTIVE), ...Object.keys(EJABBERD_NODE_ACTIONS).map((command) => `running nodes/NODE/${command}`)];
 
 /** How to confirm `node` before sending it, or undefined for a node not known to be destructive. */
 export function destructiveNode(node: string): Describe | undefined {
   if (Object.hasOwn(DESTRUCTIVE, node)) return DESTRUCTIVE[node];
-  const stop = EJABBERD_NODE_STOP.exec(node);
-  return stop ? ejabberdNodeStop(stop[1] as "shutdown" | "restart") : undefined;
+  const command = EJABBERD_NODE_COMMAND.exec(node)?.[1];
+  return command === undefined ? undefined : EJABBERD_NODE_ACTIONS[command];
 }
