@@ -4,9 +4,10 @@
 // (accounts and rooms deleted) must be typed, as `user delete` and `muc destroy` ask; the rest
 // is a yes/no question. ejabberd's own commands that stop the server (`running nodes/NODE/shutdown`
 // and `restart`, which `server shutdown` uses there; facts: shared/protocol/ejabberd/README.md §3)
-// or replace its data (`backup/restore`) are confirmed too, found by their node's shape. Commands that only add, read or change reversibly (add-user, announce,
-// module load/unload/reload, re-enable, affiliations, invites) are not asked about, as their
-// dedicated commands are not. Pure: no I/O.
+// or replace its data (`backup/restore`) are confirmed too, found by their node's shape.
+// Commands that only add, read or change reversibly (add-user, announce, module
+// load/unload/reload, re-enable, affiliations, invites) are not asked about, as their dedicated
+// commands are not. Pure: no I/O.
 import { KNOWN_COMMANDS } from "../../protocol/admin-forms.js";
 import type { Confirmation } from "../define.js";
 
