@@ -31,6 +31,8 @@ export interface LoggedIn {
    * for the session's life.
    */
   dialect(): Promise<Dialect>;
+  /** A look-up of the dialect started at login for the runs after this one, which a one-shot run lets finish before it closes. */
+  learning?: Promise<void>;
 }
 
 export interface LoginOptions {
@@ -45,6 +47,10 @@ export interface SessionSource {
   fresh<T>(work: (login: LoggedIn) => Promise<T>): Promise<T>;
 }
 
+/** The resource ejabberd's Bind2 gives xmgr's `xmgr-HEX` tag: TAG.HASH(user-agent id). */
+const EJABBERD_BIND2_RESOURCE = /^xmgr-[0-9a-f]+\./;
+const resourceOf = (jid: string) => (jid.includes("/") ? jid.slice(jid.indexOf("/") + 1) : "");
+
 /** A session opened for one command and closed after it. */
 export function oneShotSession(settings: Settings, output: Output): SessionSource {
   const use: SessionSource["use"] = (work) => withXmppSession(settings.xmpp(), output, work);
@@ -56,6 +62,7 @@ export async function withXmppSession<T>(xmpp: XmppSettings, output: Output, wor
   try {
     return await work(login);
   } finally {
+    await login.learning;
     await login.session.close();
   }
 }
@@ -94,7 +101,12 @@ export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: 
     keep("could not keep the login pin: a later downgrade of this login would go unnoticed", () => state.savePin(account, stronger), () => undefined, true);
   }
   let dialect: Promise<Dialect> | undefined;
-  return { session, login: xmpp.jid, account, clientId, xmpp, dialect: () => (dialect ??= findDialect(session, xmpp.jid.domain, store)) };
+  const findOut = () => (dialect ??= findDialect(session, xmpp.jid.domain, store));
+  // A Bind2 resource of TAG.SUFFIX is ejabberd's, whose sessions of one user-agent id replace each
+  // other: with nothing kept of the server yet, it is found out now, so that the next runs of the
+  // profile bind the classic way (whatever command this one is).
+  const learning = keptServer === undefined && EJABBERD_BIND2_RESOURCE.test(resourceOf(session.boundJid)) ? findOut().then(() => undefined, () => undefined) : undefined;
+  return { session, login: xmpp.jid, account, clientId, xmpp, dialect: findOut, ...(learning && { learning }) };
 }
 
 /**

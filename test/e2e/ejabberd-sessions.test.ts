@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "@jest/globals";
 import net from "node:net";
 import { spawn } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { startEjabberd, type EjabberdTestbed } from "../support/ejabberd-testbed.js";
 import { loginLegacy, stopAll, type Peer, type XmlElement } from "../support/peers.js";
 import { childPath, loginArgs, xmgrBin, xmgrUser, type XmgrUser } from "../support/xmgr.js";
@@ -190,39 +192,49 @@ describe("ejabberd: adhoc run, a submitted form ejabberd rejects", () => {
 });
 
 describe("ejabberd: two runs of one profile at once", () => {
-  test("a second login does not end the first (ejabberd replaces a Bind2 session of the same user-agent id): xmgr binds the classic way there", async () => {
-    // The first run finds the server out (servers.json); the runs after it know it is ejabberd before they log in.
-    expect((await asAdmin(["c2s", "count"])).code).toBe(0);
-    await ej.xmgrSessionsGone("admin");
-    const shell = spawn(xmgrBin, [...loginArgs(ej, "admin"), "--json", "shell"], {
-      env: { PATH: childPath, ...user.env, XMGR_PASSWORD: ADMIN_PW },
-      stdio: ["pipe", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    const lineArrived = () => new Promise<void>((resolve) => shell.stdout.once("data", () => resolve()));
-    shell.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
-    shell.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number>((resolve) => shell.on("close", (code) => resolve(code ?? -1)));
+  test("a second login does not end the first (ejabberd replaces a Bind2 session of the same user-agent id): after one run of a new profile, xmgr binds the classic way there", async () => {
+    const fresh = await xmgrUser();
+    try {
+      const asFresh = (args: string[]) => fresh.run([...loginArgs(ej, "admin"), ...args], { XMGR_PASSWORD: ADMIN_PW });
+      // A first run whose command never asks which server it is: its Bind2 resource tells xmgr to find out for the next runs.
+      const first = await asFresh(["server", "version"]);
+      expect(first.code).toBe(0);
+      const kept = JSON.parse(await readFile(join(fresh.stateDir, "default", "servers.json"), "utf8")) as Record<string, { dialect: string }>;
+      expect(kept[ej.host]).toMatchObject({ dialect: "ejabberd" });
+      await ej.xmgrSessionsGone("admin");
 
-    const first = lineArrived();
-    shell.stdin.write("server version\n");
-    await first;
-    const [shellResource] = await ej.resources("admin");
-    expect(shellResource).toMatch(/^xmgr-/);
+      const shell = spawn(xmgrBin, [...loginArgs(ej, "admin"), "--json", "shell"], {
+        env: { PATH: childPath, ...fresh.env, XMGR_PASSWORD: ADMIN_PW },
+        stdio: ["pipe", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      const lineArrived = () => new Promise<void>((resolve) => shell.stdout.once("data", () => resolve()));
+      shell.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+      shell.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+      const exited = new Promise<number>((resolve) => shell.on("close", (code) => resolve(code ?? -1)));
 
-    const oneShot = await asAdmin(["--json", "server", "version"]);
-    expect(oneShot.stderr).toBe("");
-    expect(oneShot.code).toBe(0);
-    expect(await ej.resources("admin")).toContain(shellResource);
+      const answered = lineArrived();
+      shell.stdin.write("server version\n");
+      await answered;
+      const [shellResource] = await ej.resources("admin");
+      expect(shellResource).toMatch(/^xmgr-/);
 
-    const second = lineArrived();
-    shell.stdin.write("server version\n");
-    await second;
-    shell.stdin.end();
-    expect(await exited).toBe(0);
-    expect(stderr).not.toMatch(/logged in again|conflict|Replaced/);
-    expect(stdout.trim().split("\n").map((line) => JSON.parse(line) as unknown)).toEqual([JSON.parse(oneShot.stdout), JSON.parse(oneShot.stdout)]);
+      const oneShot = await asFresh(["--json", "server", "version"]);
+      expect(oneShot.stderr).toBe("");
+      expect(oneShot.code).toBe(0);
+      expect(await ej.resources("admin")).toContain(shellResource);
+
+      const second = lineArrived();
+      shell.stdin.write("server version\n");
+      await second;
+      shell.stdin.end();
+      expect(await exited).toBe(0);
+      expect(stderr).not.toMatch(/logged in again|conflict|Replaced/);
+      expect(stdout.trim().split("\n").map((line) => JSON.parse(line) as unknown)).toEqual([JSON.parse(oneShot.stdout), JSON.parse(oneShot.stdout)]);
+    } finally {
+      await fresh.cleanup();
+    }
   });
 });
 
