@@ -7,7 +7,7 @@ import { bare, type Jid } from "../jid.js";
 import { ProfileState, type KnownServer } from "../config/state.js";
 import type { Dialect } from "../protocol/dialects/dialect.js";
 import { findDialect, inKeptServerWords } from "./server-dialect.js";
-import { dialectByName } from "../protocol/dialects/detect.js";
+import { ALL_DIALECTS, dialectByName } from "../protocol/dialects/detect.js";
 import type { Settings, XmppSettings } from "../config/settings.js";
 import type { Output } from "../output/output.js";
 import { VERSION } from "../version.js";
@@ -47,9 +47,13 @@ export interface SessionSource {
   fresh<T>(work: (login: LoggedIn) => Promise<T>): Promise<T>;
 }
 
-/** The resource ejabberd's Bind2 gives xmgr's `xmgr-HEX` tag: TAG.HASH(user-agent id). */
-const EJABBERD_BIND2_RESOURCE = /^xmgr-[0-9a-f]+\./;
 const resourceOf = (jid: string) => (jid.includes("/") ? jid.slice(jid.indexOf("/") + 1) : "");
+
+/**
+ * Whether the server added the suffix of a server whose Bind2 sessions of one user-agent id replace
+ * each other (ejabberd: TAG.HASH) to the resource xmgr asked for (`xmgr-HEX`, which has none).
+ */
+const boundByReplacingServer = (boundJid: string) => ALL_DIALECTS.some((dialect) => dialect.bind2ReplacesSameClient && dialect.hints.boundResource?.(resourceOf(boundJid)) === true);
 
 /** A session opened for one command and closed after it. */
 export function oneShotSession(settings: Settings, output: Output): SessionSource {
@@ -76,8 +80,13 @@ export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: 
   const keep = stateKeeper(output, state.dir);
   const clientId = keep("could not keep xmgr's client id, so this run is a new client to the server", () => state.clientId(), () => randomUUID());
   const pin = keep("could not read the login pin", () => state.readPin(account), () => undefined);
+  // Read once per host: before the login (which bind), and again when a command asks the dialect.
+  const read = new Map<string, KnownServer | undefined>();
   const store = {
-    read: (host: string) => keep("could not read what it knew of the server", () => state.readServer(host), () => undefined),
+    read: (host: string) => {
+      if (!read.has(host)) read.set(host, keep("could not read what it knew of the server", () => state.readServer(host), () => undefined));
+      return read.get(host);
+    },
     save: (host: string, server: KnownServer) => keep("could not keep what it found out about the server", () => state.saveServer(host, server), () => undefined, true),
   };
   const keptServer = store.read(xmpp.jid.domain);
@@ -105,7 +114,7 @@ export async function openLoggedIn(xmpp: XmppSettings, output: Output, options: 
   // A Bind2 resource of TAG.SUFFIX is ejabberd's, whose sessions of one user-agent id replace each
   // other: with nothing kept of the server yet, it is found out now, so that the next runs of the
   // profile bind the classic way (whatever command this one is).
-  const learning = keptServer === undefined && EJABBERD_BIND2_RESOURCE.test(resourceOf(session.boundJid)) ? findOut().then(() => undefined, () => undefined) : undefined;
+  const learning = keptServer === undefined && boundByReplacingServer(session.boundJid) ? findOut().then(() => undefined, () => undefined) : undefined;
   return { session, login: xmpp.jid, account, clientId, xmpp, dialect: findOut, ...(learning && { learning }) };
 }
 

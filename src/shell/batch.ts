@@ -12,7 +12,6 @@
 import { DirectSink, BufferSink, ShellOutput, type Sink } from "./output.js";
 import { prepare, type Outcome, type Prepared, type ShellEnv } from "./statement.js";
 import { splitStatements } from "./split.js";
-import type { Kind } from "./commands.js";
 
 export interface BatchOptions {
   keepGoing: boolean;
@@ -40,8 +39,7 @@ export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, 
   let started = 0;
   let failureSeen = false;
   let quit = false;
-  let kindInFlight: Kind | undefined;
-  let commandInFlight: string | undefined;
+  let laneInFlight: string | undefined;
   let stoppedEarly = false;
 
   const printReady = () => {
@@ -54,11 +52,9 @@ export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, 
   const nextCompletion = () => new Promise<void>((resolve) => waiters.push(resolve));
   const drain = async () => {
     while (inFlight > 0) await nextCompletion();
-    kindInFlight = undefined;
-    commandInFlight = undefined;
+    laneInFlight = undefined;
   };
-  const joinsThoseInFlight = (prepared: Prepared) =>
-    prepared.kind !== "alone" && prepared.kind === kindInFlight && (prepared.kind === "read" || prepared.command === commandInFlight);
+  const joinsThoseInFlight = (prepared: Prepared) => laneOf(prepared) !== undefined && laneOf(prepared) === laneInFlight;
   const mustStop = () => quit || (failureSeen && !options.keepGoing);
   const start = (prepared: Prepared) => {
     const sink = new BufferSink();
@@ -66,8 +62,7 @@ export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, 
     const output = new ShellOutput({ json: env.json, verbose: env.verbose, painters: env.painters }, sink);
     unprinted.push(task);
     inFlight++;
-    kindInFlight = prepared.kind;
-    commandInFlight = prepared.command;
+    laneInFlight = laneOf(prepared);
     void prepared.run(output).then((outcome) => {
       task.outcome = outcome;
       inFlight--;
@@ -119,6 +114,12 @@ export async function runBatch(lines: AsyncIterable<string> | Iterable<string>, 
     out.write("err", `! ${failures.length} of ${finished.length} commands failed: ${failures.map(where).join(", ")}${lost}.\n`);
   }
   return first.outcome!.status;
+}
+
+/** What a command may be pipelined with: every read, the writes of the same command; nothing for "alone". */
+function laneOf(prepared: Prepared): string | undefined {
+  if (prepared.kind === "alone") return undefined;
+  return prepared.kind === "read" ? "read" : `write ${prepared.command ?? ""}`;
 }
 
 /**

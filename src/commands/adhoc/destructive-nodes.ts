@@ -20,6 +20,11 @@ const given = (values: FieldValues, name: string) => [...new Set((values[name] ?
 const listOf = (items: string[], nothing: string) => (items.length === 0 ? nothing : items.join(", "));
 const server = (to: string | undefined) => (to === undefined ? "the XMPP server you are logged in to" : `the XMPP server ${to}`);
 
+/** The confirmation of a shutdown, here and in `server shutdown`: in `delay` seconds where that is known. */
+export const shutdownAction = (to: string | undefined, delay: string | undefined): Confirmation => ({
+  action: `Shut down ${server(to)}${delay === undefined ? "" : ` in ${delay} s`}, disconnecting every user`,
+});
+
 const accountsAction = (what: string, consequence: string): Describe => (values) => {
   // Prosody's forms take `accountjids`; ejabberd's end-user-session takes `accountjid`.
   const accounts = [...new Set([...given(values, "accountjids"), ...given(values, "accountjid")])];
@@ -46,9 +51,7 @@ const DESTRUCTIVE: Record<string, Describe> = {
     // Prosody also closes the account's sessions, ejabberd does not: said by neither here, as the server is not known yet.
     action: `Set a new password for ${listOf(given(values, "accountjid"), "the account the form names")}: the old one stops working`,
   }),
-  [KNOWN_COMMANDS.shutdown.node]: (values, to) => ({
-    action: `Shut down ${server(to)} in ${given(values, "delay")[0] ?? "5"} s, disconnecting every user`,
-  }),
+  [KNOWN_COMMANDS.shutdown.node]: (values, to) => shutdownAction(to, given(values, "delay")[0] ?? "5"),
   [KNOWN_COMMANDS.hostsDeactivate.node]: (values) => ({
     action: `Deactivate ${listOf(given(values, "host"), "the host the form names")}: its users are disconnected and it serves nothing until activated again`,
   }),
@@ -58,12 +61,8 @@ const DESTRUCTIVE: Record<string, Describe> = {
  * ejabberd's commands of one Erlang node that stop the server (`running nodes/NODE/shutdown`,
  * `…/restart`) or replace its data with a backup's (`…/backup/restore`).
  */
-const EJABBERD_NODE_COMMAND = /^running nodes\/[^/]+\/(shutdown|restart|backup\/restore)$/;
-
 const EJABBERD_NODE_ACTIONS: Record<string, Describe> = {
-  shutdown: (values, to) => ({
-    action: `Shut down ${server(to)}${given(values, "delay")[0] === undefined ? "" : ` in ${given(values, "delay")[0]} s`}, disconnecting every user`,
-  }),
+  shutdown: (values, to) => shutdownAction(to, given(values, "delay")[0]),
   restart: (_values, to) => ({ action: `Restart ${server(to)}, disconnecting every user` }),
   "backup/restore": (values, to) => ({
     action: `Replace the data of ${server(to)} with the backup ${given(values, "path")[0] ?? "the form names"}: what changed since that backup is lost`,
@@ -76,6 +75,6 @@ export const DESTRUCTIVE_NODES: readonly string[] = [...Object.keys(DESTRUCTIVE)
 /** How to confirm `node` before sending it, or undefined for a node not known to be destructive. */
 export function destructiveNode(node: string): Describe | undefined {
   if (Object.hasOwn(DESTRUCTIVE, node)) return DESTRUCTIVE[node];
-  const command = EJABBERD_NODE_COMMAND.exec(node)?.[1];
-  return command === undefined ? undefined : EJABBERD_NODE_ACTIONS[command];
+  const command = /^running nodes\/[^/]+\/(.+)$/.exec(node)?.[1];
+  return command !== undefined && Object.hasOwn(EJABBERD_NODE_ACTIONS, command) ? EJABBERD_NODE_ACTIONS[command] : undefined;
 }

@@ -14,6 +14,7 @@ import { pingRequest } from "../../protocol/ping.js";
 import { NOT_IN_XML } from "../../protocol/xml-chars.js";
 import { cancelQuietly, infoText, runAdhoc } from "../adhoc-call.js";
 import { defineCommand } from "../define.js";
+import { shutdownAction } from "../adhoc/destructive-nodes.js";
 import { needsOperatorOn } from "../refusal-texts.js";
 import { sleep, waitUntilRefused } from "./listener-check.js";
 
@@ -71,9 +72,7 @@ export default defineCommand<{ reason?: string }, ShutdownOptions>({
   examples: ['xmgr server shutdown "Back in 10 minutes" --delay 60', "xmgr server shutdown --yes"],
   transport: "xmpp",
   batch: "alone",
-  destructive: (_args, options) => ({
-    action: `Shut down the XMPP server you are logged in to${givenDelay(options.delay) === undefined ? "" : ` in ${options.delay} s`}, disconnecting every user`,
-  }),
+  destructive: (_args, options) => shutdownAction(undefined, givenDelay(options.delay)),
   // Checked again against the delays the server's form offers, where it has one (ejabberd).
   beforeConfirming: (_args, options, dialect) => void checkedDelay(givenDelay(options.delay), dialect.shutdownDelays ?? [], dialect.software),
   async run({ sessions, output }, { reason }, options) {
