@@ -104,6 +104,11 @@ export interface CommandDef<A extends object = Values, O extends object = Values
    * secret, or handles Ctrl-C itself. Only "xmpp" commands run there at all.
    */
   kept?: false;
+  /**
+   * A kept session may start a "read" command as soon as bin/xmgr starts, before the command's
+   * own process has loaded (src/keep/early.ts); false for a read that may run long.
+   */
+  startsEarly?: false;
   /** For a write: how to see whether it happened, said when its answer is lost ("xmgr user info JID"). */
   check?: (args: A) => string;
   /** For a write whose answer was lost: looks, over a new session (sessions.fresh), whether it happened. */

@@ -149,5 +149,5 @@ export function runKept(args: string[], env: NodeJS.ProcessEnv = process.env): P
   // Only a terminal's width is asked for (process.stdout loads node:net, a few ms): runs in pipes
   // and scripts stay as small as they are.
   const columns = tty.stdout ? process.stdout.columns : undefined;
-  return talk(session.paths.socket, { key: session.key, args, env: sharedEnv(env), cwd: process.cwd(), tty: { ...tty, columns } });
+  return talk(session.paths.socket, { key: session.key, args, env: sharedEnv(env), cwd: process.cwd(), tty: { ...tty, columns }, pid: process.pid });
 }

@@ -8,5 +8,10 @@ export function keepable(def: CommandDef): boolean {
   return def.transport === "xmpp" && def.kept !== false;
 }
 
+/** Whether a kept session may start it on bin/xmgr's hint, before its own process runs (src/keep/early.ts): a read, not a long one. */
+export function startsEarly(def: CommandDef): boolean {
+  return keepable(def) && def.batch === "read" && def.startsEarly !== false;
+}
+
 /** A word as a POSIX shell reads it back: quoted when it holds anything but plain characters. */
 export const shellQuoted = (word: string) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`);

@@ -9,7 +9,7 @@
 // SO_PEERCRED, so this stands in for it: only the same user (or root) can reach the socket and
 // read the key. A connection without the right key is closed without a word.
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import { chmodSync, lstatSync, mkdirSync, unlinkSync, writeSync, closeSync } from "node:fs";
+import { chmodSync, lstatSync, mkdirSync, realpathSync, unlinkSync, writeSync, closeSync, type FSWatcher } from "node:fs";
 import { createServer, type Server, type Socket } from "node:net";
 import type { Command } from "commander";
 import { CommanderError } from "commander";
@@ -24,10 +24,11 @@ import { safeQuestion } from "../config/prompt.js";
 import { buildProgram, commandsNamedIn } from "../program.js";
 import { commandPath, type CommandDef, type Prompts, type Values } from "../commands/define.js";
 import { oneShotSession, openLoggedIn, type LoggedIn } from "../commands/xmpp-session.js";
-import { folderIsPrivate, keepPaths, type KeepPaths } from "./where.js";
-import { readFrames, send, sendNow, type FromClient, type Hello } from "./wire.js";
+import { folderIsPrivate, keepPaths, keepRefused, type KeepPaths } from "./where.js";
+import { readFrames, send, sendNow, type FromClient, type FromKeeper, type Hello } from "./wire.js";
 import { answers } from "./client.js";
-import { keepable, shellQuoted } from "./keepable.js";
+import { keepable, shellQuoted, startsEarly } from "./keepable.js";
+import { sameCommand, watchHints, type Hint } from "./early.js";
 
 /** The environment variables whose difference changes which certificates a run trusts. */
 const TRUST_VARIABLES = ["XMGR_NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR"];
@@ -67,6 +68,29 @@ function silentProgram(args: string[], runner: Parameters<typeof buildProgram>[0
   return program;
 }
 
+/** Where a run's frames go: `now` for one that must leave before the command's request (wire.ts). */
+type Emit = (frame: FromKeeper, now?: boolean) => void;
+
+/** The frames to a client's socket; its answers to the run's questions. */
+function socketRun(socket: Socket, hello: Hello, own: XmppSettings, login: LoggedIn): KeptRun {
+  const run = new KeptRun((frame, now) => (now ? sendNow : send)(socket, frame), hello, own, login);
+  readFrames<FromClient>(socket, (frame) => run.answer(frame));
+  socket.on("close", () => run.abandon());
+  return run;
+}
+
+/** An early run (src/keep/early.ts): what it printed, kept for the process that hinted it. */
+interface EarlyRun {
+  hello: Hello;
+  hintedAt: number;
+  frames: FromKeeper[];
+  /** Its exit code; none while it runs, or when it declined. */
+  code?: number;
+}
+
+/** How long an early run's output waits for its process (Node starts in ~20 ms; a loaded machine may take seconds). */
+const EARLY_KEPT_MS = 10_000;
+
 /** Runs one command line as src/cli.ts would, with the client's streams, terminal and settings. */
 class KeptRun {
   private readonly pendingAnswers: Array<(frame: FromClient | undefined) => void> = [];
@@ -74,16 +98,23 @@ class KeptRun {
   /** The command's output, once it runs (for its failure, reported as src/cli.ts reports it). */
   private output?: Output;
 
+  /** `early`: started on a hint, before its client connected: declines what must not start early. */
   constructor(
-    private readonly socket: Socket,
+    private readonly emit: Emit,
     private readonly hello: Hello,
     private readonly own: XmppSettings,
     private readonly login: LoggedIn,
-  ) {
-    readFrames<FromClient>(socket, (frame) => this.pendingAnswers.shift()?.(frame));
-    socket.on("close", () => {
-      for (const answer of this.pendingAnswers.splice(0)) answer(undefined);
-    });
+    private readonly early = false,
+  ) {}
+
+  /** The client's answer to the oldest question. */
+  answer(frame: FromClient): void {
+    this.pendingAnswers.shift()?.(frame);
+  }
+
+  /** The client went away: its questions are cancelled. */
+  abandon(): void {
+    for (const answer of this.pendingAnswers.splice(0)) answer(undefined);
   }
 
   /** The exit code, or Declined when the client should run the command itself. */
@@ -125,12 +156,12 @@ class KeptRun {
     try {
       process.chdir(this.hello.cwd);
       settings = new Settings(globals, this.hello.env);
-      if (!this.accepts(def, globals, settings)) throw new Declined();
+      if (!this.accepts(def, globals, settings) || (this.early && !startsEarly(def))) throw new Declined();
     } catch {
       throw new Declined();
     }
     if (!this.login.session.isOpen) throw new Declined();
-    sendNow(this.socket, { run: true });
+    this.emit({ run: true }, true);
     const { tty, env } = this.hello;
     const columns = Number.isInteger(tty.columns) && tty.columns! > 0 ? tty.columns : undefined;
     const stream = (frame: "out" | "err", isTTY: boolean) =>
@@ -138,7 +169,7 @@ class KeptRun {
         isTTY,
         columns: isTTY ? columns : undefined,
         write: (text: string | Uint8Array, callback?: () => void) => {
-          send(this.socket, frame === "out" ? { out: String(text) } : { err: String(text) });
+          this.emit(frame === "out" ? { out: String(text) } : { err: String(text) });
           callback?.();
           return true;
         },
@@ -168,13 +199,15 @@ class KeptRun {
   }
 
   private ask(question: string): Promise<string> {
+    // Nobody to answer an early run yet: its process runs the command itself (run() declines).
+    if (this.early) return Promise.reject(new Declined());
     return new Promise((resolve, reject) => {
       this.pendingAnswers.push((frame) => {
         if (frame && "answer" in frame && typeof frame.answer === "string") resolve(frame.answer);
         else if (frame && "interrupted" in frame && frame.interrupted === true) reject(new XmgrError("interrupted", "Cancelled (Ctrl-C): nothing was changed."));
         else reject(new XmgrError("usage", "Cancelled: nothing was changed."));
       });
-      send(this.socket, { ask: safeQuestion(question) });
+      this.emit({ ask: safeQuestion(question) });
     });
   }
 }
@@ -185,6 +218,12 @@ export class Keeper {
   private queue: Promise<void> = Promise.resolve();
   private busy = 0;
   private ending = false;
+  private hints?: FSWatcher;
+  /** Early runs by the pid of the process that hinted them, until it comes (or EARLY_KEPT_MS passes). */
+  private readonly early = new Map<number, EarlyRun>();
+  /** The last client's environment, which an early run is started with (and must match). */
+  private lastEnv?: Record<string, string>;
+  private lastPid?: number;
 
   constructor(
     private readonly paths: KeepPaths,
@@ -207,7 +246,48 @@ export class Keeper {
       process.umask(umask);
     }
     this.login.session.onClosed(() => void this.end());
+    this.hints = watchHints(this.paths.folder, (hint) => this.onHint(hint));
     this.armIdle();
+  }
+
+  /** Starts the hinted command (after any running one) when it is this session's; true when it was this session's. */
+  private onHint(hint: Hint): boolean {
+    const env = this.lastEnv;
+    if (!env || keepPaths(hint.args, env)?.socket !== this.paths.socket) return false;
+    for (const [pid, early] of this.early) if (Date.now() - early.hintedAt >= EARLY_KEPT_MS) this.early.delete(pid);
+    // A hint read after its own command came (a busy machine) is too late to help.
+    if (this.ending || hint.pid === this.lastPid || keepRefused(hint.args, env)) return true;
+    let cwd: string;
+    try {
+      cwd = realpathSync(hint.cwd);
+    } catch {
+      return true;
+    }
+    const hello: Hello = { key: "", args: hint.args, env, cwd, tty: { stdin: hint.stdinIsTerminal, stdout: false, stderr: hint.stderrIsTerminal }, pid: hint.pid };
+    const early: EarlyRun = { hello, hintedAt: Date.now(), frames: [] };
+    this.early.set(hint.pid, early);
+    this.busy++;
+    clearTimeout(this.idleTimer);
+    this.queue = this.queue.then(async () => {
+      try {
+        if (!this.ending) early.code = await new KeptRun((frame) => early.frames.push(frame), hello, this.own, this.login, true).run();
+      } catch {
+        // declined: its process runs it as usual
+      } finally {
+        this.busy--;
+        if (!this.ending) this.armIdle();
+      }
+    });
+    return true;
+  }
+
+  /** The early run started for this client's very command, if there is one. */
+  private earlyRunFor(hello: Hello): EarlyRun | undefined {
+    if (hello.pid === undefined) return undefined;
+    const early = this.early.get(hello.pid);
+    if (!early) return undefined;
+    this.early.delete(hello.pid);
+    return Date.now() - early.hintedAt < EARLY_KEPT_MS && sameCommand(early.hello, hello) ? early : undefined;
   }
 
   private armIdle(): void {
@@ -260,7 +340,10 @@ export class Keeper {
       void this.end();
       return;
     }
-    if (!Array.isArray(hello.args) || hello.args.some((arg) => typeof arg !== "string") || typeof hello.env !== "object" || !hello.tty) return void socket.destroy();
+    if (!Array.isArray(hello.args) || hello.args.some((arg) => typeof arg !== "string") || typeof hello.env !== "object" || !hello.env || !hello.tty) return void socket.destroy();
+    const early = this.earlyRunFor(hello);
+    this.lastEnv = hello.env;
+    this.lastPid = hello.pid;
     this.busy++;
     clearTimeout(this.idleTimer);
     this.queue = this.queue.then(async () => {
@@ -273,7 +356,13 @@ export class Keeper {
         if (!finished) void this.end(true);
       });
       try {
-        const code = await new KeptRun(socket, hello, this.own, this.login).run();
+        // An early run is ahead in the queue: done by now, its output is this client's.
+        if (early?.code !== undefined) {
+          for (const frame of early.frames) send(socket, frame);
+          send(socket, { exit: early.code });
+          return;
+        }
+        const code = await socketRun(socket, hello, this.own, this.login).run();
         send(socket, { exit: code });
       } catch {
         send(socket, { decline: true });
@@ -291,6 +380,7 @@ export class Keeper {
     if (this.ending && !now) return;
     this.ending = true;
     clearTimeout(this.idleTimer);
+    this.hints?.close();
     this.server?.close();
     for (const path of [this.paths.socket, this.paths.key]) {
       try {

@@ -14,6 +14,8 @@ export interface Hello {
   tty: { stdin: boolean; stdout: boolean; stderr: boolean; columns?: number };
   /** Set by `xmgr session stop` / `xmgr logout`: end the kept session. */
   stop?: boolean;
+  /** The client's process id: the name of the hint bin/xmgr left for it (src/keep/early.ts). */
+  pid?: number;
 }
 
 export type FromKeeper = { decline: true } | { run: true } | { out: string } | { err: string } | { ask: string } | { exit: number } | { stopped: true };

@@ -7,6 +7,7 @@ import { TmuxTerminal } from "../support/tmux.js";
 import { chmodSync, existsSync, readFileSync, writeFileSync, lstatSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
 import { startTestbed, type Testbed } from "../support/testbed.js";
+import { loginSasl2, stopAll } from "../support/peers.js";
 import { childPath, loginArgs, xmgrBin, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
 
 let tb: Testbed;
@@ -290,3 +291,96 @@ describe("xmgr with a kept session", () => {
     }
   });
 });
+
+describe("early starts: a read begins when bin/xmgr does, before its Node process has loaded", () => {
+  /** Holds a Node process before xmgr's code loads (NODE_OPTIONS --require), until its gate file exists. */
+  const gateScript = () => {
+    const path = join(user.home, "gate.cjs");
+    writeFileSync(
+      path,
+      `const { existsSync, writeFileSync } = require("node:fs");
+       writeFileSync(process.env.TEST_GATE + ".held", "");
+       const cell = new Int32Array(new SharedArrayBuffer(4));
+       while (!existsSync(process.env.TEST_GATE)) Atomics.wait(cell, 0, 0, 10);`,
+    );
+    return path;
+  };
+  let gates = 0;
+
+  /** bin/xmgr run as in a script (no terminal), its Node held until release(); `held` once it is. */
+  async function heldRun(args: string[], extra: Record<string, string> = {}) {
+    const gate = join(user.home, `gate-${gates++}`);
+    const child = spawn(xmgrBin, [...loginArgs(tb, "admin"), ...args], {
+      env: { PATH: childPath, ...user.env, XMGR_PASSWORD: admin.password, XDG_RUNTIME_DIR: runtimeDir, XMGR_KEEP: "60", NODE_OPTIONS: `--require ${gateScript()}`, TEST_GATE: gate, ...extra },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
+    child.stdin!.end();
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (data) => (stdout += data));
+    child.stderr!.on("data", (data) => (stderr += data));
+    const done = new Promise<XmgrResult>((resolve) => child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr })));
+    // Node runs the gate after sh has left its hint: once held, the hint is there or taken already.
+    await until(() => existsSync(`${gate}.held`), "the run to be held before xmgr loads");
+    const hint = join(keepFolder(), `${child.pid}.hint`);
+    await until(() => !existsSync(hint), "the kept session to take the run's hint");
+    return { release: () => writeFileSync(gate, ""), done };
+  }
+
+  /** A client with a new entry in admin's client list, connected after the held run's hint. */
+  async function lateClient() {
+    return loginSasl2(tb, { username: admin.username, password: admin.password, userAgent: { software: "LateArrival", device: "late" } });
+  }
+
+  test("a read is answered from what the server said before the command's Node started: one request, no login", async () => {
+    await run(["xmpp", "ping", tb.host]);
+    await run(["xmpp", "ping", tb.host]); // the kept session now knows this environment
+    const before = logins();
+    const held = await heldRun(["user", "clients", `admin@${tb.host}`]);
+    // Runs after the held run's early start in the kept session's queue: once it answers, the early run is done.
+    expect((await run(["--json", "server", "version"])).code).toBe(0);
+    const late = await lateClient();
+    try {
+      held.release();
+      const result = await held.done;
+      expect(result.code).toBe(0);
+      expect(result.stderr).toMatch(/^OK: \d+ clients?\n$/);
+      expect(result.stdout).not.toContain("LateArrival");
+      expect((await run(["user", "clients", `admin@${tb.host}`])).stdout).toContain("LateArrival");
+      expect(logins()).toBe(before + 1); // the late client's own login only
+    } finally {
+      await stopAll(late);
+    }
+  });
+
+  test("a write never starts before its process asks for it: the room is created once, after the release", async () => {
+    await run(["xmpp", "ping", tb.host]);
+    await run(["xmpp", "ping", tb.host]);
+    const room = `early@${tb.mucHost}`;
+    const held = await heldRun(["muc", "create", room, "--persistent"]);
+    expect((await run(["--json", "server", "version"])).code).toBe(0);
+    expect((await run(["muc", "info", room])).code).toBe(4);
+    held.release();
+    const result = await held.done;
+    expect(result.stderr).toContain("OK: Created");
+    expect(result.code).toBe(0);
+    expect((await run(["muc", "info", room])).code).toBe(0);
+  });
+
+  test("a run whose environment differs from the one its early start assumed runs afresh", async () => {
+    await run(["xmpp", "ping", tb.host]);
+    await run(["xmpp", "ping", tb.host]);
+    const held = await heldRun(["user", "clients", `admin@${tb.host}`], { NO_COLOR: "1" });
+    expect((await run(["--json", "server", "version"])).code).toBe(0);
+    const late = await lateClient();
+    try {
+      held.release();
+      const result = await held.done;
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain("LateArrival");
+    } finally {
+      await stopAll(late);
+    }
+  });
+});
+

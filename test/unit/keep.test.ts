@@ -5,7 +5,8 @@
 import { describe, expect, test } from "@jest/globals";
 import { keepPaths, keepRefused } from "../../src/keep/where.js";
 import { sharedEnv } from "../../src/keep/wire.js";
-import { keepable } from "../../src/keep/keepable.js";
+import { keepable, startsEarly } from "../../src/keep/keepable.js";
+import { parseHint, sameCommand } from "../../src/keep/early.js";
 import { lineSplitter } from "../../src/keep/link.js";
 import { Settings } from "../../src/config/settings.js";
 import { COMMANDS } from "../../src/commands/index.js";
@@ -109,5 +110,38 @@ describe("lineSplitter: the small entry's frames from the socket's chunks", () =
     const split = lineSplitter(() => undefined, 8);
     expect(split(Buffer.from("12345678"))).toBe(true);
     expect(split(Buffer.from("9"))).toBe(false);
+  });
+});
+
+describe("early starts (src/keep/early.ts)", () => {
+  const hintBytes = (...fields: string[]) => Buffer.from(fields.map((field) => `${field}\0`).join(""));
+
+  test("a hint is read only once sh has written it whole: the count of arguments, stdin's and stderr's terminals, $PWD, the arguments", () => {
+    const whole = hintBytes("3", "0", "1", "/home/u", "user", "clients", "a b@example.com");
+    expect(parseHint(42, whole)).toEqual({ pid: 42, args: ["user", "clients", "a b@example.com"], cwd: "/home/u", stdinIsTerminal: false, stderrIsTerminal: true });
+    expect(parseHint(42, hintBytes("0", "1", "0", "/"))).toEqual({ pid: 42, args: [], cwd: "/", stdinIsTerminal: true, stderrIsTerminal: false });
+    for (let cut = 0; cut < whole.length; cut++) expect(parseHint(42, whole.subarray(0, cut))).toBeUndefined();
+  });
+
+  test("anything else is no hint: a wrong count, a relative folder, an unknown terminal flag", () => {
+    expect(parseHint(1, hintBytes("2", "0", "0", "/", "user"))).toBeUndefined();
+    expect(parseHint(1, hintBytes("1", "0", "0", "relative", "user"))).toBeUndefined();
+    expect(parseHint(1, hintBytes("1", "0", "yes", "/", "user"))).toBeUndefined();
+    expect(parseHint(1, hintBytes("x", "0", "0", "/"))).toBeUndefined();
+  });
+
+  test("an early run serves a request only for the same command line, folder, environment (in any order) and terminals", () => {
+    const hello = { key: "k", args: ["user", "list"], env: { HOME: "/h", XMGR_JID: "a@b" }, cwd: "/w", tty: { stdin: false, stdout: false, stderr: false }, pid: 7 };
+    expect(sameCommand(hello, { ...hello, key: "other", env: { XMGR_JID: "a@b", HOME: "/h" } })).toBe(true);
+    expect(sameCommand(hello, { ...hello, args: ["user", "list", "x"] })).toBe(false);
+    expect(sameCommand(hello, { ...hello, cwd: "/elsewhere" })).toBe(false);
+    expect(sameCommand(hello, { ...hello, env: { ...hello.env, NO_COLOR: "1" } })).toBe(false);
+    expect(sameCommand(hello, { ...hello, tty: { ...hello.tty, stderr: true } })).toBe(false);
+  });
+
+  test("only reads that end soon start early: not writes, destructive or local commands, nor xmpp ping", () => {
+    const early = COMMANDS.filter(startsEarly).map(commandPath);
+    expect(early).toEqual(expect.arrayContaining(["user clients", "user list", "server version", "muc list"]));
+    for (const name of ["user create", "user delete", "muc create", "muc destroy", "xmpp ping", "session stop", "logout", "muc kick"]) expect(early).not.toContain(name);
   });
 });

@@ -62,6 +62,8 @@ export default defineCommand<{ jid: string }, PingOptions>({
   examples: ["xmgr xmpp ping example.com -c 3", "xmgr xmpp ping alice@example.com/phone~Xa8Lq0sz", "xmgr --json xmpp ping example.com -c 5 | jq .rtt.avg"],
   transport: "xmpp",
   batch: "read",
+  // -c 1000 -i 5 runs for over an hour: started only by its own process.
+  startsEarly: false,
   async run({ sessions, output }, { jid }, options) {
     const target = parseAddress(jid);
     const count = positive(options.count, 1, "--count", 1, 10_000);
