@@ -995,8 +995,9 @@ package and no XML parser, with xmgr's network tuning: what any Node.js program 
 Pair 12 (issue 25) is the same \`user clients\` over STARTTLS answered by a kept session, against prosodyctl: a private XDG_RUNTIME_DIR,
 \`XMGR_KEEP=600\` and a state folder of its own. A first run logs in (password) and starts the kept session; then three rounds, each of
 ${WARMUP} checked warm-up pair${WARMUP === 1 ? "" : "s"} (the listing, the kept session's socket still there) and ${RUNS} alternating timed runs of each side (exit 0 required).
-Each timed xmgr run is the whole command as a user runs it: sh, Node's start, the small entry's checks, the request over the Unix
-socket, the kept session's request to the server and its answer, the output, the exit. The server's log must show no login of
+Each timed xmgr run is the whole command as a script runs it (stdout not a terminal): sh, which leaves the command line for the kept
+session so that it asks the server while Node starts (README, Kept sessions: Starting early), Node's start, the small entry's checks,
+the request over the Unix socket, the kept session's answer, the output, the exit. The server's log must show no login of
 alice during the rounds (every run was answered by the kept session). The verdict (target ≤ 1.0×) is on the median of each side's
 three round medians; p90, min and max are over all ${3 * RUNS} runs. \`xmgr session stop\` ends the kept session after the pair.
 
