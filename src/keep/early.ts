@@ -24,7 +24,7 @@ export interface Hint {
 }
 
 const HINT_FILE = /^([1-9]\d{0,9})\.hint$/;
-/** Longer than any command line sh could pass (Linux: 128 KB per argument, 2 MB in all is rare). */
+/** Far beyond any xmgr command line: a longer file is no hint, and its command runs as usual. */
 const HINT_MAX = 256 * 1024;
 
 /** A complete hint; undefined while sh is still writing it, and for anything that is not one. */
@@ -42,6 +42,7 @@ export function parseHint(pid: number, bytes: Buffer): Hint | undefined {
 function readOwnHint(path: string): Buffer | undefined {
   let fd: number;
   try {
+    // O_NONBLOCK: a FIFO put there does not hold the kept session up (fstat then refuses it).
     fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return undefined;

@@ -283,7 +283,7 @@ export class Keeper {
 
   /** The early run started for this client's very command, if there is one. */
   private earlyRunFor(hello: Hello): EarlyRun | undefined {
-    if (hello.pid === undefined) return undefined;
+    if (typeof hello.pid !== "number") return undefined;
     const early = this.early.get(hello.pid);
     if (!early) return undefined;
     this.early.delete(hello.pid);
