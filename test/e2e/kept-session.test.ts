@@ -332,7 +332,7 @@ describe("early starts: a read begins when bin/xmgr does, before its Node proces
     return loginSasl2(tb, { username: admin.username, password: admin.password, userAgent: { software: "LateArrival", device: "late" } });
   }
 
-  test("a read is answered from what the server said before the command's Node started: one request, no login", async () => {
+  test("a read is answered with what the server said before the command's Node process loaded xmgr, without a login", async () => {
     await run(["xmpp", "ping", tb.host]);
     await run(["xmpp", "ping", tb.host]); // the kept session now knows this environment
     const before = logins();
