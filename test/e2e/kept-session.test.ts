@@ -327,30 +327,33 @@ describe("early starts: a read begins when bin/xmgr does, before its Node proces
     return { release: () => writeFileSync(gate, ""), done };
   }
 
-  /** A client with a new entry in admin's client list, connected after the held run's hint. */
-  async function lateClient() {
-    return loginSasl2(tb, { username: admin.username, password: admin.password, userAgent: { software: "LateArrival", device: "late" } });
-  }
-
-  test("a read is answered with what the server said before the command's Node process loaded xmgr, without a login", async () => {
+  /**
+   * `user clients` held before xmgr loads, while a new client (LateArrival) logs in, then let go:
+   * its output, and the logins in the meantime.
+   */
+  async function clientsAcrossALateLogin(extra: Record<string, string> = {}): Promise<{ result: XmgrResult; logins: number }> {
     await run(["xmpp", "ping", tb.host]);
     await run(["xmpp", "ping", tb.host]); // the kept session now knows this environment
     const before = logins();
-    const held = await heldRun(["user", "clients", `admin@${tb.host}`]);
+    const held = await heldRun(["user", "clients", `admin@${tb.host}`], extra);
     // Runs after the held run's early start in the kept session's queue: once it answers, the early run is done.
     expect((await run(["--json", "server", "version"])).code).toBe(0);
-    const late = await lateClient();
+    const late = await loginSasl2(tb, { username: admin.username, password: admin.password, userAgent: { software: "LateArrival", device: "late" } });
     try {
       held.release();
-      const result = await held.done;
-      expect(result.code).toBe(0);
-      expect(result.stderr).toMatch(/^OK: \d+ clients?\n$/);
-      expect(result.stdout).not.toContain("LateArrival");
-      expect((await run(["user", "clients", `admin@${tb.host}`])).stdout).toContain("LateArrival");
-      expect(logins()).toBe(before + 1); // the late client's own login only
+      return { result: await held.done, logins: logins() - before };
     } finally {
       await stopAll(late);
     }
+  }
+
+  test("a read is answered with what the server said before the command's Node process loaded xmgr, without a login", async () => {
+    const { result, logins: loginsMeanwhile } = await clientsAcrossALateLogin();
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^OK: \d+ clients?\n$/);
+    expect(result.stdout).not.toContain("LateArrival");
+    expect(loginsMeanwhile).toBe(1); // LateArrival's own
+    expect((await run(["user", "clients", `admin@${tb.host}`])).stdout).toContain("LateArrival");
   });
 
   test("a write never starts before its process asks for it: the room is created once, after the release", async () => {
@@ -368,19 +371,9 @@ describe("early starts: a read begins when bin/xmgr does, before its Node proces
   });
 
   test("a run whose environment differs from the one its early start assumed runs afresh", async () => {
-    await run(["xmpp", "ping", tb.host]);
-    await run(["xmpp", "ping", tb.host]);
-    const held = await heldRun(["user", "clients", `admin@${tb.host}`], { NO_COLOR: "1" });
-    expect((await run(["--json", "server", "version"])).code).toBe(0);
-    const late = await lateClient();
-    try {
-      held.release();
-      const result = await held.done;
-      expect(result.code).toBe(0);
-      expect(result.stdout).toContain("LateArrival");
-    } finally {
-      await stopAll(late);
-    }
+    const { result } = await clientsAcrossALateLogin({ NO_COLOR: "1" });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("LateArrival");
   });
 });
 
