@@ -2,28 +2,14 @@
 // the program: when this profile and account's kept session answers, the command runs there and
 // this process only relays its output, its questions and its exit code. Anything else (no
 // session, a stale socket, a link, another user's file, a decline) is undefined: run it here.
-import { closeSync, constants, fstatSync, openSync, readSync, writeSync } from "node:fs";
-import { folderIsPrivate, isOwnSocket, keepPaths, keepRefused, type KeepPaths } from "./where.js";
+import { writeSync } from "node:fs";
+import { folderIsPrivate, isOwnSocket, keepPaths, keepRefused, readOwnSmallFile, type KeepPaths } from "./where.js";
 import { sharedEnv, type FromClient, type FromKeeper, type Hello } from "./wire.js";
 import { isTerminal, openLink } from "./link.js";
 
 /** The key file's secret, if it is this user's own 0600 regular file (no link followed). */
 export function readKey(path: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW);
-  } catch {
-    return undefined;
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.uid !== process.getuid?.() || (stats.mode & 0o077) !== 0 || stats.size > 256) return undefined;
-    const buffer = Buffer.alloc(stats.size);
-    const read = readSync(fd, buffer, 0, buffer.length, 0);
-    return buffer.subarray(0, read).toString("latin1").trim() || undefined;
-  } finally {
-    closeSync(fd);
-  }
+  return readOwnSmallFile(path, 256, true)?.toString("latin1").trim() || undefined;
 }
 
 /** The socket and key of a kept session that may be this user's: checked before connecting. */

@@ -9,9 +9,10 @@
 // is not known to sh. The hint is NUL-terminated fields: the number of arguments, "1" if stdin is
 // a terminal (else "0"), the same for stderr, $PWD, then the arguments. An early run never asks a
 // question: one that would is left to its process (src/keep/keeper.ts).
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, readdirSync, unlinkSync, watch, type FSWatcher } from "node:fs";
+import { lstatSync, readdirSync, unlinkSync, watch, type FSWatcher } from "node:fs";
 import { join } from "node:path";
 import type { Hello } from "./wire.js";
+import { readOwnSmallFile } from "./where.js";
 
 export interface Hint {
   /** The process that will send the command: the hint's file name. */
@@ -36,28 +37,6 @@ export function parseHint(pid: number, bytes: Buffer): Hint | undefined {
   const flag = (value: string | undefined) => value === "0" || value === "1";
   if (!/^\d+$/.test(count ?? "") || args.length !== Number(count) || !flag(stdin) || !flag(stderr) || !cwd?.startsWith("/")) return undefined;
   return { pid, args, cwd, stdinIsTerminal: stdin === "1", stderrIsTerminal: stderr === "1" };
-}
-
-/** The file's bytes if it is this user's regular file (no link followed) and not too long. */
-function readOwnHint(path: string): Buffer | undefined {
-  let fd: number;
-  try {
-    // O_NONBLOCK: a FIFO put there does not hold the kept session up (fstat then refuses it).
-    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch {
-    return undefined;
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile() || stats.uid !== process.getuid?.() || stats.size > HINT_MAX) return undefined;
-    const bytes = Buffer.alloc(stats.size);
-    const read = readSync(fd, bytes, 0, bytes.length, 0);
-    return bytes.subarray(0, read);
-  } catch {
-    return undefined;
-  } finally {
-    closeSync(fd);
-  }
 }
 
 function removeQuietly(path: string): void {
@@ -97,7 +76,7 @@ export function watchHints(folder: string, onHint: (hint: Hint) => boolean): FSW
       const pid = typeof name === "string" ? HINT_FILE.exec(name)?.[1] : undefined;
       if (!pid) return;
       const path = join(folder, name as string);
-      const bytes = readOwnHint(path);
+      const bytes = readOwnSmallFile(path, HINT_MAX);
       const hint = bytes && parseHint(Number(pid), bytes);
       // Not whole yet: the next write tells again.
       if (hint && onHint(hint)) removeQuietly(path);

@@ -6,7 +6,7 @@
 // beside it <profile>.<account>.key, the 0600 file holding the random secret a client sends
 // first. The account part is the --jid or XMGR_JID given, or "-" for the profile's configured one;
 // the kept session checks each request's full settings against its own and declines a mismatch.
-import { lstatSync } from "node:fs";
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
 
 /** The longest path a Unix socket can have on Linux (sun_path is 108 bytes, NUL included). */
@@ -83,5 +83,29 @@ export function isOwnSocket(path: string): boolean {
     return stats.isSocket() && stats.uid === process.getuid?.();
   } catch {
     return false;
+  }
+}
+
+/**
+ * The bytes of this user's own regular file, at most `maxBytes` long; with `closed`, only if
+ * nobody else may read or write it (0600). No link is followed, and nothing is waited on (a FIFO
+ * there is refused); anything else, an error included, is undefined.
+ */
+export function readOwnSmallFile(path: string, maxBytes: number, closed = false): Buffer | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch {
+    return undefined;
+  }
+  try {
+    const stats = fstatSync(fd);
+    if (!stats.isFile() || stats.uid !== process.getuid?.() || (closed && (stats.mode & 0o077) !== 0) || stats.size > maxBytes) return undefined;
+    const bytes = Buffer.alloc(stats.size);
+    return bytes.subarray(0, readSync(fd, bytes, 0, bytes.length, 0));
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
   }
 }
