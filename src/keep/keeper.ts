@@ -266,19 +266,28 @@ export class Keeper {
     const hello: Hello = { key: "", args: hint.args, env, cwd, tty: { stdin: hint.stdinIsTerminal, stdout: false, stderr: hint.stderrIsTerminal }, pid: hint.pid };
     const early: EarlyRun = { hello, hintedAt: Date.now(), frames: [] };
     this.early.set(hint.pid, early);
-    this.busy++;
-    clearTimeout(this.idleTimer);
-    this.queue = this.queue.then(async () => {
+    this.enqueue(async () => {
       try {
         if (!this.ending) early.code = await new KeptRun((frame) => early.frames.push(frame), hello, this.own, this.login, true).run();
       } catch {
         // declined: its process runs it as usual
+      }
+    });
+    return true;
+  }
+
+  /** Runs `work` after what is queued; the idle time counts only while nothing is queued or running. */
+  private enqueue(work: () => Promise<void>): void {
+    this.busy++;
+    clearTimeout(this.idleTimer);
+    this.queue = this.queue.then(async () => {
+      try {
+        await work();
       } finally {
         this.busy--;
         if (!this.ending) this.armIdle();
       }
     });
-    return true;
   }
 
   /** The early run started for this client's very command, if there is one. */
@@ -344,9 +353,7 @@ export class Keeper {
     const early = this.earlyRunFor(hello);
     this.lastEnv = hello.env;
     this.lastPid = hello.pid;
-    this.busy++;
-    clearTimeout(this.idleTimer);
-    this.queue = this.queue.then(async () => {
+    this.enqueue(async () => {
       if (this.ending || socket.destroyed) return void socket.destroy();
       // A client that goes away mid-command (Ctrl-C, killed) ends the kept session at once, as
       // the end of its process would end a one-shot run: the command must not run on unseen
@@ -369,8 +376,6 @@ export class Keeper {
       } finally {
         finished = true;
         socket.end();
-        this.busy--;
-        if (!this.ending) this.armIdle();
       }
     });
   }

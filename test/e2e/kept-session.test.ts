@@ -6,6 +6,7 @@ import { execFile, spawn } from "node:child_process";
 import { TmuxTerminal } from "../support/tmux.js";
 import { chmodSync, existsSync, readFileSync, writeFileSync, lstatSync, mkdirSync, readdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
+import { connect } from "node:net";
 import { startTestbed, type Testbed } from "../support/testbed.js";
 import { loginSasl2, stopAll } from "../support/peers.js";
 import { childPath, loginArgs, xmgrBin, xmgrUser, type XmgrResult, type XmgrUser } from "../support/xmgr.js";
@@ -171,6 +172,25 @@ describe("xmgr with a kept session", () => {
     const next = await run(["xmpp", "ping", tb.host]);
     expect(next.code).toBe(0);
     expect(logins()).toBe(before + 1);
+  });
+
+  test("a client that went away while waiting its turn does not keep it from ending after its idle time", async () => {
+    await run(["xmpp", "ping", tb.host], { XMGR_KEEP: "1" });
+    expect(keeperPids()).toHaveLength(1);
+    const busy = spawn(xmgrBin, [...loginArgs(tb, "admin"), "xmpp", "ping", "-c", "3", "-i", "0.5", tb.host], {
+      env: { PATH: childPath, ...user.env, XMGR_PASSWORD: admin.password, XDG_RUNTIME_DIR: runtimeDir, XMGR_KEEP: "1" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    const busyDone = new Promise<number | null>((resolve) => busy.on("close", resolve));
+    await new Promise<void>((resolve) => busy.stdout!.once("data", () => resolve()));
+    // A request sent while the ping runs, by a client that closes the connection at once.
+    const key = readFileSync(socketOf().replace(/\.sock$/, ".key"), "latin1").trim();
+    const hello = { key, args: [...loginArgs(tb, "admin"), "server", "version"], env: { HOME: user.home }, cwd: "/", tty: { stdin: false, stdout: false, stderr: false } };
+    await new Promise<void>((resolve) => {
+      const socket = connect(socketOf(), () => socket.end(`${JSON.stringify(hello)}\n`, () => resolve()));
+    });
+    expect(await busyDone).toBe(0);
+    await until(() => keeperPids().length === 0 && !existsSync(socketOf()), "the idle kept session to end", 10_000);
   });
 
   test("xmgr session stop and xmgr logout end it", async () => {
