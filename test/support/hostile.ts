@@ -6,7 +6,7 @@
  *   const cert = await makeCertificate(dir, ["example.test"]);   // self-signed; trust it with --ca cert.certFile
  *   const server = await scriptedXmppServer({ cert, onIq: (iq, socket) => socket.write(`<iq type='result' id='${iq.attrs.id}'/>`) });
  *   const r = await runMeasured(user, [...scriptedLoginArgs(server, cert), "user", "clients", "admin@example.test"]);
- *   r.code, r.stdout, r.stderr, r.ms (wall time), r.maxRssKiB (the child's peak RSS, ru_maxrss)
+ *   r.code, r.stdout, r.stderr, r.ms (wall time), r.maxRssKiB (the child's peak RSS: VmHWM, see maxrss.mjs)
  *   server.received()   // everything xmgr sent, decrypted
  *   await server.close();
  *
@@ -162,7 +162,7 @@ export function scriptedLoginArgs(server: { port: number }, cert: Certificate): 
 export interface MeasuredResult extends XmgrResult {
   /** Wall time from spawn to exit. */
   ms: number;
-  /** The child's peak resident set size in KiB (ru_maxrss), or NaN if it did not report one. */
+  /** The child's peak resident set size in KiB (VmHWM, see maxrss.mjs), or NaN if it did not report one. */
   maxRssKiB: number;
 }
 
